@@ -1,0 +1,89 @@
+"""What both dynamic providers share: the connection, and the checks of common inputs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
+from pulumi.runtime.rpc import UNKNOWN
+
+from .client import LookerClient
+from .models import unknown_name_reason
+from .settings import ConnectionSettings
+
+#: Inputs the Pulumi SDK adds itself; never the user's.
+SDK_KEYS = frozenset({"__provider"})
+
+_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a value is not known yet (during preview, an output of another resource)."""
+    return value == UNKNOWN
+
+
+class LookerProvider(ResourceProvider):
+    """Base of the dynamic providers.
+
+    Pulumi serializes the provider object into the state; it holds no setting and no client
+    there. The connection is resolved in the provider process from the stack config that
+    :meth:`configure` receives, and from the environment and looker.ini.
+    """
+
+    #: The provider carries no secret, so its serialized form need not be encrypted.
+    serialize_as_secret_always = False
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._stack_config = req.config
+
+    def client(self, profile: str | None) -> LookerClient:
+        """The shared client for the Looker instance of ``profile`` (None: the default one)."""
+        settings = ConnectionSettings.resolve(
+            profile=profile, config=self.__dict__.get("_stack_config")
+        )
+        return LookerClient.shared(settings)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Whatever a process learnt at run time stays out of the serialized provider.
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[CheckFailure]:
+    """A failure for each input no one knows that is set, naming the nearest valid one."""
+    allowed = set(allowed)
+    return [
+        CheckFailure(name, unknown_name_reason(name, allowed))
+        for name, value in news.items()
+        if name not in allowed and name not in SDK_KEYS and value is not None
+    ]
+
+
+def check_profile(value: Any) -> list[CheckFailure]:
+    """The profile picks the connection settings; it is a plain name, never a credential."""
+    if value is None or is_unknown(value):
+        return []
+    if not isinstance(value, str) or not _PROFILE.match(value):
+        return [
+            CheckFailure(
+                "profile",
+                "profile must be a name of letters, digits, '-' and '_' "
+                f"(the stack config namespace looker-<profile>), got {value!r}",
+            )
+        ]
+    return []
+
+
+def check_bool(name: str, value: Any) -> list[CheckFailure]:
+    if value is None or is_unknown(value) or isinstance(value, bool):
+        return []
+    return [CheckFailure(name, f"{name} must be a boolean (true or false), got {value!r}")]
+
+
+def set_inputs(news: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs the user set: ``None`` means "not managed" and is dropped."""
+    return {k: v for k, v in news.items() if v is not None and k not in SDK_KEYS}

@@ -1,0 +1,101 @@
+"""``looker-emulator``: serve the emulated Looker API on loopback."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from .app import Emulator
+from .faults import Faults
+from .state import Store
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="looker-emulator",
+        description="A local Looker API 4.0 for tests, benchmarks and demos.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=19999, help="port (0 picks a free one)")
+    parser.add_argument("--state-file", type=Path, help="keep the state here across restarts")
+    parser.add_argument(
+        "--admin-client-id",
+        default=os.environ.get("LOOKERSDK_CLIENT_ID"),
+        help="client id of the seeded admin's API key (default: $LOOKERSDK_CLIENT_ID)",
+    )
+    parser.add_argument(
+        "--admin-client-secret",
+        default=os.environ.get("LOOKERSDK_CLIENT_SECRET"),
+        help="its client secret (default: $LOOKERSDK_CLIENT_SECRET)",
+    )
+    parser.add_argument("--users", type=int, default=4, help="ordinary users to seed")
+    parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    faults = parser.add_argument_group("fault injection")
+    faults.add_argument("--latency-ms", type=float, default=0, help="added to every API request")
+    faults.add_argument("--rate-limit-every", type=int, default=0, help="429 every N requests")
+    faults.add_argument("--retry-after", type=int, default=1, help="Retry-After of those 429s")
+    faults.add_argument("--error-every", type=int, default=0, help="a 5xx every N requests")
+    faults.add_argument("--error-status", type=int, default=503, help="status of those 5xx")
+    faults.add_argument("--drop-every", type=int, default=0, help="drop every Nth connection")
+    faults.add_argument("--token-ttl", type=float, default=3600, help="token lifetime, seconds")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the emulator until interrupted; print its base URL once it serves."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.admin_client_id or not args.admin_client_secret:
+        parser.error("--admin-client-id and --admin-client-secret are required")
+    if bool(args.ssl_certfile) != bool(args.ssl_keyfile):
+        parser.error("--ssl-certfile and --ssl-keyfile go together")
+    if not 0 <= args.port <= 65535 or args.users < 0:
+        parser.error("--port must be 0..65535 and --users >= 0")
+    try:
+        faults = Faults(
+            latency_ms=args.latency_ms,
+            rate_limit_every=args.rate_limit_every,
+            retry_after=args.retry_after,
+            error_every=args.error_every,
+            error_status=args.error_status,
+            drop_every=args.drop_every,
+            token_ttl=args.token_ttl,
+        )
+    except ValueError as error:
+        parser.error(str(error))
+    seed = {
+        "admin_client_id": args.admin_client_id,
+        "admin_client_secret": args.admin_client_secret,
+        "users": args.users,
+    }
+    store = Store.open(args.state_file, **seed) if args.state_file else Store.seeded(**seed)
+    config = uvicorn.Config(
+        Emulator(store, faults),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+    )
+    asyncio.run(_serve(uvicorn.Server(config), "https" if args.ssl_certfile else "http"))
+
+
+async def _serve(server: uvicorn.Server, scheme: str) -> None:
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            await task
+            sys.exit(1)
+        await asyncio.sleep(0.02)
+    host, port = server.servers[0].sockets[0].getsockname()[:2]
+    print(f"{scheme}://{host}:{port}", flush=True)
+    await task

@@ -1,0 +1,205 @@
+"""What the emulated Looker instance holds, and how it survives a restart."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import string
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from pulumi_looker import models
+
+_ALPHABET = string.ascii_letters + string.digits
+
+#: A fresh instance's password policy, as Looker documents its default.
+DEFAULT_PASSWORD_CONFIG: dict[str, Any] = {
+    "min_length": 10,
+    "require_numeric": True,
+    "require_upperlower": True,
+    "require_special": True,
+    "expiration_enabled": False,
+    "expiration_duration_days": 90,
+    "policy_enabled_at": None,
+}
+
+_SEED_USERS = (
+    ("Ada", "Lovelace"),
+    ("Grace", "Hopper"),
+    ("Alan", "Turing"),
+    ("Edsger", "Dijkstra"),
+)
+
+
+def now_iso() -> str:
+    """A timestamp as Looker writes them."""
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+
+
+def random_token(length: int) -> str:
+    """Letters and digits, as Looker's client ids, secrets and tokens are."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def _hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@attrs.define
+class User:
+    id: str
+    first_name: str
+    last_name: str
+    is_admin: bool = False
+
+    @property
+    def email(self) -> str:
+        return f"{self.first_name}.{self.last_name}@example.com".lower()
+
+
+@attrs.define
+class ApiKey:
+    """An API3 credential; only a hash of its secret is kept, never the secret itself."""
+
+    id: str
+    user_id: str
+    client_id: str
+    secret_hash: str = attrs.field(repr=False)
+    created_at: str
+    purpose: str | None = None
+    is_disabled: bool = False
+
+    def accepts(self, client_secret: str) -> bool:
+        return not self.is_disabled and hmac.compare_digest(
+            self.secret_hash, _hash_secret(client_secret)
+        )
+
+
+@attrs.define
+class Session:
+    user_id: str
+    expires_at: float
+
+
+@attrs.define
+class Store:
+    """Users, API keys, the password policy and live sessions of one emulated instance."""
+
+    password_config: dict[str, Any] = attrs.field(factory=lambda: dict(DEFAULT_PASSWORD_CONFIG))
+    users: dict[str, User] = attrs.field(factory=dict)
+    keys: dict[str, ApiKey] = attrs.field(factory=dict)
+    next_key_id: int = 1
+    sessions: dict[str, Session] = attrs.field(factory=dict)
+    path: Path | None = None
+
+    @classmethod
+    def seeded(cls, *, admin_client_id: str, admin_client_secret: str, users: int) -> Store:
+        """A fresh instance: one admin with the given API key, and ``users`` ordinary users."""
+        store = cls()
+        store.users["1"] = User(id="1", first_name="Looker", last_name="Admin", is_admin=True)
+        for number in range(users):
+            first, last = _SEED_USERS[number % len(_SEED_USERS)]
+            user_id = str(number + 2)
+            suffix = "" if number < len(_SEED_USERS) else str(number)
+            store.users[user_id] = User(id=user_id, first_name=first, last_name=last + suffix)
+        store.add_key("1", client_id=admin_client_id, client_secret=admin_client_secret)
+        return store
+
+    @classmethod
+    def open(cls, path: Path, **seed: Any) -> Store:
+        """The state saved at ``path``, or a seeded one that will be saved there."""
+        if path.exists():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            store = cls(
+                password_config=data["password_config"],
+                users={u["id"]: User(**u) for u in data["users"]},
+                keys={k["id"]: ApiKey(**k) for k in data["keys"]},
+                next_key_id=data["next_key_id"],
+            )
+        else:
+            store = cls.seeded(**seed)
+        store.path = path
+        store.save()
+        return store
+
+    def save(self) -> None:
+        """Write the state atomically: a crash leaves the old file or the new one, never half."""
+        if self.path is None:
+            return
+        data = {
+            "password_config": self.password_config,
+            "users": [attrs.asdict(u) for u in self.users.values()],
+            "keys": [attrs.asdict(k) for k in self.keys.values()],
+            "next_key_id": self.next_key_id,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, indent=1)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def add_key(
+        self, user_id: str, *, client_id: str | None = None, client_secret: str | None = None
+    ) -> tuple[ApiKey, str]:
+        """Create an API key for ``user_id``; returns it with its secret (shown only this once)."""
+        secret = client_secret or random_token(24)
+        key = ApiKey(
+            id=str(self.next_key_id),
+            user_id=user_id,
+            client_id=client_id or random_token(20),
+            secret_hash=_hash_secret(secret),
+            created_at=now_iso(),
+        )
+        self.next_key_id += 1
+        self.keys[key.id] = key
+        self.save()
+        return key, secret
+
+    def login(self, client_id: str, client_secret: str, ttl: float) -> str | None:
+        """A new access token for a valid, enabled key, or None."""
+        for key in self.keys.values():
+            if key.client_id == client_id and key.accepts(client_secret):
+                token = random_token(40)
+                self.sessions[token] = Session(
+                    user_id=key.user_id, expires_at=time.monotonic() + ttl
+                )
+                return token
+        return None
+
+    def session_user(self, token: str) -> User | None:
+        session = self.sessions.get(token)
+        if session is None or time.monotonic() >= session.expires_at:
+            self.sessions.pop(token, None)
+            return None
+        return self.users.get(session.user_id)
+
+    def user_keys(self, user_id: str) -> list[ApiKey]:
+        return [k for k in self.keys.values() if k.user_id == user_id]
+
+    def update_password_config(self, changes: dict[str, Any]) -> None:
+        was_enabled = self.password_config.get("expiration_enabled")
+        self.password_config.update(changes)
+        if self.password_config.get("expiration_enabled") and not was_enabled:
+            self.password_config["policy_enabled_at"] = now_iso()
+        self.save()
+
+    def public_password_config(self) -> dict[str, Any]:
+        """The password policy as ``GET /password_config`` answers it."""
+        fields = models.rules(models.PasswordConfig)
+        values = {name: self.password_config.get(name) for name in fields}
+        values["can"] = {"show": True, "update": True}
+        return values

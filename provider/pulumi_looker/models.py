@@ -1,0 +1,180 @@
+"""Looker API 4.0 objects, written from the official OpenAPI description.
+
+This module is the single source of truth for field names, which fields are writable (not
+``readOnly`` in the spec) and their valid ranges. The client, the resources' check and diff, and
+the emulator all read these rules; nothing else restates them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+_RULE = "pulumi_looker.rule"
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class FieldRule:
+    """What Looker accepts for one field."""
+
+    kind: type
+    writable: bool = False
+    nullable: bool = True
+    minimum: int | None = None
+    maximum: int | None = None
+
+    def describe(self) -> str:
+        """The allowed values, in words."""
+        if self.kind is bool:
+            return "a boolean (true or false)"
+        if self.kind is int:
+            if self.minimum is not None and self.maximum is not None:
+                return f"an integer from {self.minimum} to {self.maximum}"
+            return "an integer"
+        if self.kind is str:
+            return "a string"
+        return f"a {self.kind.__name__}"
+
+    def reason(self, name: str, value: Any) -> str | None:
+        """Why ``value`` is not acceptable for field ``name``, or None when it is."""
+        if not _is_kind(value, self.kind) or (
+            self.kind is int
+            and (
+                (self.minimum is not None and value < self.minimum)
+                or (self.maximum is not None and value > self.maximum)
+            )
+        ):
+            return f"{name} must be {self.describe()}, got {value!r}"
+        return None
+
+
+def _is_kind(value: Any, kind: type) -> bool:
+    if kind is int:
+        # bool is an int in Python, but never a valid integer setting.
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)
+
+
+def _field(
+    kind: type,
+    *,
+    writable: bool = False,
+    nullable: bool = True,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    secret: bool = False,
+) -> Any:
+    rule = FieldRule(
+        kind=kind, writable=writable, nullable=nullable, minimum=minimum, maximum=maximum
+    )
+    return attrs.field(default=None, metadata={_RULE: rule}, repr=not secret)
+
+
+@attrs.frozen
+class PasswordConfig:
+    """``PasswordConfig``: the instance-wide password policy."""
+
+    can: dict[str, bool] | None = _field(dict, nullable=False)
+    min_length: int | None = _field(int, writable=True, minimum=7, maximum=100)
+    require_numeric: bool | None = _field(bool, writable=True, nullable=False)
+    require_upperlower: bool | None = _field(bool, writable=True, nullable=False)
+    require_special: bool | None = _field(bool, writable=True, nullable=False)
+    expiration_enabled: bool | None = _field(bool, writable=True, nullable=False)
+    expiration_duration_days: int | None = _field(int, writable=True, minimum=30, maximum=365)
+    policy_enabled_at: str | None = _field(str)
+
+
+@attrs.frozen
+class CredentialsApi3:
+    """``CredentialsApi3``: a user's API key, as every call but create returns it."""
+
+    can: dict[str, bool] | None = _field(dict, nullable=False)
+    id: str | None = _field(str, nullable=False)
+    client_id: str | None = _field(str)
+    created_at: str | None = _field(str)
+    is_disabled: bool | None = _field(bool, nullable=False)
+    type: str | None = _field(str)
+    purpose: str | None = _field(str, writable=True)
+    url: str | None = _field(str)
+
+
+@attrs.frozen
+class CreateCredentialsApi3(CredentialsApi3):
+    """``CreateCredentialsApi3``: the answer to create, the only one that carries the secret."""
+
+    client_secret: str | None = _field(str, secret=True)
+
+
+@attrs.frozen
+class AccessToken:
+    """``AccessToken``: the answer to ``POST /login``."""
+
+    access_token: str | None = _field(str, secret=True)
+    token_type: str | None = _field(str)
+    expires_in: int | None = _field(int)
+    refresh_token: str | None = _field(str, secret=True)
+
+
+def rules(model: type) -> dict[str, FieldRule]:
+    """Every field of ``model`` with its rule, in the spec's order."""
+    return {f.name: f.metadata[_RULE] for f in attrs.fields(model)}
+
+
+def writable_fields(model: type) -> tuple[str, ...]:
+    """The fields a client may send to Looker."""
+    return tuple(name for name, rule in rules(model).items() if rule.writable)
+
+
+def read_only_fields(model: type) -> tuple[str, ...]:
+    """The fields Looker sets itself (``readOnly`` in the spec)."""
+    return tuple(name for name, rule in rules(model).items() if not rule.writable)
+
+
+def from_api(model: type[T], data: Mapping[str, Any]) -> T:
+    """Build ``model`` from a JSON object Looker returned, ignoring fields it does not know."""
+    known = rules(model)
+    return model(**{k: v for k, v in data.items() if k in known})
+
+
+def to_dict(instance: Any) -> dict[str, Any]:
+    """Every field of a model instance, secrets included: for state, never for logs."""
+    return attrs.asdict(instance, recurse=False)
+
+
+def writable_body(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The request body for ``values``: only writable fields, and ``None`` only where the spec
+    lets the field be null (it clears the value there)."""
+    known = rules(model)
+    return {
+        k: v
+        for k, v in values.items()
+        if k in known and known[k].writable and (v is not None or known[k].nullable)
+    }
+
+
+def check_values(model: type, values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(field, reason)`` for each writable field of ``values`` with a value Looker refuses.
+
+    ``None`` means "not set" and is always accepted; other fields are not looked at.
+    """
+    failures = []
+    for name, rule in rules(model).items():
+        value = values.get(name)
+        if rule.writable and value is not None:
+            reason = rule.reason(name, value)
+            if reason:
+                failures.append((name, reason))
+    return failures
+
+
+def unknown_name_reason(name: str, valid: Iterable[str]) -> str:
+    """The failure for a property no one knows, with the nearest valid name."""
+    valid = sorted(valid)
+    close = difflib.get_close_matches(name, valid, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown property {name!r}{hint}; valid properties: {', '.join(valid)}"

@@ -1,0 +1,105 @@
+"""When and how long to retry a call to Looker (built on tenacity)."""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import attrs
+import tenacity
+
+from .errors import LookerApiError, LookerConnectionError, RateLimitError, ServerError
+
+T = TypeVar("T")
+
+logger = logging.getLogger("pulumi_looker")
+
+RETRYABLE_SERVER_STATUSES = frozenset({502, 503, 504})
+
+
+@attrs.frozen
+class RetryPolicy:
+    """Bounds for retrying 429, 502, 503, 504 and connection errors.
+
+    A call is tried at most ``max_attempts`` times and never retried once ``max_elapsed`` seconds
+    would pass before the next try. Waits grow exponentially with full jitter from
+    ``initial_wait`` up to ``max_wait``; a server's ``Retry-After`` is honoured up to
+    ``max_retry_after``.
+    """
+
+    max_attempts: int = 6
+    max_elapsed: float = 120.0
+    initial_wait: float = 0.5
+    max_wait: float = 15.0
+    max_retry_after: float = 60.0
+
+    def call(self, fn: Callable[[], T], *, method: str, path: str, idempotent: bool) -> T:
+        """Run ``fn`` with retries; the error finally raised records how many attempts were made."""
+        backoff = tenacity.wait_random_exponential(multiplier=self.initial_wait, max=self.max_wait)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            retry_after = getattr(error, "retry_after", None)
+            if retry_after is not None:
+                return min(retry_after, self.max_retry_after)
+            return backoff(state)
+
+        def log_retry(state: tenacity.RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            sleep = state.next_action.sleep if state.next_action else 0.0
+            logger.warning(
+                "%s %s: %s; retrying in %.1f s (attempt %d of %d)",
+                method,
+                path,
+                error,
+                sleep,
+                state.attempt_number + 1,
+                self.max_attempts,
+            )
+
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_attempts)
+            | tenacity.stop_before_delay(self.max_elapsed),
+            wait=wait,
+            retry=tenacity.retry_if_exception(lambda error: is_retryable(error, idempotent)),
+            before_sleep=log_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(fn)
+        except (LookerApiError, LookerConnectionError) as error:
+            error.attempts = retrying.statistics.get("attempt_number", 1)
+            raise
+
+
+def is_retryable(error: BaseException, idempotent: bool) -> bool:
+    """Whether another try is safe and may help.
+
+    A non-idempotent call (a create) is retried only when Looker surely did not act on it: a
+    429, or a connection that was never made. After a timeout, a dropped connection or a 5xx it
+    may have created something, so it is not sent again.
+    """
+    if isinstance(error, RateLimitError):
+        return True
+    if isinstance(error, ServerError):
+        return idempotent and error.status in RETRYABLE_SERVER_STATUSES
+    if isinstance(error, LookerConnectionError):
+        return error.retryable and (idempotent or not error.reached_server)
+    return False
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
