@@ -183,7 +183,7 @@ class ApiCredentialProvider(LookerProvider):
         importing = "adopted" not in props
         origin = {"adopted": True, "original_purpose": key.purpose} if importing else _origin(props)
         managed = importing or "purpose" in (props.get("managed_fields") or ())
-        state = {**props, "user_id": user_id}
+        state = {**props, "user_id": user_id, "credentials_api3_id": None}
         if origin["adopted"]:
             state["credentials_api3_id"] = credentials_id
         if managed:

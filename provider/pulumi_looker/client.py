@@ -186,9 +186,7 @@ class LookerClient:
     def _current_token(self) -> _Token:
         with self._token_lock:
             if self._token is None or time.monotonic() >= self._token.renew_at:
-                self._token = self.retry.call(
-                    self._login, method="POST", path=self._full("/login"), idempotent=True
-                )
+                self._token = self._login()
             return self._token
 
     def _forget_token(self, token: _Token) -> None:

@@ -114,9 +114,9 @@ class CreateCredentialsApi3(CredentialsApi3):
 class AccessToken:
     """``AccessToken``: the answer to ``POST /login``."""
 
-    access_token: str | None = _field(str, secret=True)
-    token_type: str | None = _field(str)
-    expires_in: int | None = _field(int)
+    access_token: str | None = _field(str, nullable=False, secret=True)
+    token_type: str | None = _field(str, nullable=False)
+    expires_in: int | None = _field(int, nullable=False)
     refresh_token: str | None = _field(str, secret=True)
 
 

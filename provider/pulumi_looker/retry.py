@@ -64,7 +64,12 @@ class RetryPolicy:
             stop=tenacity.stop_after_attempt(self.max_attempts)
             | tenacity.stop_before_delay(self.max_elapsed),
             wait=wait,
-            retry=tenacity.retry_if_exception(lambda error: is_retryable(error, idempotent)),
+            retry=tenacity.retry_if_exception(
+                # A failed login means the call itself was never sent: always safe to repeat.
+                lambda error: is_retryable(
+                    error, idempotent or getattr(error, "path", path) != path
+                )
+            ),
             before_sleep=log_retry,
             reraise=True,
         )

@@ -7,9 +7,11 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import attrs
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -91,7 +93,10 @@ class Emulator:
         ]
         self.app = Starlette(
             routes=routes,
-            exception_handlers={LookerHttpError: self._error},  # type: ignore[dict-item]
+            exception_handlers={
+                LookerHttpError: self._error,
+                HTTPException: self._http_error,
+            },  # type: ignore[dict-item]
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -104,6 +109,9 @@ class Emulator:
         started = time.monotonic()
         if self.faults.latency_ms:
             await asyncio.sleep(self.faults.latency_ms / 1000)
+
+        if scope["method"] == "PATCH":
+            receive = _recording_body(receive, entry)
 
         async def send_logged(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -145,6 +153,11 @@ class Emulator:
     async def _error(self, request: Request, error: LookerHttpError) -> Response:
         return JSONResponse(error.body, status_code=error.status, headers=error.headers)
 
+    async def _http_error(self, request: Request, error: HTTPException) -> Response:
+        """Unknown paths and methods answer in Looker's ``Error`` shape too."""
+        message = "Not found" if error.status_code == 404 else error.detail
+        return await self._error(request, LookerHttpError(error.status_code, message))
+
     # --- authentication ------------------------------------------------------------------
 
     def _caller(self, request: Request) -> User:
@@ -171,9 +184,9 @@ class Emulator:
     # --- session ---------------------------------------------------------------------------
 
     async def login(self, request: Request) -> Response:
-        form = await request.form()
-        client_id = str(form.get("client_id") or request.query_params.get("client_id") or "")
-        secret = str(form.get("client_secret") or request.query_params.get("client_secret") or "")
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        client_id = form.get("client_id") or request.query_params.get("client_id") or ""
+        secret = form.get("client_secret") or request.query_params.get("client_secret") or ""
         token = self.store.login(client_id, secret, self.faults.token_ttl)
         if token is None:
             raise LookerHttpError(404, "Not found")
@@ -314,6 +327,24 @@ class Emulator:
                 "sessions": len(self.store.sessions),
             }
         )
+
+
+def _recording_body(receive: Receive, entry: dict[str, Any]) -> Receive:
+    """Keep a PATCH's JSON body in the request log (PATCH bodies here carry no secret)."""
+    chunks: list[bytes] = []
+
+    async def wrapped() -> Message:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                try:
+                    entry["body"] = json.loads(b"".join(chunks) or b"null")
+                except ValueError:
+                    entry["body"] = None
+        return message
+
+    return wrapped
 
 
 async def _body(request: Request) -> dict[str, Any]:

@@ -1,0 +1,116 @@
+"""Run the emulator in a child process on loopback, for tests, benchmarks and the demo."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .control import EmulatorControl
+
+
+class EmulatorProcess:
+    """A ``looker-emulator`` child process; :meth:`start` waits until it serves."""
+
+    def __init__(
+        self,
+        *,
+        admin_client_id: str,
+        admin_client_secret: str,
+        state_file: Path | None = None,
+        extra_args: Sequence[str] = (),
+        log_file: Path | None = None,
+    ) -> None:
+        self.admin_client_id = admin_client_id
+        self.admin_client_secret = admin_client_secret
+        self.state_file = state_file
+        self.extra_args = list(extra_args)
+        self.log_file = log_file
+        self.port = 0
+        self.url = ""
+        self._process: subprocess.Popen[str] | None = None
+        self._control: EmulatorControl | None = None
+
+    @property
+    def control(self) -> EmulatorControl:
+        if self._control is None:
+            verify = "--ssl-certfile" not in self.extra_args
+            self._control = EmulatorControl(self.url, verify=verify)
+        return self._control
+
+    def start(self, timeout: float = 30.0) -> EmulatorProcess:
+        """Start the server (on the port it had before, after a :meth:`stop`) and wait for it."""
+        args = [
+            sys.executable,
+            "-m",
+            "pulumi_looker.emulator",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--admin-client-id",
+            self.admin_client_id,
+            "--admin-client-secret",
+            self.admin_client_secret,
+            *self.extra_args,
+        ]
+        if self.state_file is not None:
+            args += ["--state-file", str(self.state_file)]
+        stderr = open(self.log_file, "a") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
+        self._process = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        if self.log_file:
+            stderr.close()
+        self.url = self._read_url(timeout)
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self
+
+    def _read_url(self, timeout: float) -> str:
+        assert self._process is not None
+        assert self._process.stdout is not None
+        selector = selectors.DefaultSelector()
+        selector.register(self._process.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if selector.select(timeout=0.1):
+                line = self._process.stdout.readline().strip()
+                if line:
+                    return line
+            if self._process.poll() is not None:
+                break
+        self.stop()
+        raise RuntimeError(f"the Looker emulator did not start within {timeout:.0f} s")
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop the server: gracefully, or with SIGKILL as a crash would."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        if self._process.stdout:
+            self._process.stdout.close()
+        self._process = None
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+
+    def __enter__(self) -> EmulatorProcess:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,285 @@
+"""ApiCredential's provider handlers against the emulator, with the calls they made."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+import pytest
+from pulumi.runtime.rpc import UNKNOWN
+from pulumi_looker.api_credential import ApiCredentialProvider
+from pulumi_looker.client import LookerClient
+from pulumi_looker.emulator.process import EmulatorProcess
+from pulumi_looker.errors import InvalidInputError, LookerError, PermissionDeniedError
+
+from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
+
+KEYS = "/api/4.0/users/2/credentials_api3"
+
+
+def key_path(credentials_id: str) -> str:
+    return f"{KEYS}/{credentials_id}"
+
+
+@pytest.fixture
+def provider(emulator: EmulatorProcess) -> ApiCredentialProvider:
+    provider = ApiCredentialProvider()
+    configure(provider, stack_config(emulator))
+    return provider
+
+
+@pytest.fixture
+def existing(client: LookerClient, emulator: EmulatorProcess) -> str:
+    """A key made in Looker's admin page, before Pulumi; its purpose is 'made by hand'."""
+    key = client.create_credentials_api3("2")
+    client.update_credentials_api3("2", key.id, {"purpose": "made by hand"})
+    emulator.control.clear_requests()
+    return key.id
+
+
+def api_calls(emulator: EmulatorProcess) -> Counter:
+    calls = emulator.control.calls()
+    del calls[("POST", "/api/4.0/login")]
+    return calls
+
+
+def checked(provider: ApiCredentialProvider, **inputs: object) -> dict:
+    result = provider.check({}, inputs)
+    assert result.failures == []
+    return result.inputs
+
+
+def test_create_mode_posts_then_sets_purpose(emulator, provider) -> None:
+    result = provider.create(checked(provider, user_id="2", purpose="CI deploy bot"))
+    credentials_id = result.outs["credentials_api3_id"]
+    assert api_calls(emulator) == Counter(
+        {("POST", KEYS): 1, ("PATCH", key_path(credentials_id)): 1}
+    )
+    assert result.id == f"2/{credentials_id}"
+    outs = result.outs
+    assert outs["purpose"] == "CI deploy bot"
+    assert outs["adopted"] is False
+    assert len(outs["client_secret"]) == 24
+    assert {k: outs[k] for k in ("type", "is_disabled")} == {"type": "api3", "is_disabled": False}
+    [live] = [k for k in emulator.control.state()["credentials_api3"] if k["id"] == credentials_id]
+    assert (live["user_id"], live["purpose"], live["client_id"]) == (
+        "2",
+        "CI deploy bot",
+        outs["client_id"],
+    )
+
+
+def test_create_without_purpose_is_one_post(emulator, provider) -> None:
+    provider.create(checked(provider, user_id=2))
+    assert api_calls(emulator) == Counter({("POST", KEYS): 1})
+
+
+def test_failed_set_up_deletes_the_new_key(emulator, provider) -> None:
+    with pytest.raises(InvalidInputError, match="purpose must be a string"):
+        provider.create({"user_id": "2", "purpose": 7})  # as if check had been skipped
+    assert [(m, p.rsplit("/", 1)[0]) for (m, p) in api_calls(emulator)] == [
+        ("POST", "/api/4.0/users/2"),
+        ("DELETE", KEYS),
+    ]
+    assert [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == "2"] == []
+
+
+def test_adopt_reads_and_patches_only_a_different_purpose(emulator, provider, existing) -> None:
+    same = provider.create(
+        checked(provider, user_id="2", credentials_api3_id=existing, purpose="made by hand")
+    )
+    assert api_calls(emulator) == Counter({("GET", key_path(existing)): 1})
+    emulator.control.clear_requests()
+    changed = provider.create(
+        checked(provider, user_id="2", credentials_api3_id=existing, purpose="dbt cloud")
+    )
+    assert api_calls(emulator) == Counter(
+        {("GET", key_path(existing)): 1, ("PATCH", key_path(existing)): 1}
+    )
+    assert same.id == changed.id == f"2/{existing}"
+    assert changed.outs["adopted"] is True
+    assert changed.outs["original_purpose"] == "made by hand"
+    assert "client_secret" not in changed.outs
+
+
+def test_adopting_a_missing_key_says_so(emulator, provider) -> None:
+    with pytest.raises(LookerError, match="API key 77 of Looker user 2 does not exist"):
+        provider.create(checked(provider, user_id="2", credentials_api3_id="77"))
+    assert emulator.control.writes() == []
+
+
+def test_check_rejects_bad_and_read_only_inputs_without_calls(emulator, provider) -> None:
+    result = provider.check(
+        {},
+        {
+            "user_id": "4/2",
+            "credentials_api3_id": True,
+            "purpose": 5,
+            "is_disabled": True,
+            "client_secret": "x",
+            "purpos": "typo",
+        },
+    )
+    reasons = {f.property: f.reason for f in result.failures}
+    assert set(reasons) == {
+        "user_id",
+        "credentials_api3_id",
+        "purpose",
+        "is_disabled",
+        "client_secret",
+        "purpos",
+    }
+    assert reasons["is_disabled"].startswith(
+        "is_disabled is read-only in Looker's API (CredentialsApi3.is_disabled)"
+    )
+    assert "delete the resource or use Looker's admin page" in reasons["is_disabled"]
+    assert "did you mean 'purpose'" in reasons["purpos"]
+    assert (
+        reasons["user_id"]
+        == "user_id must be a Looker id of letters and digits such as '42', got '4/2'"
+    )
+    missing = provider.check({}, {"purpose": "x"})
+    assert [f.reason for f in missing.failures] == [
+        "user_id is required (a Looker id such as '42')"
+    ]
+    rotate_adopted = provider.check(
+        {}, {"user_id": "2", "credentials_api3_id": "3", "rotation": "2026-01"}
+    )
+    assert [f.property for f in rotate_adopted.failures] == ["rotation"]
+    assert emulator.control.requests() == []
+
+
+def test_diff_rules(emulator, provider) -> None:
+    olds = provider.create(checked(provider, user_id="2", purpose="a", rotation="r1")).outs
+    emulator.control.clear_requests()
+    same = {"user_id": "2", "purpose": "a", "rotation": "r1"}
+    assert provider.diff("x", olds, same).changes is False
+    assert (
+        provider.diff("x", olds, {"user_id": "2", "rotation": "r1"}).changes is False
+    )  # purpose unset
+    purpose = provider.diff("x", olds, {**same, "purpose": "b"})
+    assert (purpose.changes, purpose.replaces) == (True, [])
+    rotated = provider.diff("x", olds, {**same, "rotation": "r2"})
+    assert (rotated.replaces, rotated.delete_before_replace) == (["rotation"], False)
+    assert provider.diff("x", olds, {**same, "user_id": "3"}).replaces == ["user_id"]
+    assert provider.diff("x", olds, {**same, "credentials_api3_id": "9"}).replaces == [
+        "credentials_api3_id"
+    ]
+    assert provider.diff("x", olds, {**same, "purpose": UNKNOWN}).changes is True
+    assert emulator.control.requests() == []
+
+
+def test_update_patches_purpose_and_keeps_the_secret(emulator, provider) -> None:
+    olds = provider.create(checked(provider, user_id="2", purpose="a")).outs
+    emulator.control.clear_requests()
+    outs = provider.update("x", olds, {"user_id": "2", "purpose": "b"}).outs
+    assert api_calls(emulator) == Counter({("PATCH", key_path(olds["credentials_api3_id"])): 1})
+    assert [r["body"] for r in emulator.control.requests() if r["method"] == "PATCH"] == [
+        {"purpose": "b"}
+    ]
+    assert outs["purpose"] == "b"
+    assert outs["client_secret"] == olds["client_secret"]
+
+
+def test_refresh_keeps_secret_and_reports_drift(emulator, provider, client) -> None:
+    olds = provider.create(checked(provider, user_id="2", purpose="a")).outs
+    credentials_id = olds["credentials_api3_id"]
+    client.update_credentials_api3("2", credentials_id, {"purpose": "changed by hand"})
+    emulator.control.clear_requests()
+    result = provider.read(f"2/{credentials_id}", olds)
+    assert api_calls(emulator) == Counter({("GET", key_path(credentials_id)): 1})
+    assert result.outs["client_secret"] == olds["client_secret"]
+    assert result.outs["purpose"] == "changed by hand"
+    assert result.inputs == {"user_id": "2", "purpose": "changed by hand"}
+
+
+def test_refresh_of_a_key_deleted_outside_pulumi(emulator, provider, client) -> None:
+    olds = provider.create(checked(provider, user_id="2")).outs
+    client.delete_credentials_api3("2", olds["credentials_api3_id"])
+    result = provider.read(f"2/{olds['credentials_api3_id']}", olds)
+    assert result.id is None
+
+
+def test_import_adopts_the_key(emulator, provider, existing) -> None:
+    result = provider.read(f"2/{existing}", {})
+    assert result.inputs == {
+        "user_id": "2",
+        "credentials_api3_id": existing,
+        "purpose": "made by hand",
+    }
+    assert result.outs["adopted"] is True
+    assert provider.diff(result.id, result.outs, result.inputs).changes is False
+    provider.delete(result.id, result.outs)
+    assert [
+        k["id"] for k in emulator.control.state()["credentials_api3"] if k["user_id"] == "2"
+    ] == [existing]
+
+
+@pytest.mark.parametrize("bad_id", ["42", "42/", "/7", "4 2/7", "42/7/1"])
+def test_import_with_a_malformed_id(provider, bad_id: str) -> None:
+    with pytest.raises(
+        LookerError, match=r"id is '<user_id>/<credentials_api3_id>', for example '42/7'"
+    ):
+        provider.read(bad_id, {})
+
+
+def test_delete_in_create_mode_deletes_and_tolerates_404(emulator, provider) -> None:
+    olds = provider.create(checked(provider, user_id="2")).outs
+    emulator.control.clear_requests()
+    provider.delete("x", olds)
+    provider.delete("x", olds)  # already gone: fine
+    path = key_path(olds["credentials_api3_id"])
+    assert [
+        (r["method"], r["path"], r["status"])
+        for r in emulator.control.requests()
+        if r["method"] == "DELETE"
+    ] == [
+        ("DELETE", path, 204),
+        ("DELETE", path, 404),
+    ]
+
+
+def test_delete_in_adopt_mode_restores_the_purpose(emulator, provider, existing) -> None:
+    olds = provider.create(
+        checked(provider, user_id="2", credentials_api3_id=existing, purpose="dbt")
+    ).outs
+    emulator.control.clear_requests()
+    provider.delete("x", olds)
+    assert api_calls(emulator) == Counter({("PATCH", key_path(existing)): 1})
+    [live] = [k for k in emulator.control.state()["credentials_api3"] if k["id"] == existing]
+    assert live["purpose"] == "made by hand"
+
+
+def test_non_admin_gets_a_clear_403(emulator, client) -> None:
+    key = client.create_credentials_api3("3")
+    provider = ApiCredentialProvider()
+    configure(
+        provider,
+        {
+            "looker:baseUrl": emulator.url,
+            "looker:clientId": key.client_id,
+            "looker:clientSecret": key.client_secret,
+        },
+    )
+    with pytest.raises(PermissionDeniedError, match=f"POST {KEYS} failed with HTTP 403"):
+        provider.create(checked(provider, user_id="2"))
+
+
+def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    outs = provider.create(checked(provider, user_id="2", purpose="p")).outs
+    errors = []
+    for call in (
+        lambda: provider.create(checked(provider, user_id="999")),
+        lambda: provider.read("2/999", {}),
+        lambda: provider.create({"user_id": "2", "purpose": 1}),
+    ):
+        try:
+            call()
+        except Exception as error:
+            errors.append(str(error))
+    token = LookerClient._shared and next(iter(LookerClient._shared.values()))._token.value
+    text = caplog.text + "\n".join(errors) + str(emulator.control.requests())
+    for secret in (outs["client_secret"], ADMIN_CLIENT_SECRET, token):
+        assert secret not in text
+    assert len(errors) == 2  # read of a missing key is "gone", not an error

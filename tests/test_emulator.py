@@ -1,0 +1,249 @@
+"""The emulator answers as Looker API 4.0 does, byte for byte where the spec says how."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from pulumi_looker.emulator.process import EmulatorProcess
+
+from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
+
+
+def login(http: httpx.Client, client_id: str, client_secret: str) -> httpx.Response:
+    return http.post("/login", data={"client_id": client_id, "client_secret": client_secret})
+
+
+@pytest.fixture
+def api(emulator: EmulatorProcess) -> Iterator[httpx.Client]:
+    """Raw HTTP as the admin, so the tests see exactly what the server sends."""
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        token = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        yield http
+
+
+def test_login_answers_an_access_token(emulator: EmulatorProcess) -> None:
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        answer = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET)
+        bad = login(http, ADMIN_CLIENT_ID, "wrong")
+        anonymous = http.get("/password_config")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert set(body) == {"access_token", "token_type", "expires_in", "refresh_token"}
+    assert body["expires_in"] == 3600
+    assert len(body["access_token"]) == 40
+    assert bad.status_code == 404
+    assert set(bad.json()) == {"message", "documentation_url"}
+    assert anonymous.status_code == 401
+    assert anonymous.json()["message"] == "Requires authentication."
+
+
+def test_fresh_instance_password_policy(api: httpx.Client) -> None:
+    body = api.get("/password_config").json()
+    assert body == {
+        "can": {"show": True, "update": True},
+        "min_length": 10,
+        "require_numeric": True,
+        "require_upperlower": True,
+        "require_special": True,
+        "expiration_enabled": False,
+        "expiration_duration_days": 90,
+        "policy_enabled_at": None,
+    }
+
+
+def test_patch_applies_writable_and_ignores_read_only(api: httpx.Client) -> None:
+    answer = api.patch(
+        "/password_config",
+        json={
+            "min_length": 12,
+            "expiration_enabled": True,
+            "policy_enabled_at": "1999-01-01",
+            "can": {},
+        },
+    )
+    body = answer.json()
+    assert answer.status_code == 200
+    assert body["min_length"] == 12
+    assert body["policy_enabled_at"] not in (None, "1999-01-01")  # set by the server itself
+    assert body["can"] == {"show": True, "update": True}
+
+
+def test_validation_error_body_as_the_spec_says(api: httpx.Client) -> None:
+    answer = api.patch("/password_config", json={"min_length": 6, "require_numeric": "yes"})
+    assert answer.status_code == 422
+    body = answer.json()
+    assert set(body) == {"message", "errors", "documentation_url"}
+    assert [set(e) for e in body["errors"]] == [
+        {"field", "code", "message", "documentation_url"}
+    ] * 2
+    assert [e["field"] for e in body["errors"]] == ["min_length", "require_numeric"]
+    assert api.get("/password_config").json()["min_length"] == 10  # nothing applied
+
+
+def test_api_keys_lifecycle(emulator: EmulatorProcess, api: httpx.Client) -> None:
+    created = api.post("/users/3/credentials_api3")
+    assert created.status_code == 200
+    key = created.json()
+    assert set(key) == {
+        "can",
+        "id",
+        "client_id",
+        "created_at",
+        "is_disabled",
+        "type",
+        "purpose",
+        "url",
+        "client_secret",
+    }
+    assert key["url"] == f"{emulator.url}/api/4.0/users/3/credentials_api3/{key['id']}"
+    assert isinstance(key["id"], str)
+    assert len(key["client_id"]) == 20
+    assert len(key["client_secret"]) == 24
+
+    fetched = api.get(f"/users/3/credentials_api3/{key['id']}").json()
+    assert "client_secret" not in fetched
+    patched = api.patch(
+        f"/users/3/credentials_api3/{key['id']}",
+        json={"purpose": "etl", "is_disabled": True, "client_id": "x"},
+    ).json()
+    assert (patched["purpose"], patched["is_disabled"], patched["client_id"]) == (
+        "etl",
+        False,
+        key["client_id"],
+    )
+    assert [k["id"] for k in api.get("/users/3/credentials_api3").json()] == [key["id"]]
+
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as other:
+        assert login(other, key["client_id"], key["client_secret"]).status_code == 200
+        assert api.delete(f"/users/3/credentials_api3/{key['id']}").status_code == 204
+        assert login(other, key["client_id"], key["client_secret"]).status_code == 404
+    assert api.get(f"/users/3/credentials_api3/{key['id']}").status_code == 404
+
+
+def test_unknown_things_are_404_with_an_error_body(api: httpx.Client) -> None:
+    for path in ("/users/999", "/users/999/credentials_api3", "/users/2/credentials_api3/1"):
+        answer = api.get(path)
+        assert answer.status_code == 404, path
+        assert set(answer.json()) == {"message", "documentation_url"}
+
+
+def test_non_admin_is_forbidden(emulator: EmulatorProcess, api: httpx.Client) -> None:
+    key = api.post("/users/2/credentials_api3").json()
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        token = login(http, key["client_id"], key["client_secret"]).json()["access_token"]
+        http.headers["Authorization"] = f"token {token}"
+        assert http.get("/user").json()["id"] == "2"
+        for method, path in (
+            ("GET", "/password_config"),
+            ("POST", "/users/3/credentials_api3"),
+            ("GET", "/users/3"),
+        ):
+            answer = http.request(method, path)
+            assert answer.status_code == 403, path
+            assert set(answer.json()) == {"message", "documentation_url"}
+
+
+def test_fields_parameter_restricts_the_answer(api: httpx.Client) -> None:
+    assert api.get("/password_config", params={"fields": "min_length, require_special"}).json() == {
+        "min_length": 10,
+        "require_special": True,
+    }
+    keys = api.get("/users/1/credentials_api3", params={"fields": "id,client_id"}).json()
+    assert keys == [{"id": "1", "client_id": ADMIN_CLIENT_ID}]
+
+
+def test_logout_ends_the_token(emulator: EmulatorProcess, api: httpx.Client) -> None:
+    assert api.delete("/logout").status_code == 204
+    assert api.get("/user").status_code == 401
+    with httpx.Client(base_url=emulator.url) as http:
+        assert http.get("/api/4.0/no_such_thing").json()["message"] == "Not found"
+        token = http.post(
+            "/api/4.0/login",
+            data={"client_id": ADMIN_CLIENT_ID, "client_secret": ADMIN_CLIENT_SECRET},
+        ).json()["access_token"]
+        assert (
+            http.delete("/api/logout", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 204
+        )
+
+
+def test_state_survives_a_crash_and_restart(start_emulator, tmp_path: Path) -> None:
+    state = tmp_path / "looker-state.json"
+    emulator = start_emulator(state_file=state)
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        token = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        http.patch("/password_config", json={"min_length": 33})
+        key = http.post("/users/2/credentials_api3").json()
+    emulator.stop(kill=True)
+    assert ADMIN_CLIENT_SECRET not in state.read_text()
+    assert key["client_secret"] not in state.read_text()
+    assert not list(tmp_path.glob(".looker-state.json.*"))  # no temporary file left behind
+    emulator.start()
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        http.headers["Authorization"] = f"Bearer {token}"
+        assert http.get("/user").status_code == 401  # sessions do not survive a restart
+        token = login(http, key["client_id"], key["client_secret"])
+        assert token.status_code == 200  # the key created before the crash still logs in
+        admin = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {admin}"
+        assert http.get("/password_config").json()["min_length"] == 33
+
+
+def test_faults_at_runtime_and_request_log(emulator: EmulatorProcess, api: httpx.Client) -> None:
+    emulator.control.clear_requests()
+    emulator.control.set_faults(rate_limit_every=2, retry_after=7)
+    first, second = api.get("/user"), api.get("/user")
+    assert (first.status_code, second.status_code) == (200, 429)
+    assert second.headers["retry-after"] == "7"
+    log = emulator.control.requests()
+    assert [(r["method"], r["path"], r["status"]) for r in log] == [
+        ("GET", "/api/4.0/user", 200),
+        ("GET", "/api/4.0/user", 429),
+    ]
+    assert all(isinstance(r["time"], float) and r["duration_ms"] >= 0 for r in log)
+    with httpx.Client(base_url=emulator.url) as http:
+        answer = http.patch("/_emulator/faults", json={"error_status": 404})
+        assert answer.status_code == 400
+        assert "error_status must be a 5xx status" in answer.json()["message"]
+
+
+def test_latency_flag(start_emulator) -> None:
+    emulator = start_emulator("--latency-ms", "200")
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        elapsed = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).elapsed.total_seconds()
+    assert elapsed >= 0.2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--port", "notaport"], "invalid int value"),
+        (["--admin-client-id", "a"], "--admin-client-id and --admin-client-secret are required"),
+        (
+            ["--admin-client-id", "a", "--admin-client-secret", "b", "--error-status", "404"],
+            "error_status must be a 5xx",
+        ),
+        (
+            ["--admin-client-id", "a", "--admin-client-secret", "b", "--latency-ms", "-1"],
+            "latency_ms must be a number >= 0",
+        ),
+    ],
+)
+def test_bad_flags_get_a_usage_error(args: list[str], message: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_looker.emulator", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert "usage: looker-emulator" in result.stderr
+    assert message in result.stderr

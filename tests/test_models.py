@@ -1,0 +1,86 @@
+"""The models are the one source of field rules; these tests pin them to the spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pulumi_looker import models
+
+SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "looker-api" / "Looker.4.0.oas.json"
+
+
+@pytest.fixture(scope="module")
+def spec_schemas() -> dict:
+    if not SPEC.exists():
+        pytest.fail(f"the Looker OpenAPI description is expected at {SPEC}")
+    return json.loads(SPEC.read_text())["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        models.PasswordConfig,
+        models.CredentialsApi3,
+        models.CreateCredentialsApi3,
+        models.AccessToken,
+    ],
+)
+def test_fields_and_writability_match_the_spec(model: type, spec_schemas: dict) -> None:
+    spec = spec_schemas[model.__name__]["properties"]
+    assert set(models.rules(model)) == set(spec)
+    for name, rule in models.rules(model).items():
+        assert rule.writable == (not spec[name].get("readOnly", False)), name
+        assert rule.nullable == spec[name].get("nullable", True), name
+
+
+def test_only_purpose_is_writable_on_api_keys() -> None:
+    assert models.writable_fields(models.CredentialsApi3) == ("purpose",)
+    assert "client_secret" in models.read_only_fields(models.CreateCredentialsApi3)
+
+
+@pytest.mark.parametrize(
+    ("values", "failed"),
+    [
+        ({"min_length": 7, "expiration_duration_days": 365}, []),
+        ({"min_length": 6}, ["min_length"]),
+        ({"min_length": 101}, ["min_length"]),
+        ({"min_length": True}, ["min_length"]),
+        ({"min_length": "12"}, ["min_length"]),
+        ({"expiration_duration_days": 29}, ["expiration_duration_days"]),
+        ({"require_special": "yes"}, ["require_special"]),
+        ({"require_special": None, "min_length": None}, []),
+        ({"policy_enabled_at": 5}, []),  # read-only: not the check's business
+    ],
+)
+def test_check_values(values: dict, failed: list[str]) -> None:
+    assert [f for f, _ in models.check_values(models.PasswordConfig, values)] == failed
+
+
+def test_failure_names_field_and_allowed_values() -> None:
+    [(_, reason)] = models.check_values(models.PasswordConfig, {"min_length": 5})
+    assert reason == "min_length must be an integer from 7 to 100, got 5"
+
+
+def test_writable_body_drops_read_only_and_unset() -> None:
+    body = models.writable_body(
+        models.PasswordConfig, {"min_length": 9, "require_numeric": None, "policy_enabled_at": "x"}
+    )
+    assert body == {"min_length": 9}
+    assert models.writable_body(models.CredentialsApi3, {"purpose": None, "id": "3"}) == {
+        "purpose": None
+    }
+
+
+def test_secrets_are_not_in_repr() -> None:
+    key = models.CreateCredentialsApi3(id="1", client_secret="s3cr3t")
+    token = models.AccessToken(access_token="t0k3n")
+    assert "s3cr3t" not in repr(key)
+    assert "t0k3n" not in repr(token)
+
+
+def test_unknown_name_suggests_the_nearest() -> None:
+    reason = models.unknown_name_reason("min_lenght", ["min_length", "require_numeric"])
+    assert "did you mean 'min_length'" in reason
+    assert "valid properties: min_length, require_numeric" in reason

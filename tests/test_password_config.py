@@ -1,0 +1,245 @@
+"""PasswordConfig's provider handlers against the emulator, with the calls they made."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from pulumi.runtime.rpc import UNKNOWN
+from pulumi_looker import models
+from pulumi_looker.emulator.process import EmulatorProcess
+from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
+from pulumi_looker.password_config import PasswordConfigProvider, _apply
+
+from .conftest import configure, stack_config
+
+GET = ("GET", "/api/4.0/password_config")
+PATCH = ("PATCH", "/api/4.0/password_config")
+
+
+@pytest.fixture
+def provider(emulator: EmulatorProcess) -> PasswordConfigProvider:
+    provider = PasswordConfigProvider()
+    configure(provider, stack_config(emulator))
+    return provider
+
+
+def api_calls(emulator: EmulatorProcess) -> Counter:
+    calls = emulator.control.calls()
+    del calls[("POST", "/api/4.0/login")]
+    return calls
+
+
+def patch_bodies(emulator: EmulatorProcess) -> list[dict]:
+    return [r["body"] for r in emulator.control.requests() if r["method"] == "PATCH"]
+
+
+def created(provider: PasswordConfigProvider, **inputs: object) -> dict:
+    checked = provider.check({}, {"restore_on_delete": False, **inputs})
+    assert checked.failures == []
+    return provider.create(checked.inputs).outs
+
+
+def test_check_accepts_valid_inputs_and_drops_unset(emulator, provider) -> None:
+    result = provider.check(
+        {},
+        {
+            "min_length": 12,
+            "require_special": None,
+            "restore_on_delete": False,
+            "profile": None,
+            "policy_enabled_at": None,
+        },
+    )
+    assert result.failures == []
+    assert result.inputs == {"min_length": 12, "restore_on_delete": False}
+    assert emulator.control.requests() == []
+
+
+def test_check_names_each_bad_property_and_calls_nothing(emulator, provider) -> None:
+    result = provider.check(
+        {},
+        {
+            "min_length": 5,
+            "expiration_duration_days": 400,
+            "require_numeric": "yes",
+            "min_lenght": 9,
+            "restore_on_delete": "no",
+            "profile": "eu west",
+        },
+    )
+    reasons = {f.property: f.reason for f in result.failures}
+    assert reasons == {
+        "min_lenght": (
+            "unknown property 'min_lenght' (did you mean 'min_length'?); valid properties: "
+            "expiration_duration_days, expiration_enabled, min_length, profile, require_numeric, "
+            "require_special, require_upperlower, restore_on_delete"
+        ),
+        "min_length": "min_length must be an integer from 7 to 100, got 5",
+        "expiration_duration_days": (
+            "expiration_duration_days must be an integer from 30 to 365, got 400"
+        ),
+        "require_numeric": "require_numeric must be a boolean (true or false), got 'yes'",
+        "restore_on_delete": "restore_on_delete must be a boolean (true or false), got 'no'",
+        "profile": (
+            "profile must be a name of letters, digits, '-' and '_' (the stack config namespace "
+            "looker-<profile>), got 'eu west'"
+        ),
+    }
+    assert emulator.control.requests() == []
+
+
+def test_check_lets_unknown_values_through_at_preview(provider) -> None:
+    assert provider.check({}, {"min_length": UNKNOWN, "restore_on_delete": False}).failures == []
+
+
+def test_create_reads_then_patches_managed_fields(emulator, provider) -> None:
+    outs = created(provider, min_length=14, require_special=False)
+    assert api_calls(emulator) == Counter({GET: 1, PATCH: 1})
+    assert patch_bodies(emulator) == [{"min_length": 14, "require_special": False}]
+    assert outs["min_length"] == 14
+    assert outs["require_numeric"] is True  # unmanaged: Looker's value, untouched
+    assert outs["managed_fields"] == ["min_length", "require_special"]
+    assert outs["initial_config"]["min_length"] == 10
+    live = emulator.control.state()["password_config"]
+    assert (live["min_length"], live["require_special"], live["require_numeric"]) == (
+        14,
+        False,
+        True,
+    )
+
+
+def test_create_with_nothing_managed_only_reads(emulator, provider) -> None:
+    outs = created(provider)
+    assert api_calls(emulator) == Counter({GET: 1})
+    assert outs["managed_fields"] == []
+
+
+def test_create_fails_when_looker_does_not_apply_a_value() -> None:
+    class Ignoring:
+        def update_password_config(self, values: dict) -> models.PasswordConfig:
+            return models.PasswordConfig(min_length=10)
+
+    with pytest.raises(
+        LookerError, match=r"did not apply .*min_length \(asked 12, Looker has 10\)"
+    ):
+        _apply(Ignoring(), {"min_length": 12})
+
+
+def test_diff_compares_managed_inputs_with_live_values(emulator, provider) -> None:
+    olds = created(provider, min_length=14)
+    emulator.control.clear_requests()
+    same = {"min_length": 14, "restore_on_delete": False}
+    assert provider.diff("password_config", olds, same).changes is False
+    assert (
+        provider.diff("password_config", olds, {"restore_on_delete": False}).changes is False
+    )  # unset
+    changed = provider.diff("password_config", olds, {"min_length": 15, "restore_on_delete": False})
+    assert (changed.changes, changed.replaces) == (True, [])
+    assert provider.diff(
+        "password_config", olds, {"min_length": UNKNOWN, "restore_on_delete": False}
+    ).changes
+    moved = provider.diff("password_config", olds, {**same, "profile": "eu"})
+    assert moved.replaces == ["profile"]
+    assert emulator.control.requests() == []
+
+
+def test_update_patches_only_what_changed(emulator, provider) -> None:
+    olds = created(provider, min_length=14, require_special=False)
+    emulator.control.clear_requests()
+    news = {"min_length": 20, "require_special": False, "restore_on_delete": False}
+    outs = provider.update("password_config", olds, news).outs
+    assert api_calls(emulator) == Counter({PATCH: 1})
+    assert patch_bodies(emulator) == [{"min_length": 20}]
+    assert outs["min_length"] == 20
+    assert outs["initial_config"] == olds["initial_config"]
+
+
+def test_update_of_an_option_alone_makes_no_call(emulator, provider) -> None:
+    olds = created(provider, min_length=14)
+    emulator.control.clear_requests()
+    outs = provider.update(
+        "password_config", olds, {"min_length": 14, "restore_on_delete": True}
+    ).outs
+    assert emulator.control.requests() == []
+    assert outs["restore_on_delete"] is True
+
+
+def test_refresh_reports_drift_as_outputs_and_inputs(emulator, provider, client) -> None:
+    olds = created(provider, min_length=14)
+    client.update_password_config({"min_length": 8, "require_numeric": False})  # outside Pulumi
+    emulator.control.clear_requests()
+    result = provider.read("password_config", olds)
+    assert api_calls(emulator) == Counter({GET: 1})
+    assert result.outs["min_length"] == 8
+    assert result.inputs == {"min_length": 8, "restore_on_delete": False}  # only managed fields
+    assert provider.diff(
+        "password_config", result.outs, {"min_length": 14, "restore_on_delete": False}
+    ).changes
+
+
+def test_import_adopts_every_live_setting(emulator, provider) -> None:
+    result = provider.read("password_config", {})
+    assert result.id == "password_config"
+    assert result.inputs == {
+        "min_length": 10,
+        "require_numeric": True,
+        "require_upperlower": True,
+        "require_special": True,
+        "expiration_enabled": False,
+        "expiration_duration_days": 90,
+        "restore_on_delete": False,
+    }
+    assert provider.diff("password_config", result.outs, result.inputs).changes is False
+
+
+def test_import_with_a_wrong_id_is_explained(provider) -> None:
+    with pytest.raises(LookerError, match=r"id is always 'password_config'.*got 'pw'"):
+        provider.read("pw", {})
+
+
+def test_delete_leaves_the_policy_by_default(emulator, provider) -> None:
+    olds = created(provider, min_length=14)
+    emulator.control.clear_requests()
+    provider.delete("password_config", olds)
+    assert emulator.control.requests() == []
+    assert emulator.control.state()["password_config"]["min_length"] == 14
+
+
+def test_delete_restores_when_asked(emulator, provider) -> None:
+    olds = created(provider, min_length=14, expiration_enabled=True, restore_on_delete=True)
+    emulator.control.clear_requests()
+    provider.delete("password_config", olds)
+    assert patch_bodies(emulator) == [{"min_length": 10, "expiration_enabled": False}]
+    live = emulator.control.state()["password_config"]
+    assert (live["min_length"], live["expiration_enabled"]) == (10, False)
+
+
+def test_profile_picks_another_instance(start_emulator) -> None:
+    default, eu = start_emulator(), start_emulator()
+    provider = PasswordConfigProvider()
+    configure(provider, {**stack_config(default), **stack_config(eu, "looker-eu")})
+    created(provider, min_length=30, profile="eu")
+    assert eu.control.state()["password_config"]["min_length"] == 30
+    assert default.control.requests() == []
+
+
+def test_missing_settings_and_permissions_are_clear_errors(emulator, client) -> None:
+    provider = PasswordConfigProvider()
+    configure(provider, {"looker:baseUrl": emulator.url})
+    with pytest.raises(SettingsError, match=r"client_id .*looker:clientId"):
+        provider.create({"min_length": 12})
+    key = client.create_credentials_api3("2")
+    configure(
+        provider,
+        {
+            "looker:baseUrl": emulator.url,
+            "looker:clientId": key.client_id,
+            "looker:clientSecret": key.client_secret,
+        },
+    )
+    with pytest.raises(
+        PermissionDeniedError, match=r"GET /api/4\.0/password_config failed with HTTP 403"
+    ):
+        provider.create({"min_length": 12})
+    assert emulator.control.state()["password_config"]["min_length"] == 10
