@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
+
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.retry import RetryPolicy

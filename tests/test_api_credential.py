@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
+
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
@@ -283,3 +284,11 @@ def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptu
     for secret in (outs["client_secret"], ADMIN_CLIENT_SECRET, token):
         assert secret not in text
     assert len(errors) == 2  # read of a missing key is "gone", not an error
+
+
+def test_numeric_ids_from_pulumis_wire_become_strings(provider) -> None:
+    result = provider.check({}, {"user_id": 42.0, "credentials_api3_id": 7})
+    assert result.failures == []
+    assert (result.inputs["user_id"], result.inputs["credentials_api3_id"]) == ("42", "7")
+    assert [f.property for f in provider.check({}, {"user_id": 4.5}).failures] == ["user_id"]
+    assert [f.property for f in provider.check({}, {"user_id": True}).failures] == ["user_id"]

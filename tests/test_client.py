@@ -9,6 +9,7 @@ from collections import Counter
 
 import httpx
 import pytest
+
 from pulumi_looker.client import LookerClient, _api_error
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import (

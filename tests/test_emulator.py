@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from pulumi_looker.emulator.process import EmulatorProcess
 
 from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pulumi_looker import models
 
 SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "looker-api" / "Looker.4.0.oas.json"
@@ -84,3 +85,13 @@ def test_unknown_name_suggests_the_nearest() -> None:
     reason = models.unknown_name_reason("min_lenght", ["min_length", "require_numeric"])
     assert "did you mean 'min_length'" in reason
     assert "valid properties: min_length, require_numeric" in reason
+
+
+def test_whole_floats_from_pulumis_wire_count_as_integers() -> None:
+    assert models.check_values(models.PasswordConfig, {"min_length": 12.0}) == []
+    assert [f for f, _ in models.check_values(models.PasswordConfig, {"min_length": 12.5})] == [
+        "min_length"
+    ]
+    body = models.writable_body(models.PasswordConfig, {"min_length": 12.0})
+    assert body == {"min_length": 12}
+    assert type(body["min_length"]) is int

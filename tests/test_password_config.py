@@ -6,6 +6,7 @@ from collections import Counter
 
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
+
 from pulumi_looker import models
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError

@@ -9,6 +9,7 @@ import dill
 import pulumi
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
+
 from pulumi_looker import ApiCredential, PasswordConfig
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.emulator.process import EmulatorProcess

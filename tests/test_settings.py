@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from pulumi_looker.errors import SettingsError
 from pulumi_looker.settings import ConnectionSettings
 

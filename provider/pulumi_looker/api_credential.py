@@ -38,7 +38,17 @@ def _read_only_reason(name: str) -> str:
     )
 
 
+def _as_id(value: Any) -> Any:
+    """An id as Looker writes it: numbers (floats on Pulumi's wire) become strings."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 def _check_id(name: str, value: Any, *, required: bool) -> list[CheckFailure]:
+    value = _as_id(value)
     if value is None:
         return (
             [CheckFailure(name, f"{name} is required (a Looker id such as '42')")]
@@ -47,11 +57,7 @@ def _check_id(name: str, value: Any, *, required: bool) -> list[CheckFailure]:
         )
     if is_unknown(value):
         return []
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (str, int))
-        or not _ID_PART.match(str(value))
-    ):
+    if not isinstance(value, str) or not _ID_PART.match(value):
         return [
             CheckFailure(
                 name,
@@ -102,8 +108,8 @@ class ApiCredentialProvider(LookerProvider):
             )
         inputs = set_inputs(news)
         for name in ("user_id", "credentials_api3_id"):
-            if isinstance(inputs.get(name), int):
-                inputs[name] = str(inputs[name])
+            if name in inputs:
+                inputs[name] = _as_id(inputs[name])
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:

@@ -40,8 +40,16 @@ class FieldRule:
             return "a string"
         return f"a {self.kind.__name__}"
 
+    def normalize(self, value: Any) -> Any:
+        """``value`` as Looker wants it: Pulumi's wire format carries every number as a float,
+        so a whole float becomes an int for an integer field. Anything else is left as it is."""
+        if self.kind is int and isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
+
     def reason(self, name: str, value: Any) -> str | None:
         """Why ``value`` is not acceptable for field ``name``, or None when it is."""
+        value = self.normalize(value)
         if not _is_kind(value, self.kind) or (
             self.kind is int
             and (
@@ -151,7 +159,7 @@ def writable_body(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
     lets the field be null (it clears the value there)."""
     known = rules(model)
     return {
-        k: v
+        k: known[k].normalize(v)
         for k, v in values.items()
         if k in known and known[k].writable and (v is not None or known[k].nullable)
     }
@@ -159,6 +167,8 @@ def writable_body(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def check_values(model: type, values: Mapping[str, Any]) -> list[tuple[str, str]]:
     """``(field, reason)`` for each writable field of ``values`` with a value Looker refuses.
+
+    Whole floats count as integers (see :meth:`FieldRule.normalize`).
 
     ``None`` means "not set" and is always accepted; other fields are not looked at.
     """

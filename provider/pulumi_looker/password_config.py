@@ -104,7 +104,10 @@ class PasswordConfigProvider(LookerProvider):
 
 
 def _managed(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: props[name] for name in SETTINGS if props.get(name) is not None}
+    """The settings the user set, as Looker takes them."""
+    return models.writable_body(
+        models.PasswordConfig, {n: props[n] for n in SETTINGS if props.get(n) is not None}
+    )
 
 
 def _options(props: Mapping[str, Any]) -> dict[str, Any]:

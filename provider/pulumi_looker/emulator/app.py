@@ -372,7 +372,7 @@ def _validated(model: type, body: dict[str, Any]) -> dict[str, Any]:
                 {"field": name, "code": "invalid", "message": reason, "documentation_url": DOCS}
             )
         else:
-            changes[name] = value
+            changes[name] = rule.normalize(value)
     if errors:
         raise LookerHttpError(422, "Validation Failed", errors=errors)
     return changes

@@ -1,0 +1,7 @@
+"""Declares this stack's Looker settings from its config in stacks/Pulumi.<stack>.yaml."""
+
+import pulumi
+
+from pulumi_looker.stack_program import declare
+
+declare(pulumi.Config())

@@ -1,0 +1,123 @@
+"""The project's Pulumi program: Looker settings declared from a stack's config.
+
+Stack config (namespace: the project's name)::
+
+    passwordPolicy:            # optional; a PasswordConfig
+      minLength: 12
+      requireSpecial: true
+      restoreOnDelete: false
+      import: false            # adopt the live policy into the stack
+    apiCredentials:            # optional; one ApiCredential each
+      - name: ci-deploy-bot    # the resource name, unique in the stack
+        userId: "42"
+        purpose: CI deploy bot
+        rotation: "2026-11"    # change it to rotate the key
+      - name: dbt-cloud
+        userId: "7"
+        credentialsApi3Id: "13"  # adopt an existing key
+        import: true           # optional: import it instead of adopting it on create
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+
+from .api_credential import ApiCredential
+from .models import unknown_name_reason
+from .password_config import PASSWORD_CONFIG_ID, PasswordConfig
+
+_POLICY_KEYS = {
+    "minLength": "min_length",
+    "requireNumeric": "require_numeric",
+    "requireUpperlower": "require_upperlower",
+    "requireSpecial": "require_special",
+    "expirationEnabled": "expiration_enabled",
+    "expirationDurationDays": "expiration_duration_days",
+    "restoreOnDelete": "restore_on_delete",
+    "profile": "profile",
+}
+_CREDENTIAL_KEYS = {
+    "userId": "user_id",
+    "credentialsApi3Id": "credentials_api3_id",
+    "purpose": "purpose",
+    "rotation": "rotation",
+    "profile": "profile",
+}
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+class StackConfigError(pulumi.RunError):
+    """The stack's config cannot be declared; the message names the config key."""
+
+
+def _inputs(
+    where: str, values: Any, keys: Mapping[str, str], extra: Sequence[str]
+) -> dict[str, Any]:
+    if not isinstance(values, dict):
+        raise StackConfigError(f"{where} must be an object of settings, got {values!r}")
+    unknown = [k for k in values if k not in keys and k not in extra]
+    if unknown:
+        reason = unknown_name_reason(unknown[0], [*keys, *extra])
+        raise StackConfigError(f"{where}: {reason}")
+    return {keys[k]: v for k, v in values.items() if k in keys}
+
+
+def _import_flag(where: str, values: Mapping[str, Any]) -> bool:
+    flag = values.get("import", False)
+    if not isinstance(flag, bool):
+        raise StackConfigError(f"{where}.import must be true or false, got {flag!r}")
+    return flag
+
+
+def declare(config: pulumi.Config) -> None:
+    """Declare the stack's Looker settings and export what dependents need."""
+    namespace = config.name
+    policy = config.get_object("passwordPolicy")
+    if policy is not None:
+        where = f"{namespace}:passwordPolicy"
+        inputs = _inputs(where, policy, _POLICY_KEYS, ["import"])
+        opts = (
+            pulumi.ResourceOptions(import_=PASSWORD_CONFIG_ID)
+            if _import_flag(where, policy)
+            else None
+        )
+        password = PasswordConfig("password-policy", **inputs, opts=opts)
+        # Only values that are never null: a null output reads as unknown in every preview.
+        pulumi.export(
+            "passwordPolicy",
+            {"minLength": password.min_length, "expirationEnabled": password.expiration_enabled},
+        )
+
+    credentials = config.get_object("apiCredentials") or []
+    if not isinstance(credentials, list):
+        raise StackConfigError(f"{namespace}:apiCredentials must be a list, got {credentials!r}")
+    client_ids: dict[str, pulumi.Output[str]] = {}
+    client_secrets: dict[str, pulumi.Output[Any]] = {}
+    for index, item in enumerate(credentials):
+        where = f"{namespace}:apiCredentials[{index}]"
+        inputs = _inputs(where, item, _CREDENTIAL_KEYS, ["name", "import"])
+        name = item.get("name")
+        if not isinstance(name, str) or not _NAME.match(name) or name in client_ids:
+            raise StackConfigError(
+                f"{where}.name must be a unique name of letters, digits, '.', '-' and '_', "
+                f"got {name!r}"
+            )
+        opts = None
+        if _import_flag(where, item):
+            if "credentials_api3_id" not in inputs:
+                raise StackConfigError(
+                    f"{where}.import needs credentialsApi3Id (the key to import)"
+                )
+            opts = pulumi.ResourceOptions(
+                import_=f"{inputs.get('user_id')}/{inputs['credentials_api3_id']}"
+            )
+        credential = ApiCredential(name, **inputs, opts=opts)
+        client_ids[name] = credential.client_id
+        if "credentials_api3_id" not in inputs:
+            client_secrets[name] = credential.client_secret
+    pulumi.export("clientIds", client_ids)
+    pulumi.export("clientSecrets", pulumi.Output.secret(client_secrets))
