@@ -1,0 +1,147 @@
+"""User stories with the real pulumi CLI: preview, up, change, drift, bad config, destroy."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from pulumi_looker.client import LookerClient
+from pulumi_looker.settings import ConnectionSettings
+from tests.conftest import ADMIN_CLIENT_SECRET
+
+from .conftest import DEV_CLIENT_ID
+
+POLICY = "looker-settings:passwordPolicy"
+CREDENTIALS = "looker-settings:apiCredentials"
+PASSWORD_PATH = "/api/4.0/password_config"
+
+pytestmark = pytest.mark.e2e
+
+
+def admin_client(emulator) -> LookerClient:
+    return LookerClient(
+        ConnectionSettings.resolve(
+            base_url=emulator.url, client_id=DEV_CLIENT_ID, client_secret=ADMIN_CLIENT_SECRET
+        )
+    )
+
+
+def writes(emulator) -> list[tuple[str, str]]:
+    return [(r["method"], r["path"]) for r in emulator.control.writes()]
+
+
+@pytest.fixture
+def looker(start_looker):
+    return start_looker()
+
+
+@pytest.fixture
+def dev(make_stack, looker):
+    return make_stack("dev", looker)
+
+
+def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
+    preview = dev.preview().stdout
+    assert "+ pulumi-python:dynamic/looker:PasswordConfig: (create)" in preview
+    assert preview.count("+ pulumi-python:dynamic/looker:ApiCredential: (create)") == 2
+    assert "min_length" in preview
+    assert writes(looker) == []
+
+    dev.up()
+    state = looker.control.state()
+    policy = state["password_config"]
+    assert (policy["min_length"], policy["require_special"], policy["expiration_enabled"]) == (
+        12,
+        True,
+        False,
+    )
+    keys = {k["id"]: k for k in state["credentials_api3"]}
+    assert keys["1"]["purpose"] == "pulumi-looker dev admin"  # adopted: the admin's own key
+    [created] = [k for k in keys.values() if k["user_id"] == "2"]
+    assert created["purpose"] == "CI deploy bot"
+    assert dev.outputs()["clientIds"] == {
+        "admin-key": DEV_CLIENT_ID,
+        "ci-deploy-bot": created["client_id"],
+    }
+
+    looker.control.clear_requests()
+    again = dev.preview("--expect-no-changes")
+    assert "4 unchanged" in again.stdout
+    assert writes(looker) == []
+
+
+def test_one_changed_setting_is_one_patch(dev, looker) -> None:
+    dev.up()
+    policy = dev.config[POLICY]
+    dev.set_config(**{"looker-settings__passwordPolicy": {**policy, "minLength": 14}})
+    preview = dev.preview().stdout
+    assert "~ pulumi-python:dynamic/looker:PasswordConfig: (update)" in preview
+    assert re.search(r"~ min_length\s*: 12 => 14", preview)
+    assert "ApiCredential: (update)" not in preview
+    looker.control.clear_requests()
+    dev.up()
+    patches = [r for r in looker.control.requests() if r["method"] == "PATCH"]
+    assert [(r["path"], r["body"]) for r in patches] == [(PASSWORD_PATH, {"min_length": 14})]
+    assert writes(looker) == [("PATCH", PASSWORD_PATH)]
+
+
+def test_drift_is_shown_and_put_right(dev, looker) -> None:
+    dev.up()
+    with admin_client(looker) as client:
+        client.update_password_config({"min_length": 8})  # someone in Looker's admin page
+    preview = dev.preview().stdout
+    assert re.search(r"--outputs:--\n\s*~ min_length\s*: 12 => 8", preview)  # the refresh
+    assert re.search(r"\(update\)[^(]*~ min_length\s*: 8 => 12", preview)
+    dev.up()
+    assert looker.control.state()["password_config"]["min_length"] == 12
+    dev.preview("--expect-no-changes")
+
+
+@pytest.mark.parametrize(
+    ("policy", "message"),
+    [
+        ({"minLength": 5}, "min_length must be an integer from 7 to 100, got 5"),
+        (
+            {"expirationDurationDays": 400},
+            "expiration_duration_days must be an integer from 30 to 365, got 400",
+        ),
+        ({"minLenght": 12}, "unknown property 'minLenght' (did you mean 'minLength'?)"),
+    ],
+)
+def test_bad_config_fails_preview_naming_the_field(dev, looker, policy, message) -> None:
+    dev.set_config(**{"looker-settings__passwordPolicy": policy})
+    result = dev.preview(ok=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    assert writes(looker) == []
+
+
+def test_destroy_deletes_created_keys_and_leaves_the_rest(dev, looker) -> None:
+    dev.up()
+    created_key = [k for k in looker.control.state()["credentials_api3"] if k["user_id"] == "2"]
+    assert len(created_key) == 1
+    looker.control.clear_requests()
+    dev.pulumi("destroy", "--yes", "--skip-preview")
+    state = looker.control.state()
+    assert [k for k in state["credentials_api3"] if k["user_id"] == "2"] == []
+    [admin_key] = [k for k in state["credentials_api3"] if k["id"] == "1"]
+    assert admin_key["purpose"] is None  # adopted: left in Looker with its purpose put back
+    assert state["password_config"]["min_length"] == 12  # the policy stays by default
+    assert Counter(writes(looker)) == Counter(
+        {
+            ("DELETE", f"/api/4.0/users/2/credentials_api3/{created_key[0]['id']}"): 1,
+            ("PATCH", "/api/4.0/users/1/credentials_api3/1"): 1,
+        }
+    )
+
+
+def test_destroy_restores_the_policy_when_asked(dev, looker) -> None:
+    dev.set_config(
+        **{"looker-settings__passwordPolicy": {**dev.config[POLICY], "restoreOnDelete": True}}
+    )
+    dev.up()
+    assert looker.control.state()["password_config"]["min_length"] == 12
+    dev.pulumi("destroy", "--yes", "--skip-preview")
+    assert looker.control.state()["password_config"]["min_length"] == 10
