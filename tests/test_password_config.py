@@ -110,6 +110,12 @@ def test_create_reads_then_patches_managed_fields(emulator, provider) -> None:
     )
 
 
+def test_create_writes_only_values_that_differ(emulator, provider) -> None:
+    outs = created(provider, min_length=10, require_special=False)  # 10 is Looker's already
+    assert patch_bodies(emulator) == [{"require_special": False}]
+    assert outs["managed_fields"] == ["min_length", "require_special"]
+
+
 def test_create_with_nothing_managed_only_reads(emulator, provider) -> None:
     outs = created(provider)
     assert api_calls(emulator) == Counter({GET: 1})

@@ -62,7 +62,8 @@ class PasswordConfigProvider(LookerProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         client = self.client(props.get("profile"))
         before = client.get_password_config()
-        wanted = _managed(props)
+        # Only what differs is written: adopting a policy that already matches writes nothing.
+        wanted = {k: v for k, v in _managed(props).items() if getattr(before, k) != v}
         after = _apply(client, wanted) if wanted else before
         initial = {name: getattr(before, name) for name in SETTINGS}
         return CreateResult(PASSWORD_CONFIG_ID, _outputs(after, props, initial))

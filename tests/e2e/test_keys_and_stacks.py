@@ -1,0 +1,148 @@
+"""Secrets, key rotation, import, several stacks and a hostile Looker, with the real pulumi CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_looker.client import LookerClient
+from pulumi_looker.settings import ConnectionSettings
+from tests.conftest import ADMIN_CLIENT_SECRET
+from tests.e2e.conftest import DEV_CLIENT_ID, PROD_CLIENT_ID
+
+pytestmark = pytest.mark.e2e
+
+CREDENTIALS = "looker-settings__apiCredentials"
+POLICY = "looker-settings__passwordPolicy"
+
+
+def admin_client(emulator, client_id: str = DEV_CLIENT_ID) -> LookerClient:
+    settings = ConnectionSettings.resolve(
+        base_url=emulator.url, client_id=client_id, client_secret=ADMIN_CLIENT_SECRET
+    )
+    return LookerClient(settings)
+
+
+def keys_of(emulator, user_id: str) -> list[dict]:
+    return [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == user_id]
+
+
+@pytest.fixture
+def looker(start_looker):
+    return start_looker()
+
+
+@pytest.fixture
+def dev(make_stack, looker):
+    return make_stack("dev", looker)
+
+
+def test_client_secret_is_a_secret_everywhere(dev, looker, tmp_path) -> None:
+    dev.up()
+    dev.preview()
+    assert dev.outputs()["clientSecrets"] == "[secret]"
+    exported = dev.pulumi("stack", "export").stdout
+    printed = "\n".join(dev.transcript)  # everything the CLI printed so far
+    on_disk = "".join(
+        p.read_text(errors="replace") for p in (tmp_path / "backend").rglob("*") if p.is_file()
+    )
+    secret = dev.outputs(secrets=True)["clientSecrets"]["ci-deploy-bot"]
+    assert len(secret) == 24
+    for text in (exported, on_disk, printed, str(looker.control.requests())):
+        assert secret not in text
+        assert ADMIN_CLIENT_SECRET not in text
+    assert '"client_secret"' in exported  # it is in the state, encrypted
+
+
+def test_rotation_replaces_the_key_create_before_delete(dev, looker) -> None:
+    dev.up()
+    [old] = keys_of(looker, "2")
+    old_secret = dev.outputs(secrets=True)["clientSecrets"]["ci-deploy-bot"]
+    credentials = dev.config["looker-settings:apiCredentials"]
+    credentials[0]["rotation"] = "2026-12"
+    dev.set_config(**{CREDENTIALS: credentials})
+    preview = dev.preview().stdout
+    assert "+-pulumi-python:dynamic/looker:ApiCredential: (replace)" in preview
+    looker.control.clear_requests()
+    dev.up()
+    [new] = keys_of(looker, "2")
+    assert new["id"] != old["id"]
+    assert new["purpose"] == "CI deploy bot"
+    calls = [(r["method"], r["path"]) for r in looker.control.writes()]
+    keys = "/api/4.0/users/2/credentials_api3"
+    assert calls == [
+        ("POST", keys),
+        ("PATCH", f"{keys}/{new['id']}"),
+        ("DELETE", f"{keys}/{old['id']}"),
+    ]
+    outputs = dev.outputs(secrets=True)
+    assert outputs["clientIds"]["ci-deploy-bot"] == new["client_id"]
+    assert outputs["clientSecrets"]["ci-deploy-bot"] != old_secret
+
+
+def test_existing_settings_are_adopted_without_a_write(dev, looker) -> None:
+    """Taking over what exists: a key by its id, the policy by the values it already has."""
+    with admin_client(looker) as client:
+        key = client.create_credentials_api3("3")
+        client.update_credentials_api3("3", key.id, {"purpose": "made by hand"})
+    existing = {
+        "name": "hand-made",
+        "userId": "3",
+        "credentialsApi3Id": key.id,
+        "purpose": "made by hand",
+    }
+    dev.set_config(**{POLICY: {"minLength": 10, "requireSpecial": True}, CREDENTIALS: [existing]})
+    looker.control.clear_requests()
+    dev.up()
+    assert looker.control.writes() == []
+    dev.preview("--expect-no-changes")
+    dev.pulumi("destroy", "--yes", "--skip-preview")
+    assert [(k["id"], k["purpose"]) for k in keys_of(looker, "3")] == [(key.id, "made by hand")]
+
+
+def test_import_option_needs_a_newer_pulumi_cli(dev, looker) -> None:
+    """Pulumi CLI 3.259 (the newest our Go proxy serves) sends an import's Read neither state
+    nor inputs, so the dynamic-provider host cannot find the provider ('__provider'). Pulumi
+    fixed this in 3.268. When this test fails, the CLI was upgraded: make it assert success."""
+    dev.set_config(**{POLICY: {"import": True, "minLength": 10}, CREDENTIALS: []})
+    result = dev.up(ok=False)
+    assert result.returncode != 0
+    assert "'__provider'" in result.stdout + result.stderr
+    assert looker.control.writes() == []
+
+
+def test_two_stacks_hold_their_own_policies(make_stack, start_looker) -> None:
+    dev_looker, prod_looker = start_looker(DEV_CLIENT_ID), start_looker(PROD_CLIENT_ID)
+    dev, prod = make_stack("dev", dev_looker), make_stack("prod", prod_looker)
+    dev.up()
+    prod.up()
+    dev_policy = dev_looker.control.state()["password_config"]
+    prod_policy = prod_looker.control.state()["password_config"]
+    assert (dev_policy["min_length"], dev_policy["expiration_enabled"]) == (12, False)
+    assert (prod_policy["min_length"], prod_policy["expiration_enabled"]) == (16, True)
+    assert prod_policy["expiration_duration_days"] == 90
+    assert [k["purpose"] for k in keys_of(prod_looker, "12")] == ["CI deploy bot (production)"]
+    assert keys_of(dev_looker, "12") == []
+    dev.preview("--expect-no-changes")
+    prod.preview("--expect-no-changes")
+
+
+def test_up_converges_through_a_429_storm_and_short_tokens(make_stack, start_looker) -> None:
+    looker = start_looker(
+        DEV_CLIENT_ID, "--rate-limit-every", "3", "--retry-after", "1", "--token-ttl", "4"
+    )
+    dev = make_stack("dev", looker)
+    credentials = [
+        {"name": f"bot-{n}", "userId": str(2 + n % 10), "purpose": f"bot {n}"} for n in range(12)
+    ]
+    dev.set_config(**{CREDENTIALS: credentials})
+    dev.up()
+    log = looker.control.requests()
+    throttled = sum(1 for r in log if r["status"] == 429)
+    logins = [r for r in log if r["path"] == "/api/4.0/login" and r["status"] == 200]
+    assert throttled >= 10
+    assert sum(len(keys_of(looker, str(u))) for u in range(2, 12)) == 12  # none lost, none doubled
+    duration = log[-1]["time"] - log[0]["time"]
+    # One provider process: one login, then one renewal per 3 s (a 4 s token renewed 1 s early).
+    assert 1 <= len(logins) <= 1 + duration / 3 + 1, (len(logins), duration)
+    looker.control.set_faults(rate_limit_every=0)
+    dev.preview("--expect-no-changes")
