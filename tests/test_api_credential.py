@@ -11,7 +11,13 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
-from pulumi_looker.errors import InvalidInputError, LookerError, PermissionDeniedError
+from pulumi_looker.errors import (
+    ConflictError,
+    InvalidInputError,
+    LookerError,
+    PermissionDeniedError,
+    ValidationError,
+)
 
 from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
 
@@ -292,3 +298,29 @@ def test_numeric_ids_from_pulumis_wire_become_strings(provider) -> None:
     assert (result.inputs["user_id"], result.inputs["credentials_api3_id"]) == ("42", "7")
     assert [f.property for f in provider.check({}, {"user_id": 4.5}).failures] == ["user_id"]
     assert [f.property for f in provider.check({}, {"user_id": True}).failures] == ["user_id"]
+
+
+def test_conflict_on_create_is_a_clear_error(emulator, provider) -> None:
+    provider.client(None).me()  # logged in
+    emulator.control.set_faults(error_every=1, error_status=409)
+    with pytest.raises(ConflictError, match=f"POST {KEYS} failed with HTTP 409: Conflict"):
+        provider.create(checked(provider, user_id="2", purpose="p"))
+    calls = [(r["method"], r["path"], r["status"]) for r in emulator.control.writes()]
+    assert calls == [("POST", KEYS, 409)]  # not retried: a conflict will not go away
+    assert keys_of_user(emulator, "2") == []
+
+
+def test_rejected_purpose_deletes_the_new_key(emulator, provider) -> None:
+    provider.client(None).me()
+    emulator.control.set_faults(error_every=2, error_status=422)  # the PATCH after the POST
+    with pytest.raises(ValidationError, match="purpose: injected"):
+        provider.create(checked(provider, user_id="2", purpose="p"))
+    calls = [
+        (r["method"], r["path"].rsplit("/", 1)[0], r["status"]) for r in emulator.control.writes()
+    ]
+    assert calls == [("POST", "/api/4.0/users/2", 200), ("PATCH", KEYS, 422), ("DELETE", KEYS, 204)]
+    assert keys_of_user(emulator, "2") == []
+
+
+def keys_of_user(emulator, user_id: str) -> list[dict]:
+    return [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == user_id]

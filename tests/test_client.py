@@ -312,3 +312,19 @@ def test_no_secret_or_token_in_logs_or_errors(
     text = caplog.text + "\n".join(messages) + repr(client) + str(emulator.control.requests())
     for secret in (ADMIN_CLIENT_SECRET, token, key.client_secret):
         assert secret not in text
+
+
+def test_logout_ends_the_token_and_the_next_call_logs_in_again(
+    emulator: EmulatorProcess, client: LookerClient
+) -> None:
+    client.logout()  # not logged in yet: no call
+    client.get_password_config()
+    client.logout()
+    client.get_password_config()
+    assert statuses(emulator) == [
+        (*LOGIN, 200),
+        (*CONFIG, 200),
+        ("DELETE", "/api/4.0/logout", 204),
+        (*LOGIN, 200),
+        (*CONFIG, 200),
+    ]

@@ -210,9 +210,9 @@ def test_faults_at_runtime_and_request_log(emulator: EmulatorProcess, api: httpx
     ]
     assert all(isinstance(r["time"], float) and r["duration_ms"] >= 0 for r in log)
     with httpx.Client(base_url=emulator.url) as http:
-        answer = http.patch("/_emulator/faults", json={"error_status": 404})
+        answer = http.patch("/_emulator/faults", json={"error_status": 302})
         assert answer.status_code == 400
-        assert "error_status must be a 5xx status" in answer.json()["message"]
+        assert "error_status must be a 4xx or 5xx status" in answer.json()["message"]
 
 
 def test_latency_flag(start_emulator) -> None:
@@ -228,8 +228,8 @@ def test_latency_flag(start_emulator) -> None:
         (["--port", "notaport"], "invalid int value"),
         (["--admin-client-id", "a"], "--admin-client-id and --admin-client-secret are required"),
         (
-            ["--admin-client-id", "a", "--admin-client-secret", "b", "--error-status", "404"],
-            "error_status must be a 5xx",
+            ["--admin-client-id", "a", "--admin-client-secret", "b", "--error-status", "429"],
+            "error_status must be a 4xx or 5xx",
         ),
         (
             ["--admin-client-id", "a", "--admin-client-secret", "b", "--latency-ms", "-1"],

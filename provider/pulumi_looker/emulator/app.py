@@ -28,6 +28,14 @@ DOCS = "https://docs.cloud.google.com/looker/docs/r/api/support"
 
 Handler = Callable[[Request], Awaitable[Response]]
 
+_FAULT_MESSAGES = {
+    403: "Forbidden",
+    404: "Not found",
+    409: "Conflict",
+    422: "Validation Failed",
+    503: "Service temporarily unavailable",
+}
+
 
 class LookerHttpError(Exception):
     """An error answer, in the shape of the spec's ``Error`` or ``ValidationError``."""
@@ -145,10 +153,21 @@ class Emulator:
                 status_code=429,
                 headers={"Retry-After": str(self.faults.retry_after)},
             )
-        return JSONResponse(
-            {"message": "Service temporarily unavailable", "documentation_url": DOCS},
-            status_code=self.faults.error_status,
-        )
+        status = self.faults.error_status
+        body: dict[str, Any] = {
+            "message": _FAULT_MESSAGES.get(status, "Injected error"),
+            "documentation_url": DOCS,
+        }
+        if status == 422:
+            body["errors"] = [
+                {
+                    "field": "purpose",
+                    "code": "invalid",
+                    "message": "injected",
+                    "documentation_url": DOCS,
+                }
+            ]
+        return JSONResponse(body, status_code=status)
 
     async def _error(self, request: Request, error: LookerHttpError) -> Response:
         return JSONResponse(error.body, status_code=error.status, headers=error.headers)

@@ -41,8 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     faults.add_argument("--latency-ms", type=float, default=0, help="added to every API request")
     faults.add_argument("--rate-limit-every", type=int, default=0, help="429 every N requests")
     faults.add_argument("--retry-after", type=int, default=1, help="Retry-After of those 429s")
-    faults.add_argument("--error-every", type=int, default=0, help="a 5xx every N requests")
-    faults.add_argument("--error-status", type=int, default=503, help="status of those 5xx")
+    faults.add_argument("--error-every", type=int, default=0, help="an error every N requests")
+    faults.add_argument(
+        "--error-status", type=int, default=503, help="status of those errors (4xx or 5xx)"
+    )
     faults.add_argument("--drop-every", type=int, default=0, help="drop every Nth connection")
     faults.add_argument("--token-ttl", type=float, default=3600, help="token lifetime, seconds")
     return parser

@@ -18,7 +18,7 @@ class Faults:
 
     - ``latency_ms``: added to every API request;
     - ``rate_limit_every``: every Nth request answers 429 with ``Retry-After: retry_after``;
-    - ``error_every``: every Nth request answers ``error_status`` (a 5xx);
+    - ``error_every``: every Nth request answers ``error_status`` (a 4xx or 5xx);
     - ``drop_every``: every Nth request has its connection dropped before any answer;
     - ``token_ttl``: lifetime in seconds of the access tokens issued from now on.
     """
@@ -33,8 +33,11 @@ class Faults:
 
     @error_status.validator
     def _check_status(self, attribute: attrs.Attribute, value: int) -> None:
-        if not isinstance(value, int) or not 500 <= value <= 599:
-            raise ValueError(f"error_status must be a 5xx status, got {value!r}")
+        if not isinstance(value, int) or not 400 <= value <= 599 or value in (401, 429):
+            raise ValueError(
+                f"error_status must be a 4xx or 5xx status other than 401 and 429 (they have "
+                f"faults of their own), got {value!r}"
+            )
 
     def updated(self, changes: dict[str, Any]) -> Faults:
         """A copy with ``changes`` applied; unknown names are an error."""
