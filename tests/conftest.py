@@ -36,9 +36,11 @@ def start_emulator(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
     """Start emulators with extra flags; all are stopped after the test."""
     started: list[EmulatorProcess] = []
 
-    def start(*extra_args: str, state_file: Path | None = None) -> EmulatorProcess:
+    def start(
+        *extra_args: str, state_file: Path | None = None, client_id: str = ADMIN_CLIENT_ID
+    ) -> EmulatorProcess:
         emulator = EmulatorProcess(
-            admin_client_id=ADMIN_CLIENT_ID,
+            admin_client_id=client_id,
             admin_client_secret=ADMIN_CLIENT_SECRET,
             state_file=state_file,
             extra_args=extra_args,

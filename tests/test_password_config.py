@@ -9,6 +9,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker import models
 from pulumi_looker.emulator.process import EmulatorProcess
+from pulumi_looker.emulator.state import DEFAULT_PASSWORD_CONFIG
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider, _apply
 
@@ -188,15 +189,8 @@ def test_refresh_reports_drift_as_outputs_and_inputs(emulator, provider, client)
 def test_import_adopts_every_live_setting(emulator, provider) -> None:
     result = provider.read("password_config", {})
     assert result.id == "password_config"
-    assert result.inputs == {
-        "min_length": 10,
-        "require_numeric": True,
-        "require_upperlower": True,
-        "require_special": True,
-        "expiration_enabled": False,
-        "expiration_duration_days": 90,
-        "restore_on_delete": False,
-    }
+    defaults = {k: v for k, v in DEFAULT_PASSWORD_CONFIG.items() if k != "policy_enabled_at"}
+    assert result.inputs == {**defaults, "restore_on_delete": False}
     assert provider.diff("password_config", result.outs, result.inputs).changes is False
 
 

@@ -7,14 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
+from pulumi_looker.settings import ConnectionSettings
 from tests.conftest import ADMIN_CLIENT_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,20 +133,28 @@ def make_stack(project: Path, tmp_path: Path, pulumi_home: Path) -> Callable[...
 
 
 @pytest.fixture
-def start_looker(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
+def start_looker(start_emulator: Callable[..., EmulatorProcess]) -> Callable[..., EmulatorProcess]:
     """Emulators whose admin key is the one a stack file names, with 12 ordinary users."""
-    started: list[EmulatorProcess] = []
 
     def start(client_id: str = DEV_CLIENT_ID, *extra_args: str) -> EmulatorProcess:
-        emulator = EmulatorProcess(
-            admin_client_id=client_id,
-            admin_client_secret=ADMIN_CLIENT_SECRET,
-            extra_args=["--users", "12", *extra_args],
-            log_file=tmp_path / f"emulator-{len(started)}.log",
-        )
-        started.append(emulator)
-        return emulator.start()
+        return start_emulator("--users", "12", *extra_args, client_id=client_id)
 
-    yield start
-    for emulator in started:
-        emulator.stop()
+    return start
+
+
+@pytest.fixture
+def looker(start_looker: Callable[..., EmulatorProcess]) -> EmulatorProcess:
+    return start_looker()
+
+
+@pytest.fixture
+def dev(make_stack: Callable[..., Stack], looker: EmulatorProcess) -> Stack:
+    return make_stack("dev", looker)
+
+
+def admin_client(emulator: EmulatorProcess, client_id: str = DEV_CLIENT_ID) -> LookerClient:
+    """Looker's admin, acting outside Pulumi (in the admin page, say)."""
+    settings = ConnectionSettings.resolve(
+        base_url=emulator.url, client_id=client_id, client_secret=ADMIN_CLIENT_SECRET
+    )
+    return LookerClient(settings)

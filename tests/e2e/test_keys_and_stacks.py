@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_looker.client import LookerClient
-from pulumi_looker.settings import ConnectionSettings
 from tests.conftest import ADMIN_CLIENT_SECRET
-from tests.e2e.conftest import DEV_CLIENT_ID, PROD_CLIENT_ID
+from tests.e2e.conftest import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
 
 pytestmark = pytest.mark.e2e
 
@@ -15,25 +13,8 @@ CREDENTIALS = "looker-settings__apiCredentials"
 POLICY = "looker-settings__passwordPolicy"
 
 
-def admin_client(emulator, client_id: str = DEV_CLIENT_ID) -> LookerClient:
-    settings = ConnectionSettings.resolve(
-        base_url=emulator.url, client_id=client_id, client_secret=ADMIN_CLIENT_SECRET
-    )
-    return LookerClient(settings)
-
-
 def keys_of(emulator, user_id: str) -> list[dict]:
     return [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == user_id]
-
-
-@pytest.fixture
-def looker(start_looker):
-    return start_looker()
-
-
-@pytest.fixture
-def dev(make_stack, looker):
-    return make_stack("dev", looker)
 
 
 def test_client_secret_is_a_secret_everywhere(dev, looker, tmp_path) -> None:

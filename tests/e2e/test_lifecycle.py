@@ -7,11 +7,7 @@ from collections import Counter
 
 import pytest
 
-from pulumi_looker.client import LookerClient
-from pulumi_looker.settings import ConnectionSettings
-from tests.conftest import ADMIN_CLIENT_SECRET
-
-from .conftest import DEV_CLIENT_ID
+from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
 
 POLICY = "looker-settings:passwordPolicy"
 CREDENTIALS = "looker-settings:apiCredentials"
@@ -20,26 +16,8 @@ PASSWORD_PATH = "/api/4.0/password_config"
 pytestmark = pytest.mark.e2e
 
 
-def admin_client(emulator) -> LookerClient:
-    return LookerClient(
-        ConnectionSettings.resolve(
-            base_url=emulator.url, client_id=DEV_CLIENT_ID, client_secret=ADMIN_CLIENT_SECRET
-        )
-    )
-
-
 def writes(emulator) -> list[tuple[str, str]]:
     return [(r["method"], r["path"]) for r in emulator.control.writes()]
-
-
-@pytest.fixture
-def looker(start_looker):
-    return start_looker()
-
-
-@pytest.fixture
-def dev(make_stack, looker):
-    return make_stack("dev", looker)
 
 
 def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
