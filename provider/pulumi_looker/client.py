@@ -60,7 +60,7 @@ class LookerClient:
         self.retry = retry or RetryPolicy()
         self._http = httpx.Client(
             base_url=settings.api_url,
-            verify=ssl.create_default_context() if settings.verify_ssl else False,
+            verify=_tls_context(settings),
             timeout=settings.timeout,
             follow_redirects=False,
             limits=httpx.Limits(
@@ -249,6 +249,13 @@ class LookerClient:
 
     def _full(self, path: str) -> str:
         return f"/api/{self.settings.api_version}{path}"
+
+
+def _tls_context(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    """Verification is on unless the user turned it off; a CA bundle replaces the system CAs."""
+    if not settings.verify_ssl:
+        return False
+    return ssl.create_default_context(cafile=settings.ca_bundle)
 
 
 def _credentials_path(user_id: str, credentials_id: str | None = None) -> str:

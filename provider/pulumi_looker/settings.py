@@ -37,6 +37,7 @@ _SETTINGS = (
     _Setting("client_secret", "clientSecret", "CLIENT_SECRET", "client_secret"),
     _Setting("verify_ssl", "verifySsl", "VERIFY_SSL", "verify_ssl"),
     _Setting("timeout", "timeout", "TIMEOUT", "timeout"),
+    _Setting("ca_bundle", "caBundle", "CA_BUNDLE", "ca_bundle"),
 )
 _REQUIRED = ("base_url", "client_id", "client_secret")
 
@@ -62,6 +63,17 @@ def _parse_timeout(value: Any) -> float:
     return seconds
 
 
+def _parse_ca_bundle(value: Any) -> str | None:
+    if value is None:
+        return None
+    path = Path(str(value)).expanduser()
+    if not path.is_file():
+        raise ValueError(
+            f"ca_bundle must be a PEM file of CA certificates, {str(path)!r} is not a file"
+        )
+    return str(path)
+
+
 def _parse_base_url(value: Any) -> str:
     url = str(value).strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
@@ -82,6 +94,8 @@ class ConnectionSettings:
     api_version: str = API_VERSION
     verify_ssl: bool = attrs.field(default=True, converter=_parse_bool)
     timeout: float = attrs.field(default=DEFAULT_TIMEOUT, converter=_parse_timeout)
+    #: PEM file of the CAs to trust instead of the system's (for a private CA).
+    ca_bundle: str | None = attrs.field(default=None, converter=_parse_ca_bundle)
 
     @property
     def api_url(self) -> str:

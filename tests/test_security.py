@@ -1,0 +1,138 @@
+"""TLS verification and redirects: the client never trusts or follows what it should not."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import trustme
+
+from pulumi_looker.client import LookerClient
+from pulumi_looker.errors import LookerApiError, LookerConnectionError, SettingsError
+from pulumi_looker.settings import ConnectionSettings
+
+from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, FAST_RETRY, settings_for
+
+
+@pytest.fixture
+def https_emulator(start_emulator, tmp_path: Path):
+    """An emulator serving HTTPS with a certificate from a CA the machine does not trust."""
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1")
+    cert.cert_chain_pems[0].write_to_path(tmp_path / "cert.pem")
+    cert.private_key_pem.write_to_path(tmp_path / "key.pem")
+    ca.cert_pem.write_to_path(tmp_path / "ca.pem")
+    emulator = start_emulator(
+        "--ssl-certfile", str(tmp_path / "cert.pem"), "--ssl-keyfile", str(tmp_path / "key.pem")
+    )
+    assert emulator.url.startswith("https://")
+    return emulator, tmp_path / "ca.pem"
+
+
+def test_untrusted_certificate_fails_clearly_and_is_not_retried(https_emulator) -> None:
+    emulator, _ = https_emulator
+    with (
+        LookerClient(settings_for(emulator), retry=FAST_RETRY) as client,
+        pytest.raises(LookerConnectionError) as raised,
+    ):
+        client.get_password_config()
+    message = str(raised.value)
+    assert f"TLS certificate verification failed for {emulator.url}" in message
+    assert "looker:verifySsl to false for a test instance only" in message
+    assert raised.value.attempts == 1
+    assert emulator.control.requests() == []  # nothing got through, not even the login
+
+
+def test_ca_bundle_is_trusted(https_emulator) -> None:
+    emulator, ca = https_emulator
+    with LookerClient(settings_for(emulator, ca_bundle=str(ca)), retry=FAST_RETRY) as client:
+        assert client.get_password_config().min_length == 10
+
+
+def test_verification_off_only_when_asked(https_emulator) -> None:
+    emulator, _ = https_emulator
+    settings = settings_for(emulator, verify_ssl="false")
+    with LookerClient(settings, retry=FAST_RETRY) as client:
+        assert client.get_password_config().min_length == 10
+
+
+def test_a_missing_ca_bundle_is_a_settings_error(emulator) -> None:
+    with pytest.raises(SettingsError, match="ca_bundle must be a PEM file"):
+        settings_for(emulator, ca_bundle="/no/such/ca.pem")
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    """Logs in anyone, then redirects every API call to ``target``."""
+
+    target = ""
+    seen: list[tuple[str, str, str | None]]
+
+    def _answer(self) -> None:
+        self.seen.append((self.command, self.path, self.headers.get("Authorization")))
+        if self.path.endswith("/login"):
+            body = json.dumps(
+                {"access_token": "TokenNotForOthers", "token_type": "Bearer", "expires_in": 3600}
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body.encode())
+        elif self.target:
+            self.send_response(302)
+            self.send_header("Location", f"{self.target}{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    do_GET = do_POST = do_PATCH = _answer
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(target: str) -> tuple[ThreadingHTTPServer, list]:
+    seen: list = []
+    handler = type("Handler", (_Recorder,), {"target": target, "seen": seen})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, seen
+
+
+@pytest.fixture
+def redirecting() -> Iterator[tuple[str, list, list]]:
+    other, other_seen = _serve("")
+    other_url = f"http://127.0.0.1:{other.server_address[1]}"
+    looker, looker_seen = _serve(other_url)
+    yield f"http://127.0.0.1:{looker.server_address[1]}", looker_seen, other_seen
+    for server in (looker, other):
+        server.shutdown()
+        server.server_close()
+
+
+def test_redirect_is_not_followed_with_the_token(redirecting) -> None:
+    url, looker_seen, other_seen = redirecting
+    settings = ConnectionSettings.resolve(
+        base_url=url, client_id=ADMIN_CLIENT_ID, client_secret=ADMIN_CLIENT_SECRET
+    )
+    with (
+        LookerClient(settings, retry=FAST_RETRY) as client,
+        pytest.raises(LookerApiError) as raised,
+    ):
+        client.get_password_config()
+    assert raised.value.status == 302
+    assert "unexpected redirect to http://127.0.0.1:" in str(raised.value)
+    assert "not followed" in str(raised.value)
+    assert other_seen == []
+    assert [(m, p) for m, p, _ in looker_seen] == [
+        ("POST", "/api/4.0/login"),
+        ("GET", "/api/4.0/password_config"),
+    ]
