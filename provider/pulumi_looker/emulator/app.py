@@ -96,7 +96,7 @@ class Emulator:
             Route(f"{CONTROL}/health", self.health, methods=["GET"]),
             Route(f"{CONTROL}/requests", self.requests, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/faults", self.fault_settings, methods=["GET", "PATCH"]),
-            Route(f"{CONTROL}/sessions", self.revoke_sessions, methods=["DELETE"]),
+            Route(f"{CONTROL}/sessions", self.sessions, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/state", self.state, methods=["GET"]),
         ]
         self.app = Starlette(
@@ -328,9 +328,12 @@ class Emulator:
             self.api_requests = 0
         return JSONResponse(attrs.asdict(self.faults))
 
-    async def revoke_sessions(self, request: Request) -> Response:
-        self.store.sessions.clear()
-        return Response(status_code=204)
+    async def sessions(self, request: Request) -> Response:
+        """The access tokens issued (for tests that look for leaks), or revoke them all."""
+        if request.method == "DELETE":
+            self.store.sessions.clear()
+            return Response(status_code=204)
+        return JSONResponse(sorted(self.store.issued_tokens))
 
     async def state(self, request: Request) -> Response:
         """Everything the instance holds but secrets, for tests to compare with."""

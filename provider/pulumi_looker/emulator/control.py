@@ -41,5 +41,9 @@ class EmulatorControl:
         """End every access token, as an admin revoking sessions would."""
         self._http.delete("/sessions").raise_for_status()
 
+    def issued_tokens(self) -> list[str]:
+        """Every access token the emulator has issued."""
+        return self._http.get("/sessions").raise_for_status().json()
+
     def state(self) -> dict[str, Any]:
         return self._http.get("/state").raise_for_status().json()

@@ -98,6 +98,8 @@ class Store:
     keys: dict[str, ApiKey] = attrs.field(factory=dict)
     next_key_id: int = 1
     sessions: dict[str, Session] = attrs.field(factory=dict)
+    #: Every token ever issued, so tests can look for one where it must not be.
+    issued_tokens: set[str] = attrs.field(factory=set)
     path: Path | None = None
 
     @classmethod
@@ -174,6 +176,7 @@ class Store:
         for key in self.keys.values():
             if key.client_id == client_id and key.accepts(client_secret):
                 token = random_token(40)
+                self.issued_tokens.add(token)
                 self.sessions[token] = Session(
                     user_id=key.user_id, expires_at=time.monotonic() + ttl
                 )
