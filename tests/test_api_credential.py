@@ -200,6 +200,19 @@ def test_refresh_keeps_secret_and_reports_drift(emulator, provider, client) -> N
     assert result.inputs == {"user_id": "2", "purpose": "changed by hand"}
 
 
+def test_an_unmanaged_purpose_stays_unmanaged_across_refreshes(emulator, provider, client) -> None:
+    olds = provider.create(checked(provider, user_id="2")).outs  # no purpose given
+    key_id = olds["credentials_api3_id"]
+    client.update_credentials_api3("2", key_id, {"purpose": "set in Looker"})
+    first = provider.read(f"2/{key_id}", olds)
+    second = provider.read(f"2/{key_id}", first.outs)
+    for result in (first, second):
+        assert result.outs["purpose"] == "set in Looker"
+        assert result.outs["managed_fields"] == []
+        assert "purpose" not in result.inputs
+    assert provider.diff("x", second.outs, {"user_id": "2"}).changes is False
+
+
 def test_refresh_of_a_key_deleted_outside_pulumi(emulator, provider, client) -> None:
     olds = provider.create(checked(provider, user_id="2")).outs
     client.delete_credentials_api3("2", olds["credentials_api3_id"])

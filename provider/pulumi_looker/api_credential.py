@@ -189,16 +189,15 @@ class ApiCredentialProvider(LookerProvider):
         importing = "adopted" not in props
         origin = {"adopted": True, "original_purpose": key.purpose} if importing else _origin(props)
         managed = importing or "purpose" in (props.get("managed_fields") or ())
-        state = {**props, "user_id": user_id, "credentials_api3_id": None}
-        if origin["adopted"]:
-            state["credentials_api3_id"] = credentials_id
-        if managed:
-            state["purpose"] = key.purpose
+        state = {
+            **props,
+            "user_id": user_id,
+            "credentials_api3_id": credentials_id if origin["adopted"] else None,
+            "purpose": key.purpose if managed else None,
+        }
         outs = _carried(props, _outputs(key, state, **origin))
         outs["credentials_api3_id"] = credentials_id
-        inputs = {k: state.get(k) for k in _INPUTS if state.get(k) is not None}
-        if not managed:
-            inputs.pop("purpose", None)
+        inputs = {k: state[k] for k in _INPUTS if state.get(k) is not None}
         return ReadResult(id_, outs, inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
