@@ -337,3 +337,27 @@ def test_rejected_purpose_deletes_the_new_key(emulator, provider) -> None:
 
 def keys_of_user(emulator, user_id: str) -> list[dict]:
     return [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == user_id]
+
+
+def test_a_lost_create_answer_names_the_key_it_left(emulator, provider) -> None:
+    provider.client(None).me()  # logged in
+    emulator.control.set_faults(lose_every=2)  # from now: 1 passes, 2 (the POST) is lost, 3 passes
+    provider.client(None).me()
+    with pytest.raises(LookerError) as raised:
+        provider.create(checked(provider, user_id="2", purpose="p"))
+    emulator.control.set_faults(lose_every=0)
+    [orphan] = keys_of_user(emulator, "2")
+    message = str(raised.value)
+    assert f"POST {KEYS} failed" in message
+    assert f"key(s) {orphan['id']} (created {orphan['created_at']}) of user 2" in message
+    assert "not in Pulumi's state" in message
+    calls = [(r["method"], r["path"], r["status"]) for r in emulator.control.requests()]
+    assert calls[-2:] == [("POST", KEYS, "lost 200"), ("GET", KEYS, 200)]  # not re-sent
+
+
+def test_a_create_refused_before_it_ran_says_nothing_was_left(emulator, provider) -> None:
+    provider.client(None).me()  # logged in
+    emulator.control.set_faults(error_every=2, error_status=502)  # the POST, before it runs
+    provider.client(None).me()
+    with pytest.raises(LookerError, match="Looker has no key of user 2 from that call"):
+        provider.create(checked(provider, user_id="2"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,7 +23,7 @@ from pulumi.dynamic import (
 from . import models
 from ._provider import LookerProvider, check_names, check_profile, is_unknown, set_inputs
 from .client import LookerClient
-from .errors import LookerError, NotFoundError
+from .errors import LookerConnectionError, LookerError, NotFoundError, ServerError
 
 _INPUTS = ("user_id", "credentials_api3_id", "purpose", "rotation", "profile")
 _READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
@@ -136,7 +137,13 @@ class ApiCredentialProvider(LookerProvider):
         user_id = props["user_id"]
         if props.get("credentials_api3_id") is not None:
             return self._adopt(client, user_id, props["credentials_api3_id"], props)
-        created = client.create_credentials_api3(user_id)
+        sent_at = datetime.datetime.now(datetime.timezone.utc)
+        try:
+            created = client.create_credentials_api3(user_id)
+        except (LookerConnectionError, ServerError) as error:
+            if isinstance(error, LookerConnectionError) and not error.reached_server:
+                raise
+            raise LookerError(f"{error}. {_possible_orphans(client, user_id, sent_at)}") from None
         key: models.CredentialsApi3 = created
         if props.get("purpose") is not None:
             try:
@@ -244,6 +251,39 @@ def _outputs(
         "original_purpose": original_purpose,
         "managed_fields": ["purpose"] if props.get("purpose") is not None else [],
     }
+
+
+#: How far Looker's clock may be behind ours when looking for keys a lost create made.
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+
+
+def _possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str:
+    """Name the keys a create whose answer was lost may have made, for the user to check."""
+    since = sent_at - CLOCK_SKEW
+    try:
+        keys = client.list_credentials_api3(user_id)
+    except LookerError as error:
+        return (
+            f"Looker may have created the key anyway, and listing user {user_id}'s keys failed "
+            f"({error}): look in Looker's admin page for keys of user {user_id} with no purpose "
+            f"created after {since.isoformat(timespec='seconds')}"
+        )
+    suspects = [
+        k for k in keys if k.purpose is None and k.created_at and _parse_time(k.created_at) >= since
+    ]
+    if not suspects:
+        return f"Looker has no key of user {user_id} from that call: nothing was left behind"
+    listed = ", ".join(f"{k.id} (created {k.created_at})" for k in suspects)
+    return (
+        f"Looker may have created the key anyway: key(s) {listed} of user {user_id} have no "
+        "purpose and are not in Pulumi's state. If no other run made them, delete them in "
+        "Looker's admin page; the next `pulumi up` creates a new key."
+    )
+
+
+def _parse_time(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
 
 
 def _discard(client: LookerClient, user_id: str, credentials_id: str, cause: Exception) -> None:

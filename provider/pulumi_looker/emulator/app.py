@@ -129,15 +129,18 @@ class Emulator:
         try:
             if fault == "drop":
                 entry["status"] = "dropped"
-                # Start an answer, then break the connection: the client sees it dropped.
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 200,
-                        "headers": [(b"content-length", b"64")],
-                    }
-                )
-                raise ConnectionAbortedError("connection dropped by fault injection")
+                await _break_connection(send)
+            if fault == "lose":
+                # Do the work, then lose the answer: a create here leaves a key the client
+                # never hears of.
+                answered: list[Message] = []
+
+                async def swallow(message: Message) -> None:
+                    answered.append(message)
+
+                await self.app(scope, receive, swallow)
+                entry["status"] = f"lost {answered[0]['status']}" if answered else "lost"
+                await _break_connection(send)
             if fault is not None:
                 await self._fault_response(fault)(scope, receive, send_logged)
                 return
@@ -349,6 +352,14 @@ class Emulator:
                 "sessions": len(self.store.sessions),
             }
         )
+
+
+async def _break_connection(send: Send) -> None:
+    """Start an answer, then break the connection: the client sees it dropped."""
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"64")]}
+    )
+    raise ConnectionAbortedError("connection broken by fault injection")
 
 
 def _recording_body(receive: Receive, entry: dict[str, Any]) -> Receive:

@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
         "--error-status", type=int, default=503, help="status of those errors (4xx or 5xx)"
     )
     faults.add_argument("--drop-every", type=int, default=0, help="drop every Nth connection")
+    faults.add_argument("--lose-every", type=int, default=0, help="handle, then drop, every Nth")
     faults.add_argument("--token-ttl", type=float, default=3600, help="token lifetime, seconds")
     return parser
 
@@ -68,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             error_every=args.error_every,
             error_status=args.error_status,
             drop_every=args.drop_every,
+            lose_every=args.lose_every,
             token_ttl=args.token_ttl,
         )
     except ValueError as error:

@@ -19,7 +19,9 @@ class Faults:
     - ``latency_ms``: added to every API request;
     - ``rate_limit_every``: every Nth request answers 429 with ``Retry-After: retry_after``;
     - ``error_every``: every Nth request answers ``error_status`` (a 4xx or 5xx);
-    - ``drop_every``: every Nth request has its connection dropped before any answer;
+    - ``drop_every``: every Nth request has its connection dropped before it is handled;
+    - ``lose_every``: every Nth request is handled, then its connection dropped: the answer is
+      lost (a create still creates);
     - ``token_ttl``: lifetime in seconds of the access tokens issued from now on.
     """
 
@@ -29,6 +31,7 @@ class Faults:
     error_every: int = attrs.field(default=0, validator=_non_negative)
     error_status: int = attrs.field(default=503)
     drop_every: int = attrs.field(default=0, validator=_non_negative)
+    lose_every: int = attrs.field(default=0, validator=_non_negative)
     token_ttl: float = attrs.field(default=3600, validator=_non_negative)
 
     @error_status.validator
@@ -52,6 +55,7 @@ class Faults:
             ("rate_limit", self.rate_limit_every),
             ("error", self.error_every),
             ("drop", self.drop_every),
+            ("lose", self.lose_every),
         ):
             if every and number % every == 0:
                 return name
