@@ -355,9 +355,19 @@ def test_a_lost_create_answer_names_the_key_it_left(emulator, provider) -> None:
     assert calls[-2:] == [("POST", KEYS, "lost 200"), ("GET", KEYS, 200)]  # not re-sent
 
 
-def test_a_create_refused_before_it_ran_says_nothing_was_left(emulator, provider) -> None:
+def test_a_create_refused_before_it_ran_is_sent_again(emulator, provider) -> None:
     provider.client(None).me()  # logged in
-    emulator.control.set_faults(error_every=2, error_status=502)  # the POST, before it runs
+    emulator.control.set_faults(error_every=3, error_status=502)  # from now: every 3rd request
     provider.client(None).me()
-    with pytest.raises(LookerError, match="Looker has no key of user 2 from that call"):
+    provider.client(None).me()
+    result = provider.create(checked(provider, user_id="2"))  # the 3rd request is its POST
+    calls = [(r["method"], r["path"], r["status"]) for r in emulator.control.requests()][-3:]
+    assert calls == [("POST", KEYS, 502), ("GET", KEYS, 200), ("POST", KEYS, 200)]
+    assert [k["id"] for k in keys_of_user(emulator, "2")] == [result.outs["credentials_api3_id"]]
+
+
+def test_a_create_that_keeps_failing_stops_after_three_sends(emulator, provider) -> None:
+    provider.client(None).me()  # logged in
+    emulator.control.set_faults(error_every=1, error_status=503)  # every request, reads too
+    with pytest.raises(LookerError, match=r"HTTP 503: .*\(send 1 of 3\)\. Looker may have created"):
         provider.create(checked(provider, user_id="2"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -24,6 +25,8 @@ from . import models
 from ._provider import LookerProvider, check_names, check_profile, is_unknown, set_inputs
 from .client import LookerClient
 from .errors import LookerConnectionError, LookerError, NotFoundError, ServerError
+
+logger = logging.getLogger("pulumi_looker")
 
 _INPUTS = ("user_id", "credentials_api3_id", "purpose", "rotation", "profile")
 _READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
@@ -137,13 +140,7 @@ class ApiCredentialProvider(LookerProvider):
         user_id = props["user_id"]
         if props.get("credentials_api3_id") is not None:
             return self._adopt(client, user_id, props["credentials_api3_id"], props)
-        sent_at = datetime.datetime.now(datetime.timezone.utc)
-        try:
-            created = client.create_credentials_api3(user_id)
-        except (LookerConnectionError, ServerError) as error:
-            if isinstance(error, LookerConnectionError) and not error.reached_server:
-                raise
-            raise LookerError(f"{error}. {_possible_orphans(client, user_id, sent_at)}") from None
+        created = _create_key(client, user_id)
         key: models.CredentialsApi3 = created
         if props.get("purpose") is not None:
             try:
@@ -256,9 +253,31 @@ def _outputs(
 #: How far Looker's clock may be behind ours when looking for keys a lost create made.
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 
+#: Sends of one create at most, when each failed without leaving a key behind.
+CREATE_SENDS = 3
 
-def _possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str:
-    """Name the keys a create whose answer was lost may have made, for the user to check."""
+
+def _create_key(client: LookerClient, user_id: str) -> models.CreateCredentialsApi3:
+    """POST a new key. A create is never blindly re-sent: when it fails where Looker may have
+    acted (a lost answer, a 5xx), the user's keys are listed; the create is sent again only if
+    it left nothing behind, and otherwise fails naming the keys it may have made."""
+    for send in range(1, CREATE_SENDS + 1):
+        sent_at = datetime.datetime.now(datetime.timezone.utc)
+        try:
+            return client.create_credentials_api3(user_id)
+        except (LookerConnectionError, ServerError) as error:
+            if isinstance(error, LookerConnectionError) and not error.reached_server:
+                raise
+            left_behind = _possible_orphans(client, user_id, sent_at)
+            if left_behind is not None or send == CREATE_SENDS:
+                reason = left_behind or f"Looker has no key of user {user_id} from those calls"
+                raise LookerError(f"{error} (send {send} of {CREATE_SENDS}). {reason}") from None
+            logger.warning("%s; Looker made no key from it, sending the create again", error)
+    raise AssertionError("unreachable")
+
+
+def _possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str | None:
+    """What a failed create may have left in Looker, in words; None when surely nothing."""
     since = sent_at - CLOCK_SKEW
     try:
         keys = client.list_credentials_api3(user_id)
@@ -272,7 +291,7 @@ def _possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.date
         k for k in keys if k.purpose is None and k.created_at and _parse_time(k.created_at) >= since
     ]
     if not suspects:
-        return f"Looker has no key of user {user_id} from that call: nothing was left behind"
+        return None
     listed = ", ".join(f"{k.id} (created {k.created_at})" for k in suspects)
     return (
         f"Looker may have created the key anyway: key(s) {listed} of user {user_id} have no "

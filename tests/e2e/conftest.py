@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.settings import ConnectionSettings
 from tests.conftest import ADMIN_CLIENT_SECRET
+from tests.reliability import ReliabilityReport
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "pulumi-looker-dev"  # the demo's: stacks/Pulumi.dev.yaml holds its salt
@@ -34,6 +35,8 @@ class Stack:
         self.env = env
         self.file = project / "stacks" / f"Pulumi.{name}.yaml"
         self.transcript: list[str] = []
+        #: Keys "<user>/<id>" that Looker held before this stack touched it.
+        self.baseline: set[str] = set()
 
     def pulumi(
         self, *args: str, ok: bool = True, timeout: float = 600
@@ -158,3 +161,10 @@ def admin_client(emulator: EmulatorProcess, client_id: str = DEV_CLIENT_ID) -> L
         base_url=emulator.url, client_id=client_id, client_secret=ADMIN_CLIENT_SECRET
     )
     return LookerClient(settings)
+
+
+@pytest.fixture(scope="session")
+def reliability() -> Iterator[ReliabilityReport]:
+    report = ReliabilityReport()
+    yield report
+    report.write()
