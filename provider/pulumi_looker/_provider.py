@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
 
-from .client import LookerClient
 from .models import unknown_name_reason
 from .settings import ConnectionSettings
+
+if TYPE_CHECKING:
+    from .client import LookerClient
 
 #: Inputs the Pulumi SDK adds itself; never the user's.
 SDK_KEYS = frozenset({"__provider"})
@@ -40,6 +42,9 @@ class LookerProvider(ResourceProvider):
 
     def client(self, profile: str | None) -> LookerClient:
         """The shared client for the Looker instance of ``profile`` (None: the default one)."""
+        # Imported here: the program process declares resources and never needs HTTP.
+        from .client import LookerClient
+
         settings = ConnectionSettings.resolve(
             profile=profile, config=self.__dict__.get("_stack_config")
         )

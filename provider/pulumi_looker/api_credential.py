@@ -7,7 +7,7 @@ import datetime
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import pulumi
@@ -23,8 +23,10 @@ from pulumi.dynamic import (
 
 from . import models
 from ._provider import LookerProvider, check_names, check_profile, is_unknown, set_inputs
-from .client import LookerClient
 from .errors import LookerConnectionError, LookerError, NotFoundError, ServerError
+
+if TYPE_CHECKING:
+    from .client import LookerClient
 
 logger = logging.getLogger("pulumi_looker")
 
