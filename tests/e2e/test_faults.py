@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import DEV_CLIENT_ID, Stack
+from tests.e2e.conftest import DEV_CLIENT_ID
+from tests.e2e.project import Stack
 
 pytestmark = pytest.mark.e2e
 

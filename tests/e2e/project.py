@@ -1,0 +1,103 @@
+"""A copy of this Pulumi project driven through the real pulumi CLI (for tests and benchmarks)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "pulumi-looker-dev"  # the demo's: stacks/Pulumi.dev.yaml holds its salt
+
+
+class CommandFailed(AssertionError):
+    """A pulumi command that should have worked did not."""
+
+
+def copy_project(destination: Path) -> Path:
+    """The project's program and stack files in ``destination``, using this virtualenv."""
+    destination.mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, destination / name)
+    shutil.copytree(ROOT / "stacks", destination / "stacks")
+    (destination / ".venv").symlink_to(sys.prefix)
+    return destination
+
+
+def cli_environment(*, backend: Path, home: Path, client_secret: str) -> dict[str, str]:
+    """The environment for pulumi: a local backend, no ambient Pulumi or Looker settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "LOOKERSDK_"))}
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
+        PULUMI_HOME=str(home),
+        PULUMI_BACKEND_URL=f"file://{backend}",
+        PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK="true",
+        LOOKERSDK_CLIENT_SECRET=client_secret,
+    )
+    return env
+
+
+class Stack:
+    """One stack of a copy of the project, driven through the pulumi CLI."""
+
+    def __init__(self, project: Path, name: str, env: dict[str, str]) -> None:
+        self.project = project
+        self.name = name
+        self.env = env
+        self.file = project / "stacks" / f"Pulumi.{name}.yaml"
+        self.transcript: list[str] = []
+        #: Keys "<user>/<id>" that Looker held before this stack touched it.
+        self.baseline: set[str] = set()
+
+    def pulumi(
+        self, *args: str, ok: bool = True, timeout: float = 600
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``pulumi ARGS`` on this stack; by default raise when it fails."""
+        result = subprocess.run(
+            ["pulumi", *args, "--stack", self.name, "--non-interactive", "--color", "never"],
+            cwd=self.project,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        output = result.stdout + result.stderr
+        self.transcript.append(output)
+        if ok and result.returncode != 0:
+            raise CommandFailed(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{output}")
+        return result
+
+    def up(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        return self.pulumi("up", "--yes", "--skip-preview", *args, ok=ok)
+
+    def preview(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        return self.pulumi("preview", "--diff", *args, ok=ok)
+
+    @property
+    def config(self) -> dict[str, Any]:
+        return yaml.safe_load(self.file.read_text())["config"]
+
+    def set_config(self, **values: Any) -> None:
+        """Set config keys (``namespace:key`` with ``:`` written as ``__``) in the stack file."""
+        document = yaml.safe_load(self.file.read_text())
+        for key, value in values.items():
+            key = key.replace("__", ":")
+            if value is None:
+                document["config"].pop(key, None)
+            else:
+                document["config"][key] = value
+        self.file.write_text(yaml.safe_dump(document, sort_keys=False))
+
+    def export(self) -> dict[str, Any]:
+        return json.loads(self.pulumi("stack", "export").stdout)
+
+    def outputs(self, *, secrets: bool = False) -> dict[str, Any]:
+        args = ["stack", "output", "--json", *(["--show-secrets"] if secrets else [])]
+        return json.loads(self.pulumi(*args).stdout)
