@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib.metadata
 import os
 import platform
 import statistics
@@ -108,7 +109,9 @@ def provider_peak_memory() -> Iterator[list[int]]:
         sampler.join()
 
 
-def one_run(work: Path, n: int, latency: int) -> tuple[dict[str, tuple[Counter[str], float]], int]:
+def one_run(
+    work: Path, n: int, latency: int, extra_env: dict[str, str] | None = None
+) -> tuple[dict[str, tuple[Counter[str], float]], int]:
     """Every operation once on a fresh stack; returns calls and seconds by operation, peak kB."""
     emulator = EmulatorProcess(
         admin_client_id=ADMIN_ID,
@@ -119,6 +122,7 @@ def one_run(work: Path, n: int, latency: int) -> tuple[dict[str, tuple[Counter[s
         env = cli_environment(
             backend=work / "backend", home=work / "home", client_secret=ADMIN_SECRET
         )
+        env.update(extra_env or {})
         (work / "backend").mkdir()
         stack = Stack(copy_project(work / "project"), "dev", env)
         stack.pulumi("stack", "init")
@@ -181,7 +185,6 @@ def import_cost(samples: int = 15) -> tuple[float, float]:
 
 def versions() -> dict[str, str]:
     cli = subprocess.run(["pulumi", "version"], capture_output=True, text=True).stdout.strip()
-    import pulumi
 
     cpu = next(
         (
@@ -197,7 +200,8 @@ def versions() -> dict[str, str]:
         "machine": f"{os.cpu_count()} cores, {cpu}, {memory_gib} GiB",
         "python": platform.python_version(),
         "pulumi CLI": cli,
-        "pulumi SDK": getattr(pulumi, "__version__", "?"),
+        "pulumi SDK": importlib.metadata.version("pulumi"),
+        "pulumi-looker": importlib.metadata.version("pulumi-looker"),
     }
 
 
@@ -212,11 +216,41 @@ host's pool); it leaves out the CLI's own start-up, so its ratio is given at 50 
 """
 
 
+TABLE_HEADER = (
+    "| N | latency | operation | " + " | ".join(KINDS) + " | floor calls | calls ratio"
+    " | median s | floor s | time ratio |",
+    "|---" * (len(KINDS) + 8) + "|",
+)
+
+
+def _row(m: Measure) -> str:
+    floor = floor_calls(m.operation, m.n)
+    total, floor_total = sum(m.calls.values()), sum(floor.values())
+    ratio = f"{total / floor_total:.2f}" if floor_total else ("1.00" if total == 0 else "inf")
+    floor_s = floor_seconds(m.operation, m.n, m.latency_ms / 1000)
+    time_ratio = f"{m.median / floor_s:.2f}" if m.latency_ms and floor_s else "-"
+    kinds = " | ".join(str(m.calls.get(k, 0)) for k in KINDS)
+    return (
+        f"| {m.n} | {m.latency_ms} ms | {m.operation} | {kinds} | {floor_total} | {ratio} | "
+        f"{m.median:.1f} | {floor_s:.1f} | {time_ratio} |"
+    )
+
+
+DIAGNOSIS = """## Where the time goes
+
+The largest size at the highest latency once more, with `PULUMI_SKIP_CHECKPOINTS=true`: the
+engine then writes the state once at the end instead of after every step. With the local file
+backend each step rewrites the whole state file, so a create or delete of N resources writes
+N times a file of up to N resources. The provider's calls are the same.
+"""
+
+
 def write_results(
     measures: list[Measure],
     peaks: dict[int, int],
     imports: tuple[float, float],
     runs: dict[int, int],
+    diagnosis: list[Measure],
 ) -> None:
     info = versions()
     memory = ", ".join(f"N={n}: {kb / 1024:.0f} MiB" for n, kb in sorted(peaks.items()))
@@ -229,25 +263,15 @@ def write_results(
         f" {imports[1]:.0f} ms (median of 15 fresh processes)",
         f"- provider process peak RSS: {memory}",
         "",
-        "| N | latency | operation | " + " | ".join(KINDS) + " | floor calls | calls ratio"
-        " | median s | floor s | time ratio |",
-        "|---" * (len(KINDS) + 8) + "|",
+        *TABLE_HEADER,
     ]
-    for m in measures:
-        floor = floor_calls(m.operation, m.n)
-        total, floor_total = sum(m.calls.values()), sum(floor.values())
-        ratio = (
-            "1.00"
-            if total == floor_total == 0
-            else (f"{total / floor_total:.2f}" if floor_total else "inf")
-        )
-        floor_s = floor_seconds(m.operation, m.n, m.latency_ms / 1000)
-        time_ratio = f"{m.median / floor_s:.2f}" if m.latency_ms and floor_s else "-"
-        kinds = " | ".join(str(m.calls.get(k, 0)) for k in KINDS)
-        lines.append(
-            f"| {m.n} | {m.latency_ms} ms | {m.operation} | {kinds} | {floor_total} | {ratio} | "
-            f"{m.median:.1f} | {floor_s:.1f} | {time_ratio} |"
-        )
+    lines += [_row(m) for m in measures]
+    lines += [
+        "",
+        DIAGNOSIS,
+        *TABLE_HEADER,
+        *[_row(m) for m in diagnosis],
+    ]
     (HERE / "results.md").write_text("\n".join(lines) + "\n")
     plot(measures)
 
@@ -299,8 +323,16 @@ def main() -> None:
                     Measure(n, latency, operation, results_[0][0], [s for _, s in results_])
                 )
                 median = statistics.median(s for _, s in results_)
-                print(f"N={n} {latency} ms {operation}: {dict(results_[0][0])} {median:.1f} s")
-    write_results(measures, peaks, import_cost(), runs)
+                print(
+                    f"N={n} {latency} ms {operation}: {dict(results_[0][0])} {median:.1f} s",
+                    flush=True,
+                )
+    # Where the time goes: the same largest run with the engine's per-step checkpoints off.
+    largest, latency = max(args.sizes), max(args.latencies)
+    with tempfile.TemporaryDirectory(prefix="pulumi-looker-bench-") as work:
+        unchecked, _ = one_run(Path(work), largest, latency, {"PULUMI_SKIP_CHECKPOINTS": "true"})
+    diagnosis = [Measure(largest, latency, op, c, [s]) for op, (c, s) in unchecked.items()]
+    write_results(measures, peaks, import_cost(), runs, diagnosis)
     print(f"wrote {HERE / 'results.md'} and {HERE / 'wall_time.png'}; project root {ROOT}")
 
 

@@ -13,6 +13,7 @@ from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.retry import RetryPolicy
 from pulumi_looker.settings import ConnectionSettings
+from tests.reliability import ReliabilityReport
 
 ADMIN_CLIENT_ID = "AdminClientId0000001"
 ADMIN_CLIENT_SECRET = "AdminSecret-do-not-leak-0001"
@@ -52,6 +53,14 @@ def start_emulator(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
     yield start
     for emulator in started:
         emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def reliability() -> Iterator[ReliabilityReport]:
+    """The reliability report; written to docs/ when the session ends."""
+    report = ReliabilityReport()
+    yield report
+    report.write()
 
 
 @pytest.fixture

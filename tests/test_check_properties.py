@@ -3,6 +3,7 @@ or rejected with a failure naming the property; never an exception, never a call
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.emulator.app import LookerHttpError, _validated
 from pulumi_looker.password_config import _INPUTS as PASSWORD_INPUTS
 from pulumi_looker.password_config import PasswordConfigProvider
+from tests.reliability import ReliabilityReport
 
 from .conftest import configure
 
@@ -69,9 +71,27 @@ def assert_failures_name_their_property(
     return {f.property for f in failures}
 
 
-@settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+EXAMPLES = 400
+PROPERTY = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report(reliability: ReliabilityReport) -> Iterator[None]:
+    yield
+    for resource in ("PasswordConfig", "ApiCredential"):
+        reliability.record(
+            "bad input",
+            f"{resource} check: any value of any type (hypothesis)",
+            EXAMPLES,
+            "each accepted value valid for Looker, each other named; no exception, no call",
+        )
+
+
+@PROPERTY
 @given(news=inputs(PASSWORD_INPUTS))
 def test_password_config_check(
     password_provider: PasswordConfigProvider, news: dict[str, Any]
@@ -89,9 +109,7 @@ def test_password_config_check(
         pytest.fail(f"check accepted {news!r}, Looker refuses it: {error.body}")
 
 
-@settings(
-    max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@PROPERTY
 @given(news=inputs(CREDENTIAL_INPUTS))
 def test_api_credential_check(
     credential_provider: ApiCredentialProvider, news: dict[str, Any]

@@ -33,7 +33,9 @@ def https_emulator(start_emulator, tmp_path: Path):
     return emulator, tmp_path / "ca.pem"
 
 
-def test_untrusted_certificate_fails_clearly_and_is_not_retried(https_emulator) -> None:
+def test_untrusted_certificate_fails_clearly_and_is_not_retried(
+    https_emulator, reliability
+) -> None:
     emulator, _ = https_emulator
     with (
         LookerClient(settings_for(emulator), retry=FAST_RETRY) as client,
@@ -43,6 +45,13 @@ def test_untrusted_certificate_fails_clearly_and_is_not_retried(https_emulator) 
     message = str(raised.value)
     assert f"TLS certificate verification failed for {emulator.url}" in message
     assert "looker:verifySsl to false for a test instance only" in message
+    refused = raised.value.attempts == 1 and emulator.control.requests() == []
+    reliability.record(
+        "security",
+        "TLS: self-signed certificate, verification on (default)",
+        1,
+        "refused before any request, error names the URL" if refused else "lost something",
+    )
     assert raised.value.attempts == 1
     assert emulator.control.requests() == []  # nothing got through, not even the login
 
@@ -118,7 +127,7 @@ def redirecting() -> Iterator[tuple[str, list, list]]:
         server.server_close()
 
 
-def test_redirect_is_not_followed_with_the_token(redirecting) -> None:
+def test_redirect_is_not_followed_with_the_token(redirecting, reliability) -> None:
     url, looker_seen, other_seen = redirecting
     settings = ConnectionSettings.resolve(
         base_url=url, client_id=ADMIN_CLIENT_ID, client_secret=ADMIN_CLIENT_SECRET
@@ -128,6 +137,12 @@ def test_redirect_is_not_followed_with_the_token(redirecting) -> None:
         pytest.raises(LookerApiError) as raised,
     ):
         client.get_password_config()
+    reliability.record(
+        "security",
+        "redirect to another host",
+        1,
+        "not followed; the other host saw nothing" if other_seen == [] else "token sent on",
+    )
     assert raised.value.status == 302
     assert "unexpected redirect to http://127.0.0.1:" in str(raised.value)
     assert "not followed" in str(raised.value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.settings import ConnectionSettings
 from tests.conftest import ADMIN_CLIENT_SECRET
 from tests.e2e.project import Stack, cli_environment, copy_project
-from tests.reliability import ReliabilityReport
 
 DEV_CLIENT_ID = "DevAdminClientId0001"
 PROD_CLIENT_ID = "ProdAdminClientId001"
@@ -77,10 +76,3 @@ def admin_client(emulator: EmulatorProcess, client_id: str = DEV_CLIENT_ID) -> L
         base_url=emulator.url, client_id=client_id, client_secret=ADMIN_CLIENT_SECRET
     )
     return LookerClient(settings)
-
-
-@pytest.fixture(scope="session")
-def reliability() -> Iterator[ReliabilityReport]:
-    report = ReliabilityReport()
-    yield report
-    report.write()
