@@ -328,3 +328,20 @@ def test_logout_ends_the_token_and_the_next_call_logs_in_again(
         (*LOGIN, 200),
         (*CONFIG, 200),
     ]
+
+
+def test_create_not_retried_after_a_timeout(emulator: EmulatorProcess) -> None:
+    impatient = LookerClient(settings_for(emulator, timeout=0.5), retry=FAST_RETRY)
+    impatient.get_password_config()  # logged in before Looker slows down
+    emulator.control.set_faults(latency_ms=1500)
+    emulator.control.clear_requests()
+    with impatient, pytest.raises(LookerConnectionError) as raised:
+        impatient.create_credentials_api3("2")
+    assert "ReadTimeout" in str(raised.value)
+    assert raised.value.attempts == 1
+    assert raised.value.reached_server
+    time.sleep(1.5)  # let the server finish: the create did happen
+    posts = [
+        r for r in emulator.control.requests() if r["method"] == "POST" and "login" not in r["path"]
+    ]
+    assert len(posts) == 1
