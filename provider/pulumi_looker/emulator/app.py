@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -25,8 +24,6 @@ from .state import ApiKey, Store, User
 API = "/api/4.0"
 CONTROL = "/_emulator"
 DOCS = "https://docs.cloud.google.com/looker/docs/r/api/support"
-
-Handler = Callable[[Request], Awaitable[Response]]
 
 _FAULT_MESSAGES = {
     403: "Forbidden",
