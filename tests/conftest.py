@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pulumi.dynamic import ConfigureRequest
@@ -13,22 +15,65 @@ from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.retry import RetryPolicy
 from pulumi_looker.settings import ConnectionSettings
-from tests.reliability import ReliabilityReport
+from tests.reliability import ReliabilityReport, Row
 
 ADMIN_CLIENT_ID = "AdminClientId0000001"
 ADMIN_CLIENT_SECRET = "AdminSecret-do-not-leak-0001"
 
-#: Retries that keep tests quick but still exercise the policy.
-FAST_RETRY = RetryPolicy(max_attempts=4, max_elapsed=20, initial_wait=0.01, max_wait=0.05)
+
+class RecordedSleeps(list[float]):
+    """A retry policy's ``sleep`` that records each wait instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def fast_retry(**bounds: Any) -> RetryPolicy:
+    """The retry policy with waits recorded rather than slept, and 4 tries."""
+    return RetryPolicy(
+        **{"max_attempts": 4, "max_elapsed": 20, **bounds, "sleep": RecordedSleeps()}
+    )
+
+
+_REPORT = ReliabilityReport()
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    if call.when == "call" and call.excinfo is not None:
+        _REPORT.failed(item.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """docs/reliability.md is written by a run of the whole suite, or when asked
+    (scripts/reliability-report): a partial run leaves tracked files alone."""
+    config = session.config
+    whole = (
+        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not config.option.deselect
+        and not getattr(config.option, "lf", False)
+    )
+    if whole or os.environ.get("PULUMI_LOOKER_WRITE_REPORT") == "1":
+        _REPORT.write()
+
+
+@pytest.fixture
+def reliability(request: pytest.FixtureRequest) -> Callable[..., Row]:
+    """Declare a case of the reliability report: ``reliability(area, case, detail)`` gives the
+    row, whose ``runs`` and ``result`` the test sets; if the test fails, so does the row."""
+    return lambda area, case, detail="": _REPORT.case(request.node.nodeid, area, case, detail)
 
 
 @pytest.fixture(autouse=True)
 def _no_ambient_looker_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests see only the settings they give: no LOOKERSDK_* from the machine, no looker.ini."""
-    for name in list(__import__("os").environ):
+    """Tests see only the settings they give: no LOOKERSDK_* from the machine, no looker.ini;
+    and the providers' shared clients record their retry waits instead of sleeping."""
+    for name in list(os.environ):
         if name.startswith("LOOKERSDK_"):
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(LookerClient, "default_retry", fast_retry())
     LookerClient._shared.clear()
 
 
@@ -55,14 +100,6 @@ def start_emulator(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
         emulator.stop()
 
 
-@pytest.fixture(scope="session")
-def reliability() -> Iterator[ReliabilityReport]:
-    """The reliability report; written to docs/ when the session ends."""
-    report = ReliabilityReport()
-    yield report
-    report.write()
-
-
 @pytest.fixture
 def emulator(start_emulator: Callable[..., EmulatorProcess]) -> EmulatorProcess:
     return start_emulator()
@@ -80,7 +117,7 @@ def settings_for(emulator: EmulatorProcess, **overrides: object) -> ConnectionSe
 
 @pytest.fixture
 def client(emulator: EmulatorProcess) -> Iterator[LookerClient]:
-    with LookerClient(settings_for(emulator), retry=FAST_RETRY) as looker:
+    with LookerClient(settings_for(emulator), retry=fast_retry()) as looker:
         yield looker
 
 

@@ -1,5 +1,5 @@
-"""The reliability report: tests record what they tried and how it ended; the suite writes
-docs/reliability.md from it (never by hand)."""
+"""The reliability report: each test that tries a fault or an attack declares its row, the row
+takes the test's outcome, and a full run writes docs/reliability.md (never by hand)."""
 
 from __future__ import annotations
 
@@ -12,23 +12,24 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 HEADER = """# Reliability
 
-Written by the test suite (`tests/e2e/test_faults.py`, `tests/e2e/test_reliability.py`) each time it
-runs; do not edit. Each row is one kind of fault or input, tried with the real `pulumi` CLI against
-the Looker emulator. *runs*: how many `pulumi up` it took; *result*: converged (first run),
-failed cleanly then converged, or lost something (a resource in Pulumi's state missing from
-Looker, or a key in Looker that Pulumi neither holds nor reported).
+Written by the test suite (`scripts/test` with no arguments, or `scripts/reliability-report`);
+do not edit. Each row is one kind of fault or input, tried against the Looker emulator (with the
+real `pulumi` CLI where the area says so). *runs*: how many `pulumi up` it took (or examples
+tried); *result*: converged (first run), failed cleanly then converged, or lost something (a
+resource in Pulumi's state missing from Looker, or a key in Looker that Pulumi neither holds nor
+reported). A row whose test failed says FAILED.
 
 | area | case | runs | result | detail |
 |---|---|---|---|---|
 """
 
 
-@attrs.frozen
+@attrs.define
 class Row:
     area: str
     case: str
-    runs: int
-    result: str
+    runs: int = 0
+    result: str = "did not finish"
     detail: str = ""
 
 
@@ -43,14 +44,22 @@ class ReliabilityReport:
             for item in json.loads(self.data.read_text()):
                 row = Row(**item)
                 self.rows[(row.area, row.case)] = row
-        self.changed = False
+        self.tried: dict[str, list[Row]] = {}
 
-    def record(self, area: str, case: str, runs: int, result: str, detail: str = "") -> None:
-        self.rows[(area, case)] = Row(area, case, runs, result, detail)
-        self.changed = True
+    def case(self, test_id: str, area: str, case: str, detail: str = "") -> Row:
+        """The row of a case that test ``test_id`` tries; its result is set by the test."""
+        row = Row(area, case, detail=detail)
+        self.rows[(area, case)] = row
+        self.tried.setdefault(test_id, []).append(row)
+        return row
+
+    def failed(self, test_id: str) -> None:
+        """Test ``test_id`` failed: so did each case it tried."""
+        for row in self.tried.get(test_id, ()):
+            row.result = f"FAILED (the test failed; it saw: {row.result})"
 
     def write(self) -> None:
-        if not self.changed:
+        if not self.tried:
             return
         rows = [self.rows[key] for key in sorted(self.rows)]
         self.data.parent.mkdir(parents=True, exist_ok=True)

@@ -20,12 +20,13 @@ from pulumi_looker.errors import (
 )
 
 from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
+from .helpers import api_calls, keys_of_user, keys_path, statuses
 
-KEYS = "/api/4.0/users/2/credentials_api3"
+KEYS = keys_path("2")
 
 
 def key_path(credentials_id: str) -> str:
-    return f"{KEYS}/{credentials_id}"
+    return keys_path("2", credentials_id)
 
 
 @pytest.fixture
@@ -42,12 +43,6 @@ def existing(client: LookerClient, emulator: EmulatorProcess) -> str:
     client.update_credentials_api3("2", key.id, {"purpose": "made by hand"})
     emulator.control.clear_requests()
     return key.id
-
-
-def api_calls(emulator: EmulatorProcess) -> Counter:
-    calls = emulator.control.calls()
-    del calls[("POST", "/api/4.0/login")]
-    return calls
 
 
 def checked(provider: ApiCredentialProvider, **inputs: object) -> dict:
@@ -298,7 +293,8 @@ def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptu
             call()
         except Exception as error:
             errors.append(str(error))
-    token = LookerClient._shared and next(iter(LookerClient._shared.values()))._token.value
+    [shared] = LookerClient._shared.values()
+    token = shared.transport.auth.token.value
     text = caplog.text + "\n".join(errors) + str(emulator.control.requests())
     for secret in (outs["client_secret"], ADMIN_CLIENT_SECRET, token):
         assert secret not in text
@@ -314,60 +310,70 @@ def test_numeric_ids_from_pulumis_wire_become_strings(provider) -> None:
 
 
 def test_conflict_on_create_is_a_clear_error(emulator, provider) -> None:
-    provider.client(None).me()  # logged in
-    emulator.control.set_faults(error_every=1, error_status=409)
+    emulator.control.aim("error", "POST", KEYS, status=409)
     with pytest.raises(ConflictError, match=f"POST {KEYS} failed with HTTP 409: Conflict"):
         provider.create(checked(provider, user_id="2", purpose="p"))
-    calls = [(r["method"], r["path"], r["status"]) for r in emulator.control.writes()]
-    assert calls == [("POST", KEYS, 409)]  # not retried: a conflict will not go away
+    writes = [(r["method"], r["path"], r["status"]) for r in emulator.control.writes()]
+    assert writes == [("POST", KEYS, 409)]  # not retried: a conflict will not go away
     assert keys_of_user(emulator, "2") == []
 
 
 def test_rejected_purpose_deletes_the_new_key(emulator, provider) -> None:
-    provider.client(None).me()
-    emulator.control.set_faults(error_every=2, error_status=422)  # the PATCH after the POST
+    emulator.control.aim("error", "PATCH", f"{KEYS}/*", status=422)
     with pytest.raises(ValidationError, match="purpose: injected"):
         provider.create(checked(provider, user_id="2", purpose="p"))
-    calls = [
+    writes = [
         (r["method"], r["path"].rsplit("/", 1)[0], r["status"]) for r in emulator.control.writes()
     ]
-    assert calls == [("POST", "/api/4.0/users/2", 200), ("PATCH", KEYS, 422), ("DELETE", KEYS, 204)]
+    assert writes == [
+        ("POST", "/api/4.0/users/2", 200),
+        ("PATCH", KEYS, 422),
+        ("DELETE", KEYS, 204),
+    ]
     assert keys_of_user(emulator, "2") == []
 
 
-def keys_of_user(emulator, user_id: str) -> list[dict]:
-    return [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == user_id]
-
-
 def test_a_lost_create_answer_names_the_key_it_left(emulator, provider) -> None:
-    provider.client(None).me()  # logged in
-    emulator.control.set_faults(lose_every=2)  # from now: 1 passes, 2 (the POST) is lost, 3 passes
-    provider.client(None).me()
+    emulator.control.aim("lose", "POST", KEYS)
     with pytest.raises(LookerError) as raised:
         provider.create(checked(provider, user_id="2", purpose="p"))
-    emulator.control.set_faults(lose_every=0)
     [orphan] = keys_of_user(emulator, "2")
     message = str(raised.value)
     assert f"POST {KEYS} failed" in message
     assert f"key(s) {orphan['id']} (created {orphan['created_at']}) of user 2" in message
     assert "not in Pulumi's state" in message
-    calls = [(r["method"], r["path"], r["status"]) for r in emulator.control.requests()]
+    calls = [c for c in statuses(emulator) if c[0] != "POST" or c[1] == KEYS]
     assert calls[-2:] == [("POST", KEYS, "lost 200"), ("GET", KEYS, 200)]  # not re-sent
 
 
 def test_a_create_refused_before_it_ran_is_sent_again(emulator, provider) -> None:
-    provider.client(None).me()  # logged in
-    emulator.control.set_faults(error_every=3, error_status=502)  # from now: every 3rd request
-    provider.client(None).me()
-    provider.client(None).me()
-    result = provider.create(checked(provider, user_id="2"))  # the 3rd request is its POST
-    calls = [(r["method"], r["path"], r["status"]) for r in emulator.control.requests()][-3:]
+    emulator.control.aim("error", "POST", KEYS, status=502)
+    result = provider.create(checked(provider, user_id="2"))
+    calls = statuses(emulator)[1:]  # after the login
     assert calls == [("POST", KEYS, 502), ("GET", KEYS, 200), ("POST", KEYS, 200)]
     assert [k["id"] for k in keys_of_user(emulator, "2")] == [result.outs["credentials_api3_id"]]
 
 
 def test_a_create_that_keeps_failing_stops_after_three_sends(emulator, provider) -> None:
-    provider.client(None).me()  # logged in
-    emulator.control.set_faults(error_every=1, error_status=503)  # every request, reads too
-    with pytest.raises(LookerError, match=r"HTTP 503: .*\(send 1 of 3\)\. Looker may have created"):
+    emulator.control.aim("error", "POST", KEYS, times=5, status=503)
+    with pytest.raises(LookerError) as raised:
         provider.create(checked(provider, user_id="2"))
+    message = str(raised.value)
+    assert "HTTP 503" in message
+    assert "(send 3 of 3). Looker has no key of user 2 from those calls" in message
+    calls = statuses(emulator)[1:]
+    assert calls == [("POST", KEYS, 503), ("GET", KEYS, 200)] * 3
+    assert keys_of_user(emulator, "2") == []
+
+
+def test_a_create_whose_check_cannot_list_the_keys_sends_nothing_more(emulator, provider) -> None:
+    emulator.control.aim("error", "POST", KEYS, status=503)
+    emulator.control.aim("error", "GET", KEYS, times=10, status=503)
+    with pytest.raises(LookerError) as raised:
+        provider.create(checked(provider, user_id="2"))
+    message = str(raised.value)
+    assert "(send 1 of 3). Looker may have created the key anyway, and listing" in message
+    assert "look in Looker's admin page for keys of user 2 with no purpose" in message
+    assert [c for c in statuses(emulator) if c[0] == "POST" and c[1] == KEYS] == [
+        ("POST", KEYS, 503)
+    ]

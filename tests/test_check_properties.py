@@ -3,7 +3,7 @@ or rejected with a failure naming the property; never an exception, never a call
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,10 +14,11 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_looker import models
 from pulumi_looker.api_credential import _INPUTS as CREDENTIAL_INPUTS
 from pulumi_looker.api_credential import ApiCredentialProvider
-from pulumi_looker.emulator.app import LookerHttpError, _validated
-from pulumi_looker.password_config import _INPUTS as PASSWORD_INPUTS
+from pulumi_looker.emulator.looker_api import LookerHttpError, validated
 from pulumi_looker.password_config import PasswordConfigProvider
-from tests.reliability import ReliabilityReport
+from pulumi_looker.session_config import SessionConfigProvider
+from pulumi_looker.singleton import OPTIONS, SingletonProvider, settings_of
+from tests.reliability import Row
 
 from .conftest import configure
 
@@ -47,18 +48,15 @@ class _NoLooker:
         raise AssertionError("check must not call Looker")
 
 
-@pytest.fixture(scope="module")
-def password_provider() -> PasswordConfigProvider:
-    provider = type("Offline", (_NoLooker, PasswordConfigProvider), {})()
+def offline(cls: type) -> Any:
+    provider = type("Offline", (_NoLooker, cls), {})()
     configure(provider, {})
     return provider
 
 
 @pytest.fixture(scope="module")
 def credential_provider() -> ApiCredentialProvider:
-    provider = type("Offline", (_NoLooker, ApiCredentialProvider), {})()
-    configure(provider, {})
-    return provider
+    return offline(ApiCredentialProvider)
 
 
 def assert_failures_name_their_property(
@@ -79,32 +77,37 @@ PROPERTY = settings(
 )
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _report(reliability: ReliabilityReport) -> Iterator[None]:
-    yield
-    for resource in ("PasswordConfig", "ApiCredential"):
-        reliability.record(
-            "bad input",
-            f"{resource} check: any value of any type (hypothesis)",
-            EXAMPLES,
-            "each accepted value valid for Looker, each other named; no exception, no call",
-        )
+def declare_case(reliability: Callable[..., Row], resource: str) -> None:
+    row = reliability("bad input", f"{resource} check: any value of any type (hypothesis)")
+    row.runs = EXAMPLES
+    row.result = "each accepted value valid for Looker, each other named; no exception, no call"
 
 
+SINGLETON_PROVIDERS = [PasswordConfigProvider, SessionConfigProvider]
+ANY_SETTING = tuple(
+    sorted({n for p in SINGLETON_PROVIDERS for n in (*settings_of(p.singleton), *OPTIONS)})
+)
+
+
+@pytest.mark.parametrize("provider_class", SINGLETON_PROVIDERS, ids=lambda p: p.__name__)
 @PROPERTY
-@given(news=inputs(PASSWORD_INPUTS))
-def test_password_config_check(
-    password_provider: PasswordConfigProvider, news: dict[str, Any]
+@given(news=inputs(ANY_SETTING))
+def test_singleton_check(
+    provider_class: type[SingletonProvider],
+    reliability: Callable[..., Row],
+    news: dict[str, Any],
 ) -> None:
-    result = password_provider.check({}, news)
+    singleton = provider_class.singleton
+    declare_case(reliability, singleton.model.__name__)
+    result = offline(provider_class).check({}, news)
     failed = assert_failures_name_their_property(news, result.failures)
     if failed:
         return
     known = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
-    assert set(known) <= set(PASSWORD_INPUTS)
-    body = models.writable_body(models.PasswordConfig, known)
+    assert set(known) <= {*settings_of(singleton), *OPTIONS}
+    body = models.writable_body(singleton.model, known)
     try:
-        _validated(models.PasswordConfig, body)  # what the Looker emulator would say
+        validated(singleton.model, body)  # what the Looker emulator would say
     except LookerHttpError as error:  # pragma: no cover - the property failing
         pytest.fail(f"check accepted {news!r}, Looker refuses it: {error.body}")
 
@@ -112,8 +115,11 @@ def test_password_config_check(
 @PROPERTY
 @given(news=inputs(CREDENTIAL_INPUTS))
 def test_api_credential_check(
-    credential_provider: ApiCredentialProvider, news: dict[str, Any]
+    credential_provider: ApiCredentialProvider,
+    reliability: Callable[..., Row],
+    news: dict[str, Any],
 ) -> None:
+    declare_case(reliability, "ApiCredential")
     result = credential_provider.check({}, news)
     failed = assert_failures_name_their_property(news, result.failures, required=("user_id",))
     if news.get("user_id") is None:
@@ -128,4 +134,4 @@ def test_api_credential_check(
             assert "/" not in inputs_[name]  # ids join into "<user_id>/<credentials_api3_id>"
     for name in ("purpose", "rotation", "profile"):
         assert name not in inputs_ or isinstance(inputs_[name], str)
-    _validated(models.CredentialsApi3, models.writable_body(models.CredentialsApi3, inputs_))
+    validated(models.CredentialsApi3, models.writable_body(models.CredentialsApi3, inputs_))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ import pytest
 from pulumi_looker.emulator.process import EmulatorProcess
 
 from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
+from .spec import SPEC
 
 
 def login(http: httpx.Client, client_id: str, client_secret: str) -> httpx.Response:
@@ -42,6 +44,41 @@ def test_login_answers_an_access_token(emulator: EmulatorProcess) -> None:
     assert set(bad.json()) == {"message", "documentation_url"}
     assert anonymous.status_code == 401
     assert anonymous.json()["message"] == "Requires authentication."
+
+
+def test_fresh_instance_session_policy(api: httpx.Client) -> None:
+    assert api.get("/session_config").json() == {
+        "can": {"show": True, "update": True},
+        "allow_persistent_sessions": True,
+        "session_minutes": 30,
+        "unlimited_sessions_per_user": True,
+        "use_inactivity_based_logout": False,
+        "track_session_location": False,
+    }
+
+
+def test_session_policy_validation(api: httpx.Client) -> None:
+    answer = api.patch("/session_config", json={"session_minutes": 4, "track_session_location": 1})
+    assert answer.status_code == 422
+    assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [
+        ("session_minutes", "invalid"),
+        ("track_session_location", "invalid"),
+    ]
+    cleared = api.patch("/session_config", json={"session_minutes": None})
+    assert cleared.json()["session_minutes"] is None  # nullable in the spec
+
+
+def test_answers_have_the_spec_schemas_fields(api: httpx.Client) -> None:
+    schemas = json.loads(SPEC.read_text())["components"]["schemas"]
+    for path, schema in (
+        ("/password_config", "PasswordConfig"),
+        ("/session_config", "SessionConfig"),
+    ):
+        assert set(api.get(path).json()) == set(schemas[schema]["properties"]), path
+    created = api.post("/users/2/credentials_api3").json()
+    assert set(created) == set(schemas["CreateCredentialsApi3"]["properties"])
+    [listed] = api.get("/users/2/credentials_api3").json()
+    assert set(listed) == set(schemas["CredentialsApi3"]["properties"])
 
 
 def test_fresh_instance_password_policy(api: httpx.Client) -> None:
@@ -128,7 +165,7 @@ def test_api_keys_lifecycle(emulator: EmulatorProcess, api: httpx.Client) -> Non
 
 
 def test_unknown_things_are_404_with_an_error_body(api: httpx.Client) -> None:
-    for path in ("/users/999", "/users/999/credentials_api3", "/users/2/credentials_api3/1"):
+    for path in ("/no_such_thing", "/users/999/credentials_api3", "/users/2/credentials_api3/1"):
         answer = api.get(path)
         assert answer.status_code == 404, path
         assert set(answer.json()) == {"message", "documentation_url"}
@@ -139,11 +176,11 @@ def test_non_admin_is_forbidden(emulator: EmulatorProcess, api: httpx.Client) ->
     with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
         token = login(http, key["client_id"], key["client_secret"]).json()["access_token"]
         http.headers["Authorization"] = f"token {token}"
-        assert http.get("/user").json()["id"] == "2"
         for method, path in (
             ("GET", "/password_config"),
+            ("PATCH", "/session_config"),
             ("POST", "/users/3/credentials_api3"),
-            ("GET", "/users/3"),
+            ("GET", "/users/2/credentials_api3"),
         ):
             answer = http.request(method, path)
             assert answer.status_code == 403, path
@@ -159,21 +196,6 @@ def test_fields_parameter_restricts_the_answer(api: httpx.Client) -> None:
     assert keys == [{"id": "1", "client_id": ADMIN_CLIENT_ID}]
 
 
-def test_logout_ends_the_token(emulator: EmulatorProcess, api: httpx.Client) -> None:
-    assert api.delete("/logout").status_code == 204
-    assert api.get("/user").status_code == 401
-    with httpx.Client(base_url=emulator.url) as http:
-        assert http.get("/api/4.0/no_such_thing").json()["message"] == "Not found"
-        token = http.post(
-            "/api/4.0/login",
-            data={"client_id": ADMIN_CLIENT_ID, "client_secret": ADMIN_CLIENT_SECRET},
-        ).json()["access_token"]
-        assert (
-            http.delete("/api/logout", headers={"Authorization": f"Bearer {token}"}).status_code
-            == 204
-        )
-
-
 def test_state_survives_a_crash_and_restart(start_emulator, tmp_path: Path) -> None:
     state = tmp_path / "looker-state.json"
     emulator = start_emulator(state_file=state)
@@ -181,6 +203,7 @@ def test_state_survives_a_crash_and_restart(start_emulator, tmp_path: Path) -> N
         token = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
         http.headers["Authorization"] = f"Bearer {token}"
         http.patch("/password_config", json={"min_length": 33})
+        http.patch("/session_config", json={"session_minutes": 720})
         key = http.post("/users/2/credentials_api3").json()
     emulator.stop(kill=True)
     assert ADMIN_CLIENT_SECRET not in state.read_text()
@@ -189,30 +212,56 @@ def test_state_survives_a_crash_and_restart(start_emulator, tmp_path: Path) -> N
     emulator.start()
     with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
         http.headers["Authorization"] = f"Bearer {token}"
-        assert http.get("/user").status_code == 401  # sessions do not survive a restart
+        assert http.get("/password_config").status_code == 401  # sessions end with a restart
         token = login(http, key["client_id"], key["client_secret"])
         assert token.status_code == 200  # the key created before the crash still logs in
         admin = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
         http.headers["Authorization"] = f"Bearer {admin}"
         assert http.get("/password_config").json()["min_length"] == 33
+        assert http.get("/session_config").json()["session_minutes"] == 720
 
 
-def test_faults_at_runtime_and_request_log(emulator: EmulatorProcess, api: httpx.Client) -> None:
+def test_periodic_faults_at_runtime_and_request_log(
+    emulator: EmulatorProcess, api: httpx.Client
+) -> None:
     emulator.control.clear_requests()
     emulator.control.set_faults(rate_limit_every=2, retry_after=7)
-    first, second = api.get("/user"), api.get("/user")
+    first, second = api.get("/password_config"), api.get("/session_config")
     assert (first.status_code, second.status_code) == (200, 429)
     assert second.headers["retry-after"] == "7"
     log = emulator.control.requests()
     assert [(r["method"], r["path"], r["status"]) for r in log] == [
-        ("GET", "/api/4.0/user", 200),
-        ("GET", "/api/4.0/user", 429),
+        ("GET", "/api/4.0/password_config", 200),
+        ("GET", "/api/4.0/session_config", 429),
     ]
     assert all(isinstance(r["time"], float) and r["duration_ms"] >= 0 for r in log)
     with httpx.Client(base_url=emulator.url) as http:
         answer = http.patch("/_emulator/faults", json={"error_status": 302})
         assert answer.status_code == 400
         assert "error_status must be a 4xx or 5xx status" in answer.json()["message"]
+
+
+def test_aimed_faults_hit_only_their_method_and_path(
+    emulator: EmulatorProcess, api: httpx.Client
+) -> None:
+    emulator.control.aim(
+        "error", "POST", "/api/4.0/users/*/credentials_api3", skip=1, times=2, status=502
+    )
+    emulator.control.clear_requests()
+    answers = [
+        api.get("/users/2/credentials_api3").status_code,  # another method: untouched
+        api.post("/users/2/credentials_api3").status_code,  # skipped
+        api.post("/users/3/credentials_api3").status_code,
+        api.get("/password_config").status_code,  # another path: untouched
+        api.post("/users/2/credentials_api3").status_code,
+        api.post("/users/2/credentials_api3").status_code,  # spent
+    ]
+    assert answers == [200, 200, 502, 200, 502, 200]
+    with httpx.Client(base_url=emulator.url) as http:
+        answer = http.post("/_emulator/faults/aimed", json={"kind": "explode"})
+        assert answer.status_code == 400
+        assert "kind" in answer.json()["message"]
+        assert http.delete("/_emulator/faults").status_code == 200
 
 
 def test_latency_flag(start_emulator) -> None:

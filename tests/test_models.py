@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from pulumi_looker import models
 
-SPEC = Path(__file__).resolve().parents[1].parent / "shared" / "looker-api" / "Looker.4.0.oas.json"
+from .spec import SPEC
 
 
 @pytest.fixture(scope="module")
-def spec_schemas() -> dict:
-    if not SPEC.exists():
-        pytest.fail(f"the Looker OpenAPI description is expected at {SPEC}")
-    return json.loads(SPEC.read_text())["components"]["schemas"]
+def spec() -> dict:
+    return json.loads(SPEC.read_text())
+
+
+@pytest.fixture(scope="module")
+def spec_schemas(spec: dict) -> dict:
+    return spec["components"]["schemas"]
 
 
 @pytest.mark.parametrize(
     "model",
     [
         models.PasswordConfig,
+        models.SessionConfig,
         models.CredentialsApi3,
         models.CreateCredentialsApi3,
         models.AccessToken,
@@ -34,6 +37,32 @@ def test_fields_and_writability_match_the_spec(model: type, spec_schemas: dict) 
     for name, rule in models.rules(model).items():
         assert rule.writable == (not spec[name].get("readOnly", False)), name
         assert rule.nullable == spec[name].get("nullable", True), name
+
+
+def test_the_spec_in_the_repository_is_the_api_this_project_targets(spec: dict) -> None:
+    assert spec["info"]["version"] == "4.0.26.12"
+    assert spec["info"]["x-looker-release-version"] == "26.12.3"
+
+
+@pytest.mark.parametrize("singleton", models.SINGLETONS, ids=lambda s: s.id)
+def test_singletons_are_read_and_patched_at_their_path(spec: dict, singleton) -> None:
+    operations = spec["paths"][singleton.path]
+    assert set(operations) == {"get", "patch"}
+    for operation in operations.values():
+        ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok == {"$ref": f"#/components/schemas/{singleton.model.__name__}"}
+
+
+@pytest.mark.parametrize("model", [s.model for s in models.SINGLETONS])
+def test_ranges_are_the_ones_the_spec_states(spec_schemas: dict, model: type) -> None:
+    """The spec gives ranges in its descriptions only ("Must be between 7 and 100")."""
+    properties = spec_schemas[model.__name__]["properties"]
+    for name, rule in models.rules(model).items():
+        if rule.minimum is not None or rule.maximum is not None:
+            words = f"between {rule.minimum} and {rule.maximum}"
+            assert words in properties[name]["description"], name
+        else:
+            assert "between" not in (properties[name].get("description") or ""), name
 
 
 def test_only_purpose_is_writable_on_api_keys() -> None:

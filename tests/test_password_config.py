@@ -11,9 +11,10 @@ from pulumi_looker import models
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.emulator.state import DEFAULT_PASSWORD_CONFIG
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
-from pulumi_looker.password_config import PasswordConfigProvider, _apply
+from pulumi_looker.password_config import PasswordConfigProvider
 
 from .conftest import configure, stack_config
+from .helpers import api_calls, patch_bodies
 
 GET = ("GET", "/api/4.0/password_config")
 PATCH = ("PATCH", "/api/4.0/password_config")
@@ -24,16 +25,6 @@ def provider(emulator: EmulatorProcess) -> PasswordConfigProvider:
     provider = PasswordConfigProvider()
     configure(provider, stack_config(emulator))
     return provider
-
-
-def api_calls(emulator: EmulatorProcess) -> Counter:
-    calls = emulator.control.calls()
-    del calls[("POST", "/api/4.0/login")]
-    return calls
-
-
-def patch_bodies(emulator: EmulatorProcess) -> list[dict]:
-    return [r["body"] for r in emulator.control.requests() if r["method"] == "PATCH"]
 
 
 def created(provider: PasswordConfigProvider, **inputs: object) -> dict:
@@ -125,13 +116,15 @@ def test_create_with_nothing_managed_only_reads(emulator, provider) -> None:
 
 def test_create_fails_when_looker_does_not_apply_a_value() -> None:
     class Ignoring:
-        def update_password_config(self, values: dict) -> models.PasswordConfig:
+        def update_singleton(self, singleton: models.Singleton, values: dict) -> object:
             return models.PasswordConfig(min_length=10)
 
     with pytest.raises(
-        LookerError, match=r"did not apply .*min_length \(asked 12, Looker has 10\)"
+        LookerError,
+        match=r"did not apply every password policy setting: "
+        r"min_length \(asked 12, Looker has 10\)",
     ):
-        _apply(Ignoring(), {"min_length": 12})
+        PasswordConfigProvider()._apply(Ignoring(), {"min_length": 12})  # type: ignore[arg-type]
 
 
 def test_diff_compares_managed_inputs_with_live_values(emulator, provider) -> None:
@@ -175,7 +168,9 @@ def test_update_of_an_option_alone_makes_no_call(emulator, provider) -> None:
 
 def test_refresh_reports_drift_as_outputs_and_inputs(emulator, provider, client) -> None:
     olds = created(provider, min_length=14)
-    client.update_password_config({"min_length": 8, "require_numeric": False})  # outside Pulumi
+    client.update_singleton(
+        models.PASSWORD_CONFIG, {"min_length": 8, "require_numeric": False}
+    )  # outside Pulumi
     emulator.control.clear_requests()
     result = provider.read("password_config", olds)
     assert api_calls(emulator) == Counter({GET: 1})

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import trustme
 
+from pulumi_looker import models
 from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import LookerApiError, LookerConnectionError, SettingsError
 from pulumi_looker.settings import ConnectionSettings
 
-from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, FAST_RETRY, settings_for
+from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
 
 
 @pytest.fixture
@@ -36,37 +37,32 @@ def https_emulator(start_emulator, tmp_path: Path):
 def test_untrusted_certificate_fails_clearly_and_is_not_retried(
     https_emulator, reliability
 ) -> None:
+    row = reliability("security", "TLS: self-signed certificate, verification on (default)")
     emulator, _ = https_emulator
     with (
-        LookerClient(settings_for(emulator), retry=FAST_RETRY) as client,
+        LookerClient(settings_for(emulator), retry=fast_retry()) as client,
         pytest.raises(LookerConnectionError) as raised,
     ):
-        client.get_password_config()
+        client.read_singleton(models.PASSWORD_CONFIG)
     message = str(raised.value)
+    row.runs, row.result = 1, f"refused after {raised.value.attempts} attempt(s): {message[:60]}…"
     assert f"TLS certificate verification failed for {emulator.url}" in message
     assert "looker:verifySsl to false for a test instance only" in message
-    refused = raised.value.attempts == 1 and emulator.control.requests() == []
-    reliability.record(
-        "security",
-        "TLS: self-signed certificate, verification on (default)",
-        1,
-        "refused before any request, error names the URL" if refused else "lost something",
-    )
     assert raised.value.attempts == 1
     assert emulator.control.requests() == []  # nothing got through, not even the login
 
 
 def test_ca_bundle_is_trusted(https_emulator) -> None:
     emulator, ca = https_emulator
-    with LookerClient(settings_for(emulator, ca_bundle=str(ca)), retry=FAST_RETRY) as client:
-        assert client.get_password_config().min_length == 10
+    with LookerClient(settings_for(emulator, ca_bundle=str(ca)), retry=fast_retry()) as client:
+        assert client.read_singleton(models.PASSWORD_CONFIG).min_length == 10
 
 
 def test_verification_off_only_when_asked(https_emulator) -> None:
     emulator, _ = https_emulator
     settings = settings_for(emulator, verify_ssl="false")
-    with LookerClient(settings, retry=FAST_RETRY) as client:
-        assert client.get_password_config().min_length == 10
+    with LookerClient(settings, retry=fast_retry()) as client:
+        assert client.read_singleton(models.PASSWORD_CONFIG).min_length == 10
 
 
 def test_a_missing_ca_bundle_is_a_settings_error(emulator) -> None:
@@ -128,20 +124,19 @@ def redirecting() -> Iterator[tuple[str, list, list]]:
 
 
 def test_redirect_is_not_followed_with_the_token(redirecting, reliability) -> None:
+    row = reliability("security", "redirect to another host")
     url, looker_seen, other_seen = redirecting
     settings = ConnectionSettings.resolve(
         base_url=url, client_id=ADMIN_CLIENT_ID, client_secret=ADMIN_CLIENT_SECRET
     )
     with (
-        LookerClient(settings, retry=FAST_RETRY) as client,
+        LookerClient(settings, retry=fast_retry()) as client,
         pytest.raises(LookerApiError) as raised,
     ):
-        client.get_password_config()
-    reliability.record(
-        "security",
-        "redirect to another host",
-        1,
-        "not followed; the other host saw nothing" if other_seen == [] else "token sent on",
+        client.read_singleton(models.PASSWORD_CONFIG)
+    row.runs = 1
+    row.result = (
+        f"HTTP {raised.value.status}, not followed; the other host saw {len(other_seen)} requests"
     )
     assert raised.value.status == 302
     assert "unexpected redirect to http://127.0.0.1:" in str(raised.value)

@@ -10,10 +10,11 @@ import pulumi
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_looker import ApiCredential, PasswordConfig
+from pulumi_looker import ApiCredential, PasswordConfig, SessionConfig, models
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.password_config import PasswordConfigProvider
+from pulumi_looker.session_config import SessionConfigProvider
 
 from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
 
@@ -27,13 +28,17 @@ def strings(serialized: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("cls", [PasswordConfigProvider, ApiCredentialProvider])
+@pytest.mark.parametrize(
+    "cls", [PasswordConfigProvider, SessionConfigProvider, ApiCredentialProvider]
+)
 def test_serialized_provider_is_a_reference_with_no_state(
     cls: type, emulator: EmulatorProcess
 ) -> None:
     provider = cls()
     configure(provider, stack_config(emulator))
-    provider.client(None).get_password_config()  # a live client and token exist now
+    provider.client(None).read_singleton(
+        models.PASSWORD_CONFIG
+    )  # a live client and token exist now
     serialized = serialize_provider(provider)
     raw = base64.b64decode(serialized)
     assert ADMIN_CLIENT_SECRET.encode() not in raw
@@ -66,14 +71,16 @@ def test_declared_resources_store_no_secret(monkeypatch: pytest.MonkeyPatch) -> 
     @pulumi.runtime.test
     def program():
         policy = PasswordConfig("policy", min_length=12)
+        sessions = SessionConfig("sessions", session_minutes=720)
         key = ApiCredential("bot", user_id="42", purpose="ci")
-        return pulumi.Output.all(policy.urn, key.urn)
+        return pulumi.Output.all(policy.urn, sessions.urn, key.urn)
 
     program()
     types = sorted(r.typ for r in mocks.resources)
     assert types == [
         "pulumi-python:dynamic/looker:ApiCredential",
         "pulumi-python:dynamic/looker:PasswordConfig",
+        "pulumi-python:dynamic/looker:SessionConfig",
     ]
     for resource in mocks.resources:
         serialized = resource.inputs["__provider"]

@@ -9,6 +9,7 @@ from .errors import (
     SettingsError,
 )
 from .password_config import PasswordConfig, PasswordConfigArgs
+from .session_config import SessionConfig, SessionConfigArgs
 from .settings import ConnectionSettings
 
 __all__ = [
@@ -21,5 +22,7 @@ __all__ = [
     "LookerError",
     "PasswordConfig",
     "PasswordConfigArgs",
+    "SessionConfig",
+    "SessionConfigArgs",
     "SettingsError",
 ]

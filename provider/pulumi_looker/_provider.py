@@ -1,4 +1,4 @@
-"""What both dynamic providers share: the connection, and the checks of common inputs."""
+"""What every dynamic provider shares: the connection, and the checks of common inputs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
 
-from .models import unknown_name_reason
+from .models import FieldRule, unknown_name_reason
 from .settings import ConnectionSettings
 
 if TYPE_CHECKING:
@@ -68,6 +68,14 @@ def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[CheckFa
     ]
 
 
+def check_kind(name: str, value: Any, kind: type) -> list[CheckFailure]:
+    """A failure when a set, known value is not of ``kind`` (by the models' rules)."""
+    if value is None or is_unknown(value):
+        return []
+    reason = FieldRule(kind).reason(name, value)
+    return [CheckFailure(name, reason)] if reason else []
+
+
 def check_profile(value: Any) -> list[CheckFailure]:
     """The profile picks the connection settings; it is a plain name, never a credential."""
     if value is None or is_unknown(value):
@@ -81,12 +89,6 @@ def check_profile(value: Any) -> list[CheckFailure]:
             )
         ]
     return []
-
-
-def check_bool(name: str, value: Any) -> list[CheckFailure]:
-    if value is None or is_unknown(value) or isinstance(value, bool):
-        return []
-    return [CheckFailure(name, f"{name} must be a boolean (true or false), got {value!r}")]
 
 
 def set_inputs(news: Mapping[str, Any]) -> dict[str, Any]:

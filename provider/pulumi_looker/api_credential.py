@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime
-import logging
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -22,18 +20,96 @@ from pulumi.dynamic import (
 )
 
 from . import models
-from ._provider import LookerProvider, check_names, check_profile, is_unknown, set_inputs
-from .errors import LookerConnectionError, LookerError, NotFoundError, ServerError
+from ._provider import (
+    LookerProvider,
+    check_kind,
+    check_names,
+    check_profile,
+    is_unknown,
+    set_inputs,
+)
+from .errors import LookerError, NotFoundError
+from .key_creation import create_key, discard_key
 
 if TYPE_CHECKING:
     from .client import LookerClient
 
-logger = logging.getLogger("pulumi_looker")
-
 _INPUTS = ("user_id", "credentials_api3_id", "purpose", "rotation", "profile")
 _READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
 _ID_PART = re.compile(r"^[A-Za-z0-9_-]+$")
+#: The key's fields a resource outputs as Looker last answered them.
 _KEY_FIELDS = ("client_id", "created_at", "type", "url", "is_disabled", "purpose")
+
+
+@attrs.frozen
+class ApiKeyState:
+    """What an ``ApiCredential`` keeps in Pulumi's state.
+
+    ``key``: the key as Looker last answered; ``adopted``: it existed before the resource (adopt
+    mode), and ``original_purpose`` is the purpose destroy puts back; ``purpose_managed``: the
+    inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on.
+    """
+
+    user_id: str
+    key: models.CredentialsApi3
+    adopted: bool
+    purpose_managed: bool
+    original_purpose: str | None = None
+    rotation: str | None = None
+    profile: str | None = None
+    client_secret: str | None = attrs.field(default=None, repr=False)
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> ApiKeyState:
+        """The state stored in ``props`` (a resource's outputs)."""
+        return cls(
+            user_id=props["user_id"],
+            key=models.from_api(
+                models.CredentialsApi3, {**props, "id": props["credentials_api3_id"]}
+            ),
+            adopted=bool(props.get("adopted")),
+            purpose_managed="purpose" in (props.get("managed_fields") or ()),
+            original_purpose=props.get("original_purpose"),
+            rotation=props.get("rotation"),
+            profile=props.get("profile"),
+            client_secret=props.get("client_secret"),
+        )
+
+    @staticmethod
+    def is_state(props: Mapping[str, Any]) -> bool:
+        """Whether ``props`` hold a state; an import's read gets none."""
+        return "adopted" in props
+
+    @property
+    def id(self) -> str:
+        return f"{self.user_id}/{self.key.id}"
+
+    def to_outs(self) -> dict[str, Any]:
+        live = models.to_dict(self.key)
+        outs = {
+            "user_id": self.user_id,
+            "credentials_api3_id": self.key.id,
+            **{name: live[name] for name in _KEY_FIELDS},
+            "rotation": self.rotation,
+            "profile": self.profile,
+            "adopted": self.adopted,
+            "original_purpose": self.original_purpose,
+            "managed_fields": ["purpose"] if self.purpose_managed else [],
+        }
+        if self.client_secret is not None:
+            outs["client_secret"] = self.client_secret
+        return outs
+
+    def inputs(self) -> dict[str, Any]:
+        """The inputs that would give this state."""
+        inputs = {
+            "user_id": self.user_id,
+            "credentials_api3_id": self.key.id if self.adopted else None,
+            "purpose": self.key.purpose if self.purpose_managed else None,
+            "rotation": self.rotation,
+            "profile": self.profile,
+        }
+        return {k: v for k, v in inputs.items() if v is not None}
 
 
 def _read_only_reason(name: str) -> str:
@@ -73,12 +149,6 @@ def _check_id(name: str, value: Any, *, required: bool) -> list[CheckFailure]:
     return []
 
 
-def _check_string(name: str, value: Any) -> list[CheckFailure]:
-    if value is None or is_unknown(value) or isinstance(value, str):
-        return []
-    return [CheckFailure(name, f"{name} must be a string, got {value!r}")]
-
-
 def parse_id(id_: str) -> tuple[str, str]:
     """``"42/7"`` -> ``("42", "7")``; anything else is a clear error."""
     user_id, sep, credentials_id = str(id_).partition("/")
@@ -94,6 +164,7 @@ class ApiCredentialProvider(LookerProvider):
     """CRUD for ``/api/4.0/users/{user_id}/credentials_api3[/{credentials_api3_id}]``."""
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Read-only fields, unknown names and malformed ids or values fail; no call."""
         read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
         failures = [CheckFailure(n, _read_only_reason(n)) for n in read_only]
         failures += check_names({k: v for k, v in news.items() if k not in read_only}, _INPUTS)
@@ -101,8 +172,13 @@ class ApiCredentialProvider(LookerProvider):
         failures += _check_id(
             "credentials_api3_id", news.get("credentials_api3_id"), required=False
         )
-        failures += _check_string("purpose", news.get("purpose"))
-        failures += _check_string("rotation", news.get("rotation"))
+        purpose = news.get("purpose")
+        if not is_unknown(purpose):
+            failures += [
+                CheckFailure(f, r)
+                for f, r in models.check_values(models.CredentialsApi3, {"purpose": purpose})
+            ]
+        failures += check_kind("rotation", news.get("rotation"), str)
         failures += check_profile(news.get("profile"))
         if news.get("rotation") is not None and news.get("credentials_api3_id") is not None:
             failures.append(
@@ -119,18 +195,20 @@ class ApiCredentialProvider(LookerProvider):
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        old_adopted_id = olds.get("credentials_api3_id") if olds.get("adopted") else None
+        """Another user, adopted key, rotation or profile replaces the key (create before
+        delete); a managed purpose that differs from the live one is an update."""
+        old = ApiKeyState.from_props(olds)
         replaces = [
             name
-            for name, old in (
-                ("user_id", olds.get("user_id")),
-                ("credentials_api3_id", old_adopted_id),
-                ("rotation", olds.get("rotation")),
-                ("profile", olds.get("profile")),
+            for name, value in (
+                ("user_id", old.user_id),
+                ("credentials_api3_id", old.key.id if old.adopted else None),
+                ("rotation", old.rotation),
+                ("profile", old.profile),
             )
-            if news.get(name) != old
+            if news.get(name) != value
         ]
-        purpose_changed = "purpose" in news and news["purpose"] != olds.get("purpose")
+        purpose_changed = "purpose" in news and news["purpose"] != old.key.purpose
         return DiffResult(
             changes=bool(replaces or purpose_changed),
             replaces=replaces,
@@ -138,27 +216,37 @@ class ApiCredentialProvider(LookerProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        """Create mode: one POST, then one PATCH when ``purpose`` is set (the new key is
+        deleted again if that fails). Adopt mode: one GET, and a PATCH only when the purpose
+        differs."""
         client = self.client(props.get("profile"))
-        user_id = props["user_id"]
         if props.get("credentials_api3_id") is not None:
-            return self._adopt(client, user_id, props["credentials_api3_id"], props)
-        created = _create_key(client, user_id)
-        key: models.CredentialsApi3 = created
-        if props.get("purpose") is not None:
-            try:
-                key = client.update_credentials_api3(
-                    user_id, created.id, {"purpose": props["purpose"]}
-                )
-            except LookerError as error:
-                _discard(client, user_id, created.id, error)
-                raise
-        outs = _outputs(key, props, adopted=False, original_purpose=None)
-        outs["client_secret"] = created.client_secret
-        return CreateResult(f"{user_id}/{created.id}", outs)
+            state = self._adopt(client, props)
+        else:
+            user_id = props["user_id"]
+            created = create_key(client, user_id)
+            key: models.CredentialsApi3 = created
+            if props.get("purpose") is not None:
+                try:
+                    key = client.update_credentials_api3(
+                        user_id, created.id, {"purpose": props["purpose"]}
+                    )
+                except LookerError as error:
+                    discard_key(client, user_id, created.id, error)
+                    raise
+            state = ApiKeyState(
+                user_id=user_id,
+                key=key,
+                adopted=False,
+                purpose_managed=props.get("purpose") is not None,
+                rotation=props.get("rotation"),
+                profile=props.get("profile"),
+                client_secret=created.client_secret,
+            )
+        return CreateResult(state.id, state.to_outs())
 
-    def _adopt(
-        self, client: LookerClient, user_id: str, credentials_id: str, props: Mapping[str, Any]
-    ) -> CreateResult:
+    def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
+        user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
         try:
             key = client.get_credentials_api3(user_id, credentials_id)
         except NotFoundError as error:
@@ -171,151 +259,65 @@ class ApiCredentialProvider(LookerProvider):
         wanted = props.get("purpose")
         if wanted is not None and wanted != key.purpose:
             key = client.update_credentials_api3(user_id, credentials_id, {"purpose": wanted})
-        return CreateResult(
-            f"{user_id}/{credentials_id}",
-            _outputs(key, props, adopted=True, original_purpose=original),
+        return ApiKeyState(
+            user_id=user_id,
+            key=key,
+            adopted=True,
+            purpose_managed=wanted is not None,
+            original_purpose=original,
+            profile=props.get("profile"),
         )
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        user_id, credentials_id = olds["user_id"], olds["credentials_api3_id"]
-        if news.get("purpose") is not None and news["purpose"] != olds.get("purpose"):
+        """One PATCH when the managed purpose changed; otherwise no call."""
+        old = ApiKeyState.from_props(olds)
+        key = old.key
+        if news.get("purpose") is not None and news["purpose"] != key.purpose:
             key = self.client(news.get("profile")).update_credentials_api3(
-                user_id, credentials_id, {"purpose": news["purpose"]}
+                old.user_id, key.id, {"purpose": news["purpose"]}
             )
-        else:
-            key = models.from_api(models.CredentialsApi3, {**olds, "id": credentials_id})
-        return UpdateResult(_carried(olds, _outputs(key, news, **_origin(olds))))
+        state = attrs.evolve(
+            old,
+            key=key,
+            purpose_managed=news.get("purpose") is not None,
+            profile=news.get("profile"),
+        )
+        return UpdateResult(state.to_outs())
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """One GET. A refresh reports drift in the purpose and keeps the secret; a key deleted
+        outside Pulumi is gone from the state; an import adopts the key with its purpose."""
         user_id, credentials_id = parse_id(id_)
         try:
             key = self.client(props.get("profile")).get_credentials_api3(user_id, credentials_id)
         except NotFoundError:
             return ReadResult(None, {})  # deleted outside Pulumi
-        importing = "adopted" not in props
-        origin = {"adopted": True, "original_purpose": key.purpose} if importing else _origin(props)
-        managed = importing or "purpose" in (props.get("managed_fields") or ())
-        state = {
-            **props,
-            "user_id": user_id,
-            "credentials_api3_id": credentials_id if origin["adopted"] else None,
-            "purpose": key.purpose if managed else None,
-        }
-        outs = _carried(props, _outputs(key, state, **origin))
-        outs["credentials_api3_id"] = credentials_id
-        inputs = {k: state[k] for k in _INPUTS if state.get(k) is not None}
-        return ReadResult(id_, outs, inputs)
+        if ApiKeyState.is_state(props):
+            state = attrs.evolve(ApiKeyState.from_props(props), user_id=user_id, key=key)
+        else:
+            state = ApiKeyState(
+                user_id=user_id,
+                key=key,
+                adopted=True,
+                purpose_managed=True,
+                original_purpose=key.purpose,
+                profile=props.get("profile"),
+            )
+        return ReadResult(id_, state.to_outs(), state.inputs())
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        client = self.client(props.get("profile"))
-        user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
-        if not props.get("adopted"):
+        """Create mode: DELETE (already gone counts as done). Adopt mode: the key stays, with
+        its original purpose put back if the resource changed it."""
+        state = ApiKeyState.from_props(props)
+        client = self.client(state.profile)
+        if not state.adopted:
             with contextlib.suppress(NotFoundError):  # already gone
-                client.delete_credentials_api3(user_id, credentials_id)
+                client.delete_credentials_api3(state.user_id, state.key.id)
             return
-        original = props.get("original_purpose")
-        if "purpose" in (props.get("managed_fields") or ()) and props.get("purpose") != original:
-            client.update_credentials_api3(user_id, credentials_id, {"purpose": original})
-
-
-def _origin(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "adopted": bool(props.get("adopted")),
-        "original_purpose": props.get("original_purpose"),
-    }
-
-
-def _carried(olds: Mapping[str, Any], outs: dict[str, Any]) -> dict[str, Any]:
-    """Keep the secret Looker showed only at create: it is never returned again."""
-    if olds.get("client_secret") is not None:
-        outs["client_secret"] = olds["client_secret"]
-    return outs
-
-
-def _outputs(
-    key: models.CredentialsApi3,
-    props: Mapping[str, Any],
-    *,
-    adopted: bool,
-    original_purpose: str | None,
-) -> dict[str, Any]:
-    live = models.to_dict(key)
-    return {
-        "user_id": props["user_id"],
-        "credentials_api3_id": key.id,
-        **{name: live[name] for name in _KEY_FIELDS},
-        "rotation": props.get("rotation"),
-        "profile": props.get("profile"),
-        "adopted": adopted,
-        "original_purpose": original_purpose,
-        "managed_fields": ["purpose"] if props.get("purpose") is not None else [],
-    }
-
-
-#: How far Looker's clock may be behind ours when looking for keys a lost create made.
-CLOCK_SKEW = datetime.timedelta(minutes=2)
-
-#: Sends of one create at most, when each failed without leaving a key behind.
-CREATE_SENDS = 3
-
-
-def _create_key(client: LookerClient, user_id: str) -> models.CreateCredentialsApi3:
-    """POST a new key. A create is never blindly re-sent: when it fails where Looker may have
-    acted (a lost answer, a 5xx), the user's keys are listed; the create is sent again only if
-    it left nothing behind, and otherwise fails naming the keys it may have made."""
-    for send in range(1, CREATE_SENDS + 1):
-        sent_at = datetime.datetime.now(datetime.timezone.utc)
-        try:
-            return client.create_credentials_api3(user_id)
-        except (LookerConnectionError, ServerError) as error:
-            if isinstance(error, LookerConnectionError) and not error.reached_server:
-                raise
-            left_behind = _possible_orphans(client, user_id, sent_at)
-            if left_behind is not None or send == CREATE_SENDS:
-                reason = left_behind or f"Looker has no key of user {user_id} from those calls"
-                raise LookerError(f"{error} (send {send} of {CREATE_SENDS}). {reason}") from None
-            logger.warning("%s; Looker made no key from it, sending the create again", error)
-    raise AssertionError("unreachable")
-
-
-def _possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str | None:
-    """What a failed create may have left in Looker, in words; None when surely nothing."""
-    since = sent_at - CLOCK_SKEW
-    try:
-        keys = client.list_credentials_api3(user_id)
-    except LookerError as error:
-        return (
-            f"Looker may have created the key anyway, and listing user {user_id}'s keys failed "
-            f"({error}): look in Looker's admin page for keys of user {user_id} with no purpose "
-            f"created after {since.isoformat(timespec='seconds')}"
-        )
-    suspects = [
-        k for k in keys if k.purpose is None and k.created_at and _parse_time(k.created_at) >= since
-    ]
-    if not suspects:
-        return None
-    listed = ", ".join(f"{k.id} (created {k.created_at})" for k in suspects)
-    return (
-        f"Looker may have created the key anyway: key(s) {listed} of user {user_id} have no "
-        "purpose and are not in Pulumi's state. If no other run made them, delete them in "
-        "Looker's admin page; the next `pulumi up` creates a new key."
-    )
-
-
-def _parse_time(text: str) -> datetime.datetime:
-    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
-
-
-def _discard(client: LookerClient, user_id: str, credentials_id: str, cause: Exception) -> None:
-    """Delete a key whose set-up failed, so that nothing is left half-made."""
-    try:
-        client.delete_credentials_api3(user_id, credentials_id)
-    except LookerError as error:
-        raise LookerError(
-            f"setting up new API key {credentials_id} of user {user_id} failed ({cause}), and "
-            f"deleting it again failed too ({error}); delete it in Looker's admin page"
-        ) from None
+        if state.purpose_managed and state.key.purpose != state.original_purpose:
+            client.update_credentials_api3(
+                state.user_id, state.key.id, {"purpose": state.original_purpose}
+            )
 
 
 @attrs.frozen

@@ -1,14 +1,23 @@
-"""Typed exceptions raised by pulumi-looker.
+"""Typed exceptions raised by pulumi-looker, and how Looker's answers become them.
 
 Every message names what failed and why; none ever carries a client secret or an access token.
 """
 
 from __future__ import annotations
 
+import email.utils
+import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    import httpx
+
+#: Marks the requests of a login in ``httpx.Request.extensions``: their failures are login
+#: failures, whatever call was being made.
+LOGIN_EXTENSION = "pulumi_looker.login"
 
 
 class LookerError(Exception):
@@ -41,7 +50,11 @@ class ValidationErrorDetail:
 
 
 class LookerApiError(LookerError):
-    """Looker answered a call with an error status."""
+    """Looker answered a call with an error status.
+
+    ``during_login`` is True when the failing request was the login that the call needed: the
+    call itself was never sent. ``retry_after`` is the server's ``Retry-After``, in seconds.
+    """
 
     def __init__(
         self,
@@ -51,6 +64,8 @@ class LookerApiError(LookerError):
         path: str,
         message: str | None = None,
         documentation_url: str | None = None,
+        retry_after: float | None = None,
+        during_login: bool = False,
         attempts: int = 1,
     ) -> None:
         self.status = status
@@ -58,6 +73,8 @@ class LookerApiError(LookerError):
         self.path = path
         self.message = message
         self.documentation_url = documentation_url
+        self.retry_after = retry_after
+        self.during_login = during_login
         self.attempts = attempts
         super().__init__()
 
@@ -119,17 +136,9 @@ class ValidationError(LookerApiError):
 class RateLimitError(LookerApiError):
     """HTTP 429."""
 
-    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(**kwargs)
-
 
 class ServerError(LookerApiError):
     """HTTP 5xx."""
-
-    def __init__(self, *, retry_after: float | None = None, **kwargs: Any) -> None:
-        self.retry_after = retry_after
-        super().__init__(**kwargs)
 
 
 class LookerConnectionError(LookerError):
@@ -147,6 +156,7 @@ class LookerConnectionError(LookerError):
         reason: str,
         reached_server: bool,
         retryable: bool = True,
+        during_login: bool = False,
         attempts: int = 1,
     ) -> None:
         self.method = method
@@ -154,6 +164,7 @@ class LookerConnectionError(LookerError):
         self.reason = reason
         self.reached_server = reached_server
         self.retryable = retryable
+        self.during_login = during_login
         self.attempts = attempts
         super().__init__()
 
@@ -172,9 +183,107 @@ _ERRORS_BY_STATUS: Mapping[int, type[LookerApiError]] = {
     429: RateLimitError,
 }
 
+#: What Looker answers to a login with a wrong client id or secret, or a disabled key.
+_LOGIN_REFUSALS = frozenset({401, 403, 404})
+
 
 def error_class_for(status: int) -> type[LookerApiError]:
     """The exception class that stands for an HTTP error status."""
     if status >= 500:
         return ServerError
     return _ERRORS_BY_STATUS.get(status, LookerApiError)
+
+
+def api_error(response: httpx.Response) -> LookerApiError:
+    """The typed error for an answer with an error status, from Looker's ``Error`` or
+    ``ValidationError`` body when it has one."""
+    request = response.request
+    during_login = bool(request.extensions.get(LOGIN_EXTENSION))
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        body = {"message": response.reason_phrase or None}
+    common: dict[str, Any] = {
+        "status": response.status_code,
+        "method": request.method,
+        "path": request.url.path,
+        "message": body.get("message"),
+        "documentation_url": body.get("documentation_url"),
+        "retry_after": parse_retry_after(response.headers.get("retry-after")),
+        "during_login": during_login,
+    }
+    if response.is_redirect:
+        location = response.headers.get("location", "?")
+        common["message"] = f"unexpected redirect to {location}, not followed"
+        return LookerApiError(**common)
+    if during_login and response.status_code in _LOGIN_REFUSALS:
+        return LoginError(**common)
+    cls = error_class_for(response.status_code)
+    if cls is ValidationError:
+        details = [
+            ValidationErrorDetail(
+                field=item.get("field"),
+                code=item.get("code"),
+                message=item.get("message"),
+                documentation_url=item.get("documentation_url"),
+            )
+            for item in body.get("errors") or []
+            if isinstance(item, dict)
+        ]
+        return ValidationError(details=details, **common)
+    return cls(**common)
+
+
+def connection_error(error: httpx.TransportError, base_url: str) -> LookerConnectionError:
+    """The typed error for a request that got no HTTP answer."""
+    import httpx  # the provider process has it loaded already; the program never gets here
+
+    request = error.request
+    common: dict[str, Any] = {
+        "method": request.method,
+        "path": request.url.path,
+        "during_login": bool(request.extensions.get(LOGIN_EXTENSION)),
+    }
+    reason = str(error) or error.__class__.__name__
+    if isinstance(error, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in reason:
+        return LookerConnectionError(
+            **common,
+            reason=(
+                f"TLS certificate verification failed for {base_url} ({reason}); trust the "
+                "server's CA, or set looker:verifySsl to false for a test instance only"
+            ),
+            reached_server=False,
+            retryable=False,
+        )
+    if isinstance(error, httpx.ConnectError) and "WRONG_VERSION_NUMBER" in reason:
+        return LookerConnectionError(
+            **common,
+            reason=(
+                f"the server at {base_url} does not speak TLS ({reason}); if it serves plain "
+                "HTTP, use an http:// base URL"
+            ),
+            reached_server=False,
+            retryable=False,
+        )
+    never_sent = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
+    return LookerConnectionError(
+        **common,
+        reason=f"{error.__class__.__name__}: {reason} (Looker at {base_url})",
+        reached_server=not never_sent,
+    )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -98,6 +98,39 @@ class PasswordConfig:
 
 
 @attrs.frozen
+class SessionConfig:
+    """``SessionConfig``: how long and where users stay logged in."""
+
+    can: dict[str, bool] | None = _field(dict, nullable=False)
+    allow_persistent_sessions: bool | None = _field(bool, writable=True, nullable=False)
+    session_minutes: int | None = _field(int, writable=True, minimum=5, maximum=43200)
+    unlimited_sessions_per_user: bool | None = _field(bool, writable=True, nullable=False)
+    use_inactivity_based_logout: bool | None = _field(bool, writable=True, nullable=False)
+    track_session_location: bool | None = _field(bool, writable=True, nullable=False)
+
+
+@attrs.frozen
+class Singleton:
+    """A settings object of which a Looker instance has exactly one: ``GET`` reads it and
+    ``PATCH`` changes it at ``path``. Its resource id is the path without the slash."""
+
+    model: type
+    path: str
+    #: What the object is, in words, for messages ("password policy").
+    label: str
+
+    @property
+    def id(self) -> str:
+        return self.path.strip("/")
+
+
+PASSWORD_CONFIG = Singleton(PasswordConfig, "/password_config", "password policy")
+SESSION_CONFIG = Singleton(SessionConfig, "/session_config", "session policy")
+#: Every singleton pulumi-looker manages.
+SINGLETONS = (PASSWORD_CONFIG, SESSION_CONFIG)
+
+
+@attrs.frozen
 class CredentialsApi3:
     """``CredentialsApi3``: a user's API key, as every call but create returns it."""
 

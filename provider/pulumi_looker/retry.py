@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import time
 from collections.abc import Callable
@@ -27,7 +26,7 @@ class RetryPolicy:
     A call is tried at most ``max_attempts`` times and never retried once ``max_elapsed`` seconds
     would pass before the next try. Waits grow exponentially with full jitter from
     ``initial_wait`` up to ``max_wait``; a server's ``Retry-After`` is honoured up to
-    ``max_retry_after``.
+    ``max_retry_after``. ``sleep`` waits (tests give one that records instead).
     """
 
     max_attempts: int = 6
@@ -35,6 +34,7 @@ class RetryPolicy:
     initial_wait: float = 0.5
     max_wait: float = 15.0
     max_retry_after: float = 60.0
+    sleep: Callable[[float], None] = attrs.field(default=time.sleep, eq=False, repr=False)
 
     def call(self, fn: Callable[[], T], *, method: str, path: str, idempotent: bool) -> T:
         """Run ``fn`` with retries; the error finally raised records how many attempts were made."""
@@ -42,9 +42,8 @@ class RetryPolicy:
 
         def wait(state: tenacity.RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
-            retry_after = getattr(error, "retry_after", None)
-            if retry_after is not None:
-                return min(retry_after, self.max_retry_after)
+            if isinstance(error, LookerApiError) and error.retry_after is not None:
+                return min(error.retry_after, self.max_retry_after)
             return backoff(state)
 
         def log_retry(state: tenacity.RetryCallState) -> None:
@@ -64,13 +63,9 @@ class RetryPolicy:
             stop=tenacity.stop_after_attempt(self.max_attempts)
             | tenacity.stop_before_delay(self.max_elapsed),
             wait=wait,
-            retry=tenacity.retry_if_exception(
-                # A failed login means the call itself was never sent: always safe to repeat.
-                lambda error: is_retryable(
-                    error, idempotent or getattr(error, "path", path) != path
-                )
-            ),
+            retry=tenacity.retry_if_exception(lambda error: is_retryable(error, idempotent)),
             before_sleep=log_retry,
+            sleep=self.sleep,
             reraise=True,
         )
         try:
@@ -84,27 +79,15 @@ def is_retryable(error: BaseException, idempotent: bool) -> bool:
     """Whether another try is safe and may help.
 
     A non-idempotent call (a create) is retried only when Looker surely did not act on it: a
-    429, or a connection that was never made. After a timeout, a dropped connection or a 5xx it
-    may have created something, so it is not sent again.
+    429, a failed login (the call itself was never sent), or a connection that was never made.
+    After a timeout, a dropped connection or a 5xx it may have created something, so it is not
+    sent again.
     """
     if isinstance(error, RateLimitError):
         return True
+    safe = idempotent or getattr(error, "during_login", False)
     if isinstance(error, ServerError):
-        return idempotent and error.status in RETRYABLE_SERVER_STATUSES
+        return safe and error.status in RETRYABLE_SERVER_STATUSES
     if isinstance(error, LookerConnectionError):
-        return error.retryable and (idempotent or not error.reached_server)
+        return error.retryable and (safe or not error.reached_server)
     return False
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())

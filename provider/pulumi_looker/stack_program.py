@@ -2,11 +2,13 @@
 
 Stack config (namespace: the project's name)::
 
-    passwordPolicy:            # optional; a PasswordConfig
+    passwordPolicy:            # optional; a PasswordConfig (settings in camelCase)
       minLength: 12
       requireSpecial: true
       restoreOnDelete: false
       import: false            # adopt the live policy into the stack
+    sessionPolicy:             # optional; a SessionConfig, likewise
+      sessionMinutes: 720
     apiCredentials:            # optional; one ApiCredential each
       - name: ci-deploy-bot    # the resource name, unique in the stack
         userId: "42"
@@ -24,22 +26,57 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import pulumi
 
+from . import models
 from .api_credential import ApiCredential
 from .models import unknown_name_reason
-from .password_config import PASSWORD_CONFIG_ID, PasswordConfig
+from .password_config import PasswordConfig
+from .session_config import SessionConfig
+from .singleton import OPTIONS, settings_of
 
-_POLICY_KEYS = {
-    "minLength": "min_length",
-    "requireNumeric": "require_numeric",
-    "requireUpperlower": "require_upperlower",
-    "requireSpecial": "require_special",
-    "expirationEnabled": "expiration_enabled",
-    "expirationDurationDays": "expiration_duration_days",
-    "restoreOnDelete": "restore_on_delete",
-    "profile": "profile",
-}
+
+def camel_case(name: str) -> str:
+    """``min_length`` -> ``minLength``: how stack config spells an input."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+@attrs.frozen
+class _SingletonEntry:
+    """A singleton declared from one stack config key."""
+
+    config_key: str
+    resource_name: str
+    resource: type
+    singleton: models.Singleton
+    #: Outputs the stack exports: only settings that are never null (a null output reads as
+    #: unknown in every preview).
+    exports: tuple[str, ...]
+
+    @property
+    def keys(self) -> dict[str, str]:
+        names = (*settings_of(self.singleton), *OPTIONS)
+        return {camel_case(name): name for name in names}
+
+
+_SINGLETONS = (
+    _SingletonEntry(
+        "passwordPolicy",
+        "password-policy",
+        PasswordConfig,
+        models.PASSWORD_CONFIG,
+        ("min_length", "expiration_enabled"),
+    ),
+    _SingletonEntry(
+        "sessionPolicy",
+        "session-policy",
+        SessionConfig,
+        models.SESSION_CONFIG,
+        ("allow_persistent_sessions", "unlimited_sessions_per_user"),
+    ),
+)
 _CREDENTIAL_KEYS = {
     "userId": "user_id",
     "credentialsApi3Id": "credentials_api3_id",
@@ -76,20 +113,21 @@ def _import_flag(where: str, values: Mapping[str, Any]) -> bool:
 def declare(config: pulumi.Config) -> None:
     """Declare the stack's Looker settings and export what dependents need."""
     namespace = config.name
-    policy = config.get_object("passwordPolicy")
-    if policy is not None:
-        where = f"{namespace}:passwordPolicy"
-        inputs = _inputs(where, policy, _POLICY_KEYS, ["import"])
+    for entry in _SINGLETONS:
+        values = config.get_object(entry.config_key)
+        if values is None:
+            continue
+        where = f"{namespace}:{entry.config_key}"
+        inputs = _inputs(where, values, entry.keys, ["import"])
         opts = (
-            pulumi.ResourceOptions(import_=PASSWORD_CONFIG_ID)
-            if _import_flag(where, policy)
+            pulumi.ResourceOptions(import_=entry.singleton.id)
+            if _import_flag(where, values)
             else None
         )
-        password = PasswordConfig("password-policy", **inputs, opts=opts)
-        # Only values that are never null: a null output reads as unknown in every preview.
+        resource = entry.resource(entry.resource_name, **inputs, opts=opts)
         pulumi.export(
-            "passwordPolicy",
-            {"minLength": password.min_length, "expirationEnabled": password.expiration_enabled},
+            entry.config_key,
+            {camel_case(name): getattr(resource, name) for name in entry.exports},
         )
 
     credentials = config.get_object("apiCredentials") or []

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 
+from pulumi_looker import models
 from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
 
 POLICY = "looker-settings:passwordPolicy"
@@ -68,7 +69,9 @@ def test_one_changed_setting_is_one_patch(dev, looker) -> None:
 def test_drift_is_shown_and_put_right(dev, looker) -> None:
     dev.up()
     with admin_client(looker) as client:
-        client.update_password_config({"min_length": 8})  # someone in Looker's admin page
+        client.update_singleton(
+            models.PASSWORD_CONFIG, {"min_length": 8}
+        )  # someone in Looker's admin page
     preview = dev.preview().stdout
     assert re.search(r"--outputs:--\n\s*~ min_length\s*: 12 => 8", preview)  # the refresh
     assert re.search(r"\(update\)[^(]*~ min_length\s*: 8 => 12", preview)

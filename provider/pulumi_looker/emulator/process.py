@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .control import EmulatorControl
+from .control_client import EmulatorControlClient
 
 
 class EmulatorProcess:
@@ -34,13 +34,14 @@ class EmulatorProcess:
         self.port = 0
         self.url = ""
         self._process: subprocess.Popen[str] | None = None
-        self._control: EmulatorControl | None = None
+        self._control: EmulatorControlClient | None = None
 
     @property
-    def control(self) -> EmulatorControl:
+    def control(self) -> EmulatorControlClient:
+        """A client of this emulator's control routes."""
         if self._control is None:
             verify = "--ssl-certfile" not in self.extra_args
-            self._control = EmulatorControl(self.url, verify=verify)
+            self._control = EmulatorControlClient(self.url, verify=verify)
         return self._control
 
     def start(self, timeout: float = 30.0) -> EmulatorProcess:

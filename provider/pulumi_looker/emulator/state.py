@@ -31,6 +31,23 @@ DEFAULT_PASSWORD_CONFIG: dict[str, Any] = {
     "policy_enabled_at": None,
 }
 
+#: A fresh instance's session policy, as Looker documents its defaults (Admin settings -
+#: Sessions): persistent sessions offered, 30-minute sessions, concurrent sessions allowed, no
+#: inactivity logout, no location tracking.
+DEFAULT_SESSION_CONFIG: dict[str, Any] = {
+    "allow_persistent_sessions": True,
+    "session_minutes": 30,
+    "unlimited_sessions_per_user": True,
+    "use_inactivity_based_logout": False,
+    "track_session_location": False,
+}
+
+DEFAULTS = {
+    models.PASSWORD_CONFIG.id: DEFAULT_PASSWORD_CONFIG,
+    models.SESSION_CONFIG.id: DEFAULT_SESSION_CONFIG,
+}
+assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
+
 _SEED_USERS = (
     ("Ada", "Lovelace"),
     ("Grace", "Hopper"),
@@ -91,9 +108,12 @@ class Session:
 
 @attrs.define
 class Store:
-    """Users, API keys, the password policy and live sessions of one emulated instance."""
+    """Users, API keys, the settings singletons and live sessions of one emulated instance."""
 
-    password_config: dict[str, Any] = attrs.field(factory=lambda: dict(DEFAULT_PASSWORD_CONFIG))
+    #: Each singleton's values, by its id.
+    singletons: dict[str, dict[str, Any]] = attrs.field(
+        factory=lambda: {id_: dict(values) for id_, values in DEFAULTS.items()}
+    )
     users: dict[str, User] = attrs.field(factory=dict)
     keys: dict[str, ApiKey] = attrs.field(factory=dict)
     next_key_id: int = 1
@@ -121,7 +141,10 @@ class Store:
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
             store = cls(
-                password_config=data["password_config"],
+                singletons={
+                    id_: {**defaults, **data["singletons"].get(id_, {})}
+                    for id_, defaults in DEFAULTS.items()
+                },
                 users={u["id"]: User(**u) for u in data["users"]},
                 keys={k["id"]: ApiKey(**k) for k in data["keys"]},
                 next_key_id=data["next_key_id"],
@@ -137,7 +160,7 @@ class Store:
         if self.path is None:
             return
         data = {
-            "password_config": self.password_config,
+            "singletons": self.singletons,
             "users": [attrs.asdict(u) for u in self.users.values()],
             "keys": [attrs.asdict(k) for k in self.keys.values()],
             "next_key_id": self.next_key_id,
@@ -193,16 +216,39 @@ class Store:
     def user_keys(self, user_id: str) -> list[ApiKey]:
         return [k for k in self.keys.values() if k.user_id == user_id]
 
-    def update_password_config(self, changes: dict[str, Any]) -> None:
-        was_enabled = self.password_config.get("expiration_enabled")
-        self.password_config.update(changes)
-        if self.password_config.get("expiration_enabled") and not was_enabled:
-            self.password_config["policy_enabled_at"] = now_iso()
+    def update_key(self, key_id: str, changes: dict[str, Any]) -> None:
+        key = self.keys[key_id]
+        for name, value in changes.items():
+            setattr(key, name, value)
         self.save()
 
-    def public_password_config(self) -> dict[str, Any]:
-        """The password policy as ``GET /password_config`` answers it."""
-        fields = models.rules(models.PasswordConfig)
-        values = {name: self.password_config.get(name) for name in fields}
-        values["can"] = {"show": True, "update": True}
-        return values
+    def delete_key(self, key_id: str) -> None:
+        del self.keys[key_id]
+        self.save()
+
+    def update_singleton(self, singleton: models.Singleton, changes: dict[str, Any]) -> None:
+        values = self.singletons[singleton.id]
+        # Looker stamps the moment password expiration was switched on.
+        if changes.get("expiration_enabled") and not values.get("expiration_enabled"):
+            changes = {**changes, "policy_enabled_at": now_iso()}
+        values.update(changes)
+        self.save()
+
+    def public_singleton(self, singleton: models.Singleton) -> dict[str, Any]:
+        """A singleton as ``GET`` answers it: every field of its model."""
+        values = self.singletons[singleton.id]
+        answer = {name: values.get(name) for name in models.rules(singleton.model)}
+        answer["can"] = {"show": True, "update": True}
+        return answer
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the instance holds but secrets."""
+        return {
+            **{s.id: self.public_singleton(s) for s in models.SINGLETONS},
+            "users": [attrs.asdict(u) for u in self.users.values()],
+            "credentials_api3": [
+                attrs.asdict(k, filter=lambda a, _: a.name != "secret_hash")
+                for k in self.keys.values()
+            ],
+            "sessions": len(self.sessions),
+        }

@@ -1,4 +1,4 @@
-"""A client for the emulator's control endpoint: request log, faults, sessions and state."""
+"""A client of the emulator's control routes: request log, faults, sessions and state."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 
-class EmulatorControl:
-    """Drives a running emulator from tests, benchmarks and the demo."""
+class EmulatorControlClient:
+    """A client of a running emulator's control routes, for tests, benchmarks and the demo."""
 
     def __init__(self, base_url: str, *, verify: bool | str = True) -> None:
         self._http = httpx.Client(base_url=f"{base_url}/_emulator", timeout=30, verify=verify)
@@ -35,7 +35,28 @@ class EmulatorControl:
         ]
 
     def set_faults(self, **faults: Any) -> dict[str, Any]:
+        """Change periodic faults (see :class:`~pulumi_looker.emulator.faults.Faults`)."""
         return self._http.patch("/faults", json=faults).raise_for_status().json()
+
+    def clear_faults(self) -> None:
+        """End every fault, periodic and aimed."""
+        self._http.delete("/faults").raise_for_status()
+
+    def aim(
+        self,
+        kind: str,
+        method: str = "*",
+        path: str = "*",
+        *,
+        times: int = 1,
+        skip: int = 0,
+        **fault: Any,
+    ) -> None:
+        """Give the next ``times`` requests matching ``method`` and ``path`` (shell patterns),
+        after ``skip`` of them, the fault ``kind`` (see
+        :class:`~pulumi_looker.emulator.faults.Fault` for it and its ``fault`` settings)."""
+        spec = {"kind": kind, "method": method, "path": path, "times": times, "skip": skip}
+        self._http.post("/faults/aimed", json={**spec, **fault}).raise_for_status()
 
     def revoke_sessions(self) -> None:
         """End every access token, as an admin revoking sessions would."""

@@ -1,0 +1,74 @@
+"""The emulator's control routes (outside ``/api``): request log, faults, sessions, state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .faults import FaultPlan
+from .state import Store
+
+CONTROL = "/_emulator"
+
+
+class ControlApi:
+    """Lets tests, benchmarks and the demo drive and inspect a running emulator."""
+
+    def __init__(self, store: Store, plan: FaultPlan, log: list[dict[str, Any]]) -> None:
+        self.store = store
+        self.plan = plan
+        self.log = log
+
+    def routes(self) -> list[Route]:
+        return [
+            Route(f"{CONTROL}/health", self.health, methods=["GET"]),
+            Route(f"{CONTROL}/requests", self.requests, methods=["GET", "DELETE"]),
+            Route(f"{CONTROL}/faults", self.faults, methods=["GET", "PATCH", "DELETE"]),
+            Route(f"{CONTROL}/faults/aimed", self.aim, methods=["POST"]),
+            Route(f"{CONTROL}/sessions", self.sessions, methods=["GET", "DELETE"]),
+            Route(f"{CONTROL}/state", self.state, methods=["GET"]),
+        ]
+
+    async def health(self, request: Request) -> Response:
+        return JSONResponse({"ok": True})
+
+    async def requests(self, request: Request) -> Response:
+        """The request log, or (DELETE) clear it."""
+        if request.method == "DELETE":
+            self.log.clear()
+            return Response(status_code=204)
+        return JSONResponse(self.log)
+
+    async def faults(self, request: Request) -> Response:
+        """The periodic faults; PATCH changes some, DELETE ends every fault (aimed ones too)."""
+        if request.method == "DELETE":
+            self.plan.clear()
+        elif request.method == "PATCH":
+            try:
+                self.plan.set_periodic(await request.json())
+            except (ValueError, TypeError) as error:
+                return JSONResponse({"message": str(error)}, status_code=400)
+        return JSONResponse(attrs.asdict(self.plan.periodic))
+
+    async def aim(self, request: Request) -> Response:
+        """Add a fault aimed at a method and path (see :meth:`FaultPlan.aim`)."""
+        try:
+            aimed = self.plan.aim(await request.json())
+        except (ValueError, TypeError) as error:
+            return JSONResponse({"message": str(error)}, status_code=400)
+        return JSONResponse(attrs.asdict(aimed), status_code=201)
+
+    async def sessions(self, request: Request) -> Response:
+        """The access tokens issued (for tests that look for leaks), or (DELETE) revoke all."""
+        if request.method == "DELETE":
+            self.store.sessions.clear()
+            return Response(status_code=204)
+        return JSONResponse(sorted(self.store.issued_tokens))
+
+    async def state(self, request: Request) -> Response:
+        """Everything the instance holds but secrets, for tests to compare with."""
+        return JSONResponse(self.store.snapshot())

@@ -1,0 +1,208 @@
+"""The routes of the emulated Looker API 4.0, shaped as the official OpenAPI description says."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from pulumi_looker import models
+
+from .middleware import DOCS
+from .state import ApiKey, Store, User
+
+API = "/api/4.0"
+
+
+class LookerHttpError(Exception):
+    """An error answer, in the shape of the spec's ``Error`` or ``ValidationError``."""
+
+    def __init__(
+        self, status: int, message: str, *, errors: list[dict[str, Any]] | None = None
+    ) -> None:
+        self.status = status
+        self.body: dict[str, Any] = {"message": message, "documentation_url": DOCS}
+        if errors is not None:
+            self.body["errors"] = errors
+        super().__init__(message)
+
+    def response(self) -> Response:
+        return JSONResponse(self.body, status_code=self.status)
+
+
+class LookerApi:
+    """Login, the settings singletons and API3 keys of one emulated instance.
+
+    ``token_ttl`` gives the lifetime of the tokens issued from now on.
+    """
+
+    def __init__(self, store: Store, token_ttl: Callable[[], float]) -> None:
+        self.store = store
+        self.token_ttl = token_ttl
+
+    def routes(self) -> list[Route]:
+        singleton_routes = [
+            Route(
+                f"{API}{singleton.path}",
+                self._singleton_endpoint(singleton),
+                methods=["GET", "PATCH"],
+            )
+            for singleton in models.SINGLETONS
+        ]
+        return [
+            Route(f"{API}/login", self.login, methods=["POST"]),
+            *singleton_routes,
+            Route(
+                f"{API}/users/{{user_id}}/credentials_api3",
+                self.credentials,
+                methods=["GET", "POST"],
+            ),
+            Route(
+                f"{API}/users/{{user_id}}/credentials_api3/{{credentials_api3_id}}",
+                self.credential,
+                methods=["GET", "PATCH", "DELETE"],
+            ),
+        ]
+
+    # --- authentication ------------------------------------------------------------------
+
+    def _caller(self, request: Request) -> User:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        user = None
+        if scheme.lower() in ("bearer", "token") and token:
+            user = self.store.session_user(token.strip())
+        if user is None:
+            raise LookerHttpError(401, "Requires authentication.")
+        return user
+
+    def _admin(self, request: Request) -> User:
+        user = self._caller(request)
+        if not user.is_admin:
+            raise LookerHttpError(403, "Forbidden: this call needs the admin role.")
+        return user
+
+    def _user(self, user_id: str) -> User:
+        user = self.store.users.get(user_id)
+        if user is None:
+            raise LookerHttpError(404, "Not found")
+        return user
+
+    async def login(self, request: Request) -> Response:
+        form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+        client_id = form.get("client_id") or request.query_params.get("client_id") or ""
+        secret = form.get("client_secret") or request.query_params.get("client_secret") or ""
+        ttl = self.token_ttl()
+        token = self.store.login(client_id, secret, ttl)
+        if token is None:
+            raise LookerHttpError(404, "Not found")
+        return JSONResponse(
+            {
+                "access_token": token,
+                "token_type": "Bearer",
+                "expires_in": int(ttl),
+                "refresh_token": None,
+            }
+        )
+
+    # --- settings singletons ---------------------------------------------------------------
+
+    def _singleton_endpoint(self, singleton: models.Singleton) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            self._admin(request)
+            if request.method == "PATCH":
+                changes = validated(singleton.model, await _body(request))
+                self.store.update_singleton(singleton, changes)
+            return _json(self.store.public_singleton(singleton), request)
+
+        return endpoint
+
+    # --- API3 credentials ------------------------------------------------------------------
+
+    def _public_key(self, key: ApiKey, request: Request) -> dict[str, Any]:
+        base = f"{str(request.base_url).rstrip('/')}{API}"
+        return {
+            "can": {"show": True, "update": True, "destroy": True},
+            "id": key.id,
+            "client_id": key.client_id,
+            "created_at": key.created_at,
+            "is_disabled": key.is_disabled,
+            "type": "api3",
+            "purpose": key.purpose,
+            "url": f"{base}/users/{key.user_id}/credentials_api3/{key.id}",
+        }
+
+    def _key(self, request: Request) -> ApiKey:
+        self._admin(request)
+        user = self._user(request.path_params["user_id"])
+        key = self.store.keys.get(request.path_params["credentials_api3_id"])
+        if key is None or key.user_id != user.id:
+            raise LookerHttpError(404, "Not found")
+        return key
+
+    async def credentials(self, request: Request) -> Response:
+        self._admin(request)
+        user = self._user(request.path_params["user_id"])
+        if request.method == "GET":
+            keys = [self._public_key(k, request) for k in self.store.user_keys(user.id)]
+            return _json(keys, request)
+        key, secret = self.store.add_key(user.id)
+        return _json({**self._public_key(key, request), "client_secret": secret}, request)
+
+    async def credential(self, request: Request) -> Response:
+        key = self._key(request)
+        if request.method == "DELETE":
+            self.store.delete_key(key.id)
+            return Response(status_code=204)
+        if request.method == "PATCH":
+            changes = validated(models.CredentialsApi3, await _body(request))
+            self.store.update_key(key.id, changes)
+        return _json(self._public_key(key, request), request)
+
+
+def _json(data: Any, request: Request, status: int = 200) -> JSONResponse:
+    """``data``, restricted to the ``fields`` the request names, if it names any."""
+    fields = request.query_params.get("fields")
+    if fields:
+        wanted = {f.strip() for f in fields.split(",") if f.strip()}
+
+        def pick(item: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in item.items() if k in wanted}
+
+        data = [pick(item) for item in data] if isinstance(data, list) else pick(data)
+    return JSONResponse(data, status_code=status)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        raise LookerHttpError(400, "Request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise LookerHttpError(400, "Request body must be a JSON object")
+    return body
+
+
+def validated(model: type, body: dict[str, Any]) -> dict[str, Any]:
+    """The writable fields of ``body``, checked by the shared rules; read-only and unknown
+    fields are ignored, as Looker ignores them."""
+    changes: dict[str, Any] = {}
+    errors = []
+    for name, rule in models.rules(model).items():
+        if not rule.writable or name not in body:
+            continue
+        value = body[name]
+        reason = None if value is None and rule.nullable else rule.reason(name, value)
+        if reason:
+            errors.append(
+                {"field": name, "code": "invalid", "message": reason, "documentation_url": DOCS}
+            )
+        else:
+            changes[name] = rule.normalize(value)
+    if errors:
+        raise LookerHttpError(422, "Validation Failed", errors=errors)
+    return changes

@@ -1,0 +1,85 @@
+"""Creating an API key without leaving one behind unseen.
+
+Looker's create is not idempotent: a create whose answer is lost may still have made a key. A
+create is therefore never blindly sent again; after a failure where Looker may have acted, the
+user's keys are listed first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import TYPE_CHECKING
+
+from .errors import LookerConnectionError, LookerError, ServerError
+
+if TYPE_CHECKING:
+    from . import models
+    from .client import LookerClient
+
+logger = logging.getLogger("pulumi_looker")
+
+#: How far Looker's clock may be behind ours when looking for keys a lost create made.
+CLOCK_SKEW = datetime.timedelta(minutes=2)
+
+#: Sends of one create at most, when each failed without leaving a key behind.
+CREATE_SENDS = 3
+
+
+def create_key(client: LookerClient, user_id: str) -> models.CreateCredentialsApi3:
+    """POST a new key. When the POST fails where Looker may have acted (a lost answer, a 5xx),
+    the user's keys are listed: the create is sent again only if it left nothing behind, and
+    otherwise fails naming the keys it may have made."""
+    for send in range(1, CREATE_SENDS + 1):
+        sent_at = datetime.datetime.now(datetime.timezone.utc)
+        try:
+            return client.create_credentials_api3(user_id)
+        except (LookerConnectionError, ServerError) as error:
+            if isinstance(error, LookerConnectionError) and not error.reached_server:
+                raise
+            left_behind = possible_orphans(client, user_id, sent_at)
+            if left_behind is not None or send == CREATE_SENDS:
+                reason = left_behind or f"Looker has no key of user {user_id} from those calls"
+                raise LookerError(f"{error} (send {send} of {CREATE_SENDS}). {reason}") from None
+            logger.warning("%s; Looker made no key from it, sending the create again", error)
+    raise AssertionError("unreachable")
+
+
+def possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str | None:
+    """What a failed create may have left in Looker, in words; None when surely nothing."""
+    since = sent_at - CLOCK_SKEW
+    try:
+        keys = client.list_credentials_api3(user_id)
+    except LookerError as error:
+        return (
+            f"Looker may have created the key anyway, and listing user {user_id}'s keys failed "
+            f"({error}): look in Looker's admin page for keys of user {user_id} with no purpose "
+            f"created after {since.isoformat(timespec='seconds')}"
+        )
+    suspects = [
+        k for k in keys if not k.purpose and k.created_at and _parse_time(k.created_at) >= since
+    ]
+    if not suspects:
+        return None
+    listed = ", ".join(f"{k.id} (created {k.created_at})" for k in suspects)
+    return (
+        f"Looker may have created the key anyway: key(s) {listed} of user {user_id} have no "
+        "purpose and are not in Pulumi's state. If no other run made them, delete them in "
+        "Looker's admin page; the next `pulumi up` creates a new key."
+    )
+
+
+def discard_key(client: LookerClient, user_id: str, credentials_id: str, cause: Exception) -> None:
+    """Delete a key whose set-up failed, so that nothing is left half-made."""
+    try:
+        client.delete_credentials_api3(user_id, credentials_id)
+    except LookerError as error:
+        raise LookerError(
+            f"setting up new API key {credentials_id} of user {user_id} failed ({cause}), and "
+            f"deleting it again failed too ({error}); delete it in Looker's admin page"
+        ) from None
+
+
+def _parse_time(text: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)

@@ -1,0 +1,77 @@
+"""One request to Looker API 4.0 over httpx: TLS, authentication, no redirects, typed errors."""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .auth import LookerAuth
+from .errors import api_error, connection_error
+from .settings import ConnectionSettings
+
+logger = logging.getLogger("pulumi_looker")
+
+HEADERS = {"User-Agent": "pulumi-looker", "Accept": "application/json"}
+
+
+class Transport:
+    """Sends one request and decodes its answer; retries are the caller's business.
+
+    Redirects are never followed (an access token must not go to another host), TLS is verified
+    unless the settings turn it off, and every failure is a typed error.
+    """
+
+    def __init__(
+        self, settings: ConnectionSettings, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.settings = settings
+        self.auth = LookerAuth(
+            f"{settings.api_url}/login",
+            {"client_id": settings.client_id, "client_secret": settings.client_secret},
+            headers=HEADERS,
+            clock=clock,
+        )
+        self._http = httpx.Client(
+            base_url=settings.api_url,
+            auth=self.auth,
+            verify=_tls_context(settings),
+            timeout=settings.timeout,
+            follow_redirects=False,
+            headers=HEADERS,
+        )
+
+    def __repr__(self) -> str:
+        return f"Transport(base_url={self.settings.base_url!r})"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def send(self, method: str, path: str, *, json: Any = None) -> Any:
+        """Send ``method path`` (relative to the API root); return the decoded JSON answer."""
+        started = time.monotonic()
+        try:
+            response = self._http.request(method, path, json=json)
+        except httpx.TransportError as error:
+            raise connection_error(error, self.settings.base_url) from None
+        logger.debug(
+            "%s %s -> %d (%.0f ms)",
+            method,
+            response.request.url.path,
+            response.status_code,
+            (time.monotonic() - started) * 1000,
+        )
+        if not response.is_success:
+            raise api_error(response)
+        return response.json() if response.content else None
+
+
+def _tls_context(settings: ConnectionSettings) -> ssl.SSLContext | bool:
+    """Verification is on unless the user turned it off; a CA bundle replaces the system CAs."""
+    if not settings.verify_ssl:
+        return False
+    return ssl.create_default_context(cafile=settings.ca_bundle)
