@@ -54,8 +54,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         and not config.option.deselect
         and not getattr(config.option, "lf", False)
     )
-    if whole or os.environ.get("PULUMI_LOOKER_WRITE_REPORT") == "1":
-        _REPORT.write()
+    if whole:
+        _REPORT.write(keep_untried=False)
+    elif os.environ.get("PULUMI_LOOKER_WRITE_REPORT") == "1":
+        _REPORT.write(keep_untried=True)
 
 
 @pytest.fixture

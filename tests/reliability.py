@@ -58,10 +58,12 @@ class ReliabilityReport:
         for row in self.tried.get(test_id, ()):
             row.result = f"FAILED (the test failed; it saw: {row.result})"
 
-    def write(self) -> None:
+    def write(self, *, keep_untried: bool) -> None:
+        """Write the report; rows of cases this run did not try stay only if ``keep_untried``."""
         if not self.tried:
             return
-        rows = [self.rows[key] for key in sorted(self.rows)]
+        tried = {(row.area, row.case) for rows in self.tried.values() for row in rows}
+        rows = [self.rows[key] for key in sorted(self.rows) if keep_untried or key in tried]
         self.data.parent.mkdir(parents=True, exist_ok=True)
         self.data.write_text(json.dumps([attrs.asdict(r) for r in rows], indent=1) + "\n")
         lines = [f"| {r.area} | {r.case} | {r.runs} | {r.result} | {r.detail} |" for r in rows]

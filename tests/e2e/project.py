@@ -84,11 +84,10 @@ class Stack:
     def config(self) -> dict[str, Any]:
         return yaml.safe_load(self.file.read_text())["config"]
 
-    def set_config(self, **values: Any) -> None:
-        """Set config keys (``namespace:key`` with ``:`` written as ``__``) in the stack file."""
+    def set_config(self, values: dict[str, Any]) -> None:
+        """Set config keys (``namespace:key``) in the stack file; None removes one."""
         document = yaml.safe_load(self.file.read_text())
         for key, value in values.items():
-            key = key.replace("__", ":")
             if value is None:
                 document["config"].pop(key, None)
             else:

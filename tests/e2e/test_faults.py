@@ -7,34 +7,16 @@ lacks, no key in Looker that the state lacks unless a failed run named it, nothi
 from __future__ import annotations
 
 import subprocess
-import threading
-import time
 
 import pytest
 
 from tests.e2e.conftest import DEV_CLIENT_ID
 from tests.e2e.project import Stack
+from tests.helpers import CREDENTIALS, LOGIN, POLICY, keys_config, keys_path, live_keys
 
 pytestmark = pytest.mark.e2e
 
-CREDENTIALS = "looker-settings__apiCredentials"
-POLICY = "looker-settings__passwordPolicy"
 MAX_RUNS = 4
-NO_FAULTS = {
-    "rate_limit_every": 0,
-    "error_every": 0,
-    "drop_every": 0,
-    "lose_every": 0,
-    "latency_ms": 0,
-    "token_ttl": 3600,
-}
-
-
-def keys_config(count: int) -> list[dict]:
-    return [
-        {"name": f"svc-{n:02}", "userId": str(2 + n % 10), "purpose": f"service {n}"}
-        for n in range(count)
-    ]
 
 
 def up_until_converged(stack: Stack) -> tuple[int, str]:
@@ -46,10 +28,6 @@ def up_until_converged(stack: Stack) -> tuple[int, str]:
             return run, "\n".join(failures)
         failures.append(result.stdout + result.stderr)
     pytest.fail(f"no convergence in {MAX_RUNS} runs:\n{failures[-1]}")
-
-
-def live_keys(looker) -> dict[str, dict]:
-    return {f"{k['user_id']}/{k['id']}": k for k in looker.control.state()["credentials_api3"]}
 
 
 def agreement(stack: Stack, looker, failures: str) -> tuple[list[str], list[str], list[str]]:
@@ -97,16 +75,15 @@ FAULTS = [
 
 @pytest.mark.parametrize(("case", "flags"), FAULTS, ids=[c for c, _ in FAULTS])
 def test_up_converges_under_faults(make_stack, start_looker, reliability, case, flags) -> None:
+    row = reliability("faults", case, "10 keys + policy")
     looker = start_looker(DEV_CLIENT_ID, *flags)
     dev = make_stack("dev", looker)
     dev.baseline = set(live_keys(looker))
-    dev.set_config(**{CREDENTIALS: keys_config(10), POLICY: {"minLength": 14}})
+    dev.set_config({CREDENTIALS: keys_config(10), POLICY: {"minLength": 14}})
     runs, failures = up_until_converged(dev)
-    looker.control.set_faults(**NO_FAULTS)
+    looker.control.clear_faults()
     missing, unreported, reported = agreement(dev, looker, failures)
-    reliability.record(
-        "faults", case, runs, outcome(runs, missing, unreported, reported), "10 keys + policy"
-    )
+    row.runs, row.result = runs, outcome(runs, missing, unreported, reported)
     assert (missing, unreported) == ([], [])
     assert looker.control.state()["password_config"]["min_length"] == 14
     dev.preview("--expect-no-changes")
@@ -115,49 +92,49 @@ def test_up_converges_under_faults(make_stack, start_looker, reliability, case, 
 def test_up_converges_when_tokens_are_revoked_mid_run(
     make_stack, start_looker, reliability
 ) -> None:
-    looker = start_looker(DEV_CLIENT_ID, "--latency-ms", "50")
+    row = reliability("faults", "every token revoked mid-run (401)", "10 keys")
+    looker = start_looker(DEV_CLIENT_ID)
     dev = make_stack("dev", looker)
     dev.baseline = set(live_keys(looker))
-    dev.set_config(**{CREDENTIALS: keys_config(10)})
-    stop = threading.Event()
-
-    def revoke_after_a_few_writes() -> None:
-        while not stop.is_set() and len(looker.control.writes()) < 4:
-            time.sleep(0.05)
-        looker.control.revoke_sessions()
-
-    revoker = threading.Thread(target=revoke_after_a_few_writes)
-    revoker.start()
-    try:
-        runs, failures = up_until_converged(dev)
-    finally:
-        stop.set()
-        revoker.join()
-    logins = [r for r in looker.control.requests() if r["path"] == "/api/4.0/login"]
+    dev.set_config({CREDENTIALS: keys_config(10)})
+    # The 5th key create finds every token revoked: it and the calls in flight answer 401.
+    looker.control.aim("revoke", "POST", keys_path("*"), skip=4)
+    runs, failures = up_until_converged(dev)
+    logins = [r for r in looker.control.requests() if (r["method"], r["path"]) == LOGIN]
     missing, unreported, reported = agreement(dev, looker, failures)
-    result = outcome(runs, missing, unreported, reported)
-    reliability.record(
-        "faults", "every token revoked mid-run (401)", runs, result, f"{len(logins)} logins"
-    )
+    row.runs, row.result = runs, outcome(runs, missing, unreported, reported)
+    row.detail += f"; {len(logins)} logins"
     assert (missing, unreported) == ([], [])
     assert runs == 1
-    assert len(logins) == 2  # the first, and one renewal after the 401s
+    assert len(logins) == 2  # the first, and one renewal however many calls saw the 401
 
 
+CRASHES = [
+    ("at the 10th key create", "POST", keys_path("*"), 9, "0"),
+    ("at the 10th purpose PATCH", "PATCH", keys_path("*", "*"), 9, "0"),
+    ("at the 6th purpose PATCH, 300 ms latency", "PATCH", keys_path("*", "*"), 5, "300"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "method", "path", "skip", "latency"), CRASHES, ids=[c[0] for c in CRASHES]
+)
 def test_looker_killed_mid_up_then_restarted(
-    make_stack, start_emulator, tmp_path, reliability
+    make_stack, start_emulator, tmp_path, reliability, case, method, path, skip, latency
 ) -> None:
+    row = reliability("crash", f"Looker killed mid-up {case}, restarted from its state", "30 keys")
     looker = start_emulator(
         "--users",
         "12",
         "--latency-ms",
-        "50",
+        latency,
         state_file=tmp_path / "looker.json",
         client_id=DEV_CLIENT_ID,
     )
     dev = make_stack("dev", looker)
     dev.baseline = set(live_keys(looker))
-    dev.set_config(**{CREDENTIALS: keys_config(30)})
+    dev.set_config({CREDENTIALS: keys_config(30)})
+    looker.control.aim("crash", method, path, skip=skip)
     command = ["pulumi", "up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"]
     running = subprocess.Popen(
         command,
@@ -167,26 +144,18 @@ def test_looker_killed_mid_up_then_restarted(
         stderr=subprocess.STDOUT,
         text=True,
     )
-    deadline = time.monotonic() + 120
-    while sum(r["method"] == "POST" for r in looker.control.writes()) < 10:
-        assert time.monotonic() < deadline, "the run never got going"
-        time.sleep(0.05)
-    looker.stop(kill=True)  # SIGKILL, as a crash
-    time.sleep(1)
-    looker.start()
-    first_output, _ = running.communicate(timeout=600)
+    try:
+        assert looker.wait_for_exit(timeout=300) == 137  # the crash fault, not anything else
+        looker.stop()
+        looker.start()  # same port, state from the file
+        first_output, _ = running.communicate(timeout=600)
+    finally:
+        running.kill()
     failures = first_output if running.returncode != 0 else ""
     runs, later_failures = (1, "") if running.returncode == 0 else up_until_converged(dev)
     runs += running.returncode != 0
     missing, unreported, reported = agreement(dev, looker, failures + later_failures)
-    result = outcome(runs, missing, unreported, reported)
-    reliability.record(
-        "crash",
-        "Looker killed (SIGKILL) mid-up, restarted from its state file",
-        runs,
-        result,
-        "30 keys",
-    )
+    row.runs, row.result = runs, outcome(runs, missing, unreported, reported)
     assert (missing, unreported) == ([], [])
     held = [
         r

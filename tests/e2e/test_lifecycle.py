@@ -9,21 +9,17 @@ import pytest
 
 from pulumi_looker import models
 from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
+from tests.helpers import POLICY, SESSION, writes
 
-POLICY = "looker-settings:passwordPolicy"
-CREDENTIALS = "looker-settings:apiCredentials"
 PASSWORD_PATH = "/api/4.0/password_config"
 
 pytestmark = pytest.mark.e2e
 
 
-def writes(emulator) -> list[tuple[str, str]]:
-    return [(r["method"], r["path"]) for r in emulator.control.writes()]
-
-
 def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
     preview = dev.preview().stdout
     assert "+ pulumi-python:dynamic/looker:PasswordConfig: (create)" in preview
+    assert "+ pulumi-python:dynamic/looker:SessionConfig: (create)" in preview
     assert preview.count("+ pulumi-python:dynamic/looker:ApiCredential: (create)") == 2
     assert "min_length" in preview
     assert writes(looker) == []
@@ -36,6 +32,8 @@ def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
         True,
         False,
     )
+    sessions = state["session_config"]
+    assert (sessions["session_minutes"], sessions["allow_persistent_sessions"]) == (1440, True)
     keys = {k["id"]: k for k in state["credentials_api3"]}
     assert keys["1"]["purpose"] == "pulumi-looker dev admin"  # adopted: the admin's own key
     [created] = [k for k in keys.values() if k["user_id"] == "2"]
@@ -47,14 +45,14 @@ def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
 
     looker.control.clear_requests()
     again = dev.preview("--expect-no-changes")
-    assert "4 unchanged" in again.stdout
+    assert "5 unchanged" in again.stdout
     assert writes(looker) == []
 
 
 def test_one_changed_setting_is_one_patch(dev, looker) -> None:
     dev.up()
     policy = dev.config[POLICY]
-    dev.set_config(**{"looker-settings__passwordPolicy": {**policy, "minLength": 14}})
+    dev.set_config({POLICY: {**policy, "minLength": 14}})
     preview = dev.preview().stdout
     assert "~ pulumi-python:dynamic/looker:PasswordConfig: (update)" in preview
     assert re.search(r"~ min_length\s*: 12 => 14", preview)
@@ -92,7 +90,7 @@ def test_drift_is_shown_and_put_right(dev, looker) -> None:
     ],
 )
 def test_bad_config_fails_preview_naming_the_field(dev, looker, policy, message) -> None:
-    dev.set_config(**{"looker-settings__passwordPolicy": policy})
+    dev.set_config({POLICY: policy})
     result = dev.preview(ok=False)
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
@@ -119,10 +117,42 @@ def test_destroy_deletes_created_keys_and_leaves_the_rest(dev, looker) -> None:
 
 
 def test_destroy_restores_the_policy_when_asked(dev, looker) -> None:
-    dev.set_config(
-        **{"looker-settings__passwordPolicy": {**dev.config[POLICY], "restoreOnDelete": True}}
-    )
+    dev.set_config({POLICY: {**dev.config[POLICY], "restoreOnDelete": True}})
     dev.up()
     assert looker.control.state()["password_config"]["min_length"] == 12
     dev.pulumi("destroy", "--yes", "--skip-preview")
     assert looker.control.state()["password_config"]["min_length"] == 10
+
+
+def test_session_policy_drift_is_put_right_and_restored_on_destroy(dev, looker) -> None:
+    dev.set_config({SESSION: {**dev.config[SESSION], "restoreOnDelete": True}})
+    dev.up()
+    with admin_client(looker) as client:  # someone in Looker's admin page
+        client.update_singleton(models.SESSION_CONFIG, {"session_minutes": 43200})
+    preview = dev.preview().stdout
+    assert re.search(r"\(update\)[^(]*~ session_minutes\s*: 43200 => 1440", preview)
+    looker.control.clear_requests()
+    dev.up()
+    assert writes(looker) == [("PATCH", "/api/4.0/session_config")]
+    assert looker.control.state()["session_config"]["session_minutes"] == 1440
+    dev.preview("--expect-no-changes")
+    dev.pulumi("destroy", "--yes", "--skip-preview")
+    assert looker.control.state()["session_config"]["session_minutes"] == 30  # Looker's default
+
+
+@pytest.mark.parametrize(
+    ("session", "message"),
+    [
+        ({"sessionMinutes": 4}, "session_minutes must be an integer from 5 to 43200, got 4"),
+        (
+            {"sessionMinuts": 60},
+            "unknown property 'sessionMinuts' (did you mean 'sessionMinutes'?)",
+        ),
+    ],
+)
+def test_bad_session_config_fails_preview(dev, looker, session, message) -> None:
+    dev.set_config({SESSION: session})
+    result = dev.preview(ok=False)
+    assert result.returncode != 0
+    assert message in result.stdout + result.stderr
+    assert writes(looker) == []

@@ -29,7 +29,7 @@ class Emulator:
                 HTTPException: _http_error,
             },  # type: ignore[dict-item]
         )
-        self._log = RequestLog(FaultInjector(app, self.plan))
+        self._log = RequestLog(FaultInjector(app, self.plan, store.sessions.clear))
         control = ControlApi(store, self.plan, self._log.entries)
         self._app = Starlette(routes=control.routes())
 

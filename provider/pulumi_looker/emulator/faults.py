@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 #: The kinds of fault, each handled on its own by the fault middleware.
-KINDS = ("latency", "rate_limit", "error", "drop", "lose")
+KINDS = ("latency", "rate_limit", "error", "drop", "lose", "revoke", "crash")
 
 
 def _non_negative(instance: Any, attribute: attrs.Attribute, value: float) -> None:
@@ -33,7 +33,11 @@ class Fault:
     - ``rate_limit``: answered 429 with ``Retry-After: retry_after``;
     - ``error``: answered ``status`` (a 4xx or 5xx) without being handled;
     - ``drop``: its connection dropped before it is handled;
-    - ``lose``: handled, then its connection dropped: the answer is lost (a create still creates).
+    - ``lose``: handled, then its connection dropped: the answer is lost (a create still creates);
+    - ``revoke``: every access token revoked, then handled (so answered 401), as when an admin
+      ends all sessions;
+    - ``crash``: the emulator process dies at once, as with SIGKILL (its state file holds what
+      was done before).
     """
 
     kind: str = attrs.field(validator=attrs.validators.in_(KINDS))

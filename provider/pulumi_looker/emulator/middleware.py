@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
+from collections.abc import Callable
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -66,11 +68,12 @@ class RequestLog:
 
 
 class FaultInjector:
-    """Applies the fault plan to each API request."""
+    """Applies the fault plan to each API request; ``revoke_sessions`` ends every token."""
 
-    def __init__(self, app: ASGIApp, plan: FaultPlan) -> None:
+    def __init__(self, app: ASGIApp, plan: FaultPlan, revoke_sessions: Callable[[], None]) -> None:
         self.app = app
         self.plan = plan
+        self.revoke_sessions = revoke_sessions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _is_api(scope):
@@ -97,6 +100,11 @@ class FaultInjector:
         elif fault.kind == "drop":
             entry["status"] = "dropped"
             await _break_connection(send)
+        elif fault.kind == "revoke":
+            self.revoke_sessions()
+            await self.app(scope, receive, send)
+        elif fault.kind == "crash":
+            os._exit(137)  # no clean-up, no answer: as a SIGKILL would
         elif fault.kind == "lose":
             answered: list[Message] = []
 

@@ -92,6 +92,11 @@ class EmulatorProcess:
         self.stop()
         raise RuntimeError(f"the Looker emulator did not start within {timeout:.0f} s")
 
+    def wait_for_exit(self, timeout: float) -> int:
+        """Wait until the server process ends by itself (a ``crash`` fault); its exit code."""
+        assert self._process is not None
+        return self._process.wait(timeout=timeout)
+
     def stop(self, *, kill: bool = False) -> None:
         """Stop the server: gracefully, or with SIGKILL as a crash would."""
         if self._process is None:

@@ -1,0 +1,166 @@
+"""The project's program, with Pulumi's mocks: what each piece of stack config declares."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_looker.stack_program import StackConfigError, camel_case, declare
+
+PROJECT = "looker-settings"
+
+
+class Mocks(pulumi.runtime.Mocks):
+    """Records each resource declared; its outputs are its inputs."""
+
+    def __init__(self) -> None:
+        self.resources: list[pulumi.runtime.MockResourceArgs] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        self.resources.append(args)
+        return args.resource_id or f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        return {}
+
+
+def run(config: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> tuple[Mocks, dict[str, Any]]:
+    """Declare the program for ``config`` (keys without the project's namespace); return the
+    resources declared and the stack's exports, resolved."""
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="dev", preview=False)
+    pulumi.runtime.set_all_config({f"{PROJECT}:{k}": json.dumps(v) for k, v in config.items()})
+    exports: dict[str, Any] = {}
+    monkeypatch.setattr(pulumi, "export", lambda name, value: exports.__setitem__(name, value))
+    resolved: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        declare(pulumi.Config())
+        return pulumi.Output.from_input(exports).apply(resolved.update)
+
+    program()
+    return mocks, resolved
+
+
+def declared(mocks: Mocks) -> dict[str, tuple[str, str | None, dict[str, Any]]]:
+    """name -> (type, import id, inputs without the provider)."""
+    return {
+        r.name: (
+            r.typ.rsplit(":", 1)[1],
+            r.resource_id or None,
+            {k: v for k, v in r.inputs.items() if k != "__provider"},
+        )
+        for r in mocks.resources
+    }
+
+
+def test_camel_case_is_how_stack_config_spells_inputs() -> None:
+    assert camel_case("min_length") == "minLength"
+    assert camel_case("require_upperlower") == "requireUpperlower"
+    assert camel_case("profile") == "profile"
+
+
+def test_an_empty_config_declares_nothing_and_exports_empty_maps(monkeypatch) -> None:
+    mocks, exports = run({}, monkeypatch)
+    assert mocks.resources == []
+    assert exports == {"clientIds": {}, "clientSecrets": {}}
+
+
+def test_each_section_declares_its_resource(monkeypatch) -> None:
+    mocks, exports = run(
+        {
+            "passwordPolicy": {"minLength": 14, "restoreOnDelete": True},
+            "sessionPolicy": {"sessionMinutes": 480, "profile": "eu"},
+            "apiCredentials": [
+                {"name": "bot", "userId": "2", "purpose": "CI", "rotation": "2026-11"},
+                {"name": "dbt", "userId": "7", "credentialsApi3Id": "13"},
+            ],
+        },
+        monkeypatch,
+    )
+    resources = declared(mocks)
+    assert resources["password-policy"] == (
+        "PasswordConfig",
+        None,
+        {"min_length": 14, "restore_on_delete": True},
+    )
+    assert resources["session-policy"] == (
+        "SessionConfig",
+        None,
+        {"session_minutes": 480, "profile": "eu", "restore_on_delete": False},
+    )
+    assert resources["bot"] == (
+        "ApiCredential",
+        None,
+        {"user_id": "2", "purpose": "CI", "rotation": "2026-11"},
+    )
+    assert resources["dbt"] == (
+        "ApiCredential",
+        None,
+        {"user_id": "7", "credentials_api3_id": "13"},
+    )
+    assert exports["passwordPolicy"] == {"minLength": 14, "expirationEnabled": None}
+    assert set(exports["clientIds"]) == {"bot", "dbt"}
+    assert set(exports["clientSecrets"]) == {"bot"}  # only keys the stack created have one
+
+
+def test_import_flags_become_import_ids(monkeypatch) -> None:
+    mocks, _ = run(
+        {
+            "passwordPolicy": {"import": True},
+            "sessionPolicy": {"import": True},
+            "apiCredentials": [
+                {"name": "dbt", "userId": "7", "credentialsApi3Id": "13", "import": True}
+            ],
+        },
+        monkeypatch,
+    )
+    resources = declared(mocks)
+    assert resources["password-policy"][1] == "password_config"
+    assert resources["session-policy"][1] == "session_config"
+    assert resources["dbt"][1] == "7/13"
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (
+            {"passwordPolicy": {"minLenght": 12}},
+            "looker-settings:passwordPolicy: unknown property 'minLenght' "
+            "(did you mean 'minLength'?)",
+        ),
+        (
+            {"sessionPolicy": {"session_minutes": 30}},
+            "looker-settings:sessionPolicy: unknown property 'session_minutes' "
+            "(did you mean 'sessionMinutes'?)",
+        ),
+        ({"passwordPolicy": [1]}, "looker-settings:passwordPolicy must be an object of settings"),
+        ({"passwordPolicy": {"import": "yes"}}, "passwordPolicy.import must be true or false"),
+        ({"apiCredentials": {"name": "x"}}, "looker-settings:apiCredentials must be a list"),
+        (
+            {"apiCredentials": [{"userId": "2"}]},
+            "looker-settings:apiCredentials[0].name must be a unique name",
+        ),
+        (
+            {"apiCredentials": [{"name": "a", "userId": "2"}, {"name": "a", "userId": "3"}]},
+            "looker-settings:apiCredentials[1].name must be a unique name",
+        ),
+        (
+            {"apiCredentials": [{"name": "a b", "userId": "2"}]},
+            "apiCredentials[0].name must be a unique name of letters, digits, '.', '-' and '_', "
+            "got 'a b'",
+        ),
+        (
+            {"apiCredentials": [{"name": "a", "userId": "2", "import": True}]},
+            "apiCredentials[0].import needs credentialsApi3Id (the key to import)",
+        ),
+    ],
+)
+def test_bad_config_names_the_key(monkeypatch, config: dict, message: str) -> None:
+    with pytest.raises(StackConfigError) as raised:
+        run(config, monkeypatch)
+    assert message in str(raised.value)
