@@ -354,11 +354,16 @@ def test_a_create_refused_before_it_ran_is_sent_again(emulator, provider) -> Non
     assert [k["id"] for k in keys_of_user(emulator, "2")] == [result.outs["credentials_api3_id"]]
 
 
-def test_a_create_that_keeps_failing_stops_after_three_sends(emulator, provider) -> None:
-    emulator.control.aim("error", "POST", KEYS, times=5, status=503)
+def failed_create(provider: ApiCredentialProvider) -> str:
+    """The message of a key create that fails."""
     with pytest.raises(LookerError) as raised:
         provider.create(checked(provider, user_id="2"))
-    message = str(raised.value)
+    return str(raised.value)
+
+
+def test_a_create_that_keeps_failing_stops_after_three_sends(emulator, provider) -> None:
+    emulator.control.aim("error", "POST", KEYS, times=5, status=503)
+    message = failed_create(provider)
     assert "HTTP 503" in message
     assert "(send 3 of 3). Looker has no key of user 2 from those calls" in message
     calls = statuses(emulator)[1:]
@@ -369,9 +374,7 @@ def test_a_create_that_keeps_failing_stops_after_three_sends(emulator, provider)
 def test_a_create_whose_check_cannot_list_the_keys_sends_nothing_more(emulator, provider) -> None:
     emulator.control.aim("error", "POST", KEYS, status=503)
     emulator.control.aim("error", "GET", KEYS, times=10, status=503)
-    with pytest.raises(LookerError) as raised:
-        provider.create(checked(provider, user_id="2"))
-    message = str(raised.value)
+    message = failed_create(provider)
     assert "(send 1 of 3). Looker may have created the key anyway, and listing" in message
     assert "look in Looker's admin page for keys of user 2 with no purpose" in message
     assert [c for c in statuses(emulator) if c[0] == "POST" and c[1] == KEYS] == [

@@ -49,39 +49,45 @@ class ValidationErrorDetail:
         return f"{self.field or '?'}: {self.message or self.code or 'invalid'}"
 
 
-class LookerApiError(LookerError):
-    """Looker answered a call with an error status.
+class LookerCallError(LookerError):
+    """A call to Looker failed: ``method`` and ``path`` of the failing request, whether it was
+    the login the call needed (``during_login``: the call itself was never sent), and how many
+    times the call was tried."""
 
-    ``during_login`` is True when the failing request was the login that the call needed: the
-    call itself was never sent. ``retry_after`` is the server's ``Retry-After``, in seconds.
-    """
+    def __init__(
+        self, *, method: str, path: str, during_login: bool = False, attempts: int = 1
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.during_login = during_login
+        self.attempts = attempts
+        super().__init__()
+
+    def _tries(self) -> str:
+        return f" after {self.attempts} attempts" if self.attempts > 1 else ""
+
+
+class LookerApiError(LookerCallError):
+    """Looker answered a call with an error status; ``retry_after`` is its ``Retry-After``, in
+    seconds."""
 
     def __init__(
         self,
         *,
         status: int,
-        method: str,
-        path: str,
         message: str | None = None,
         documentation_url: str | None = None,
         retry_after: float | None = None,
-        during_login: bool = False,
-        attempts: int = 1,
+        **call: Any,
     ) -> None:
         self.status = status
-        self.method = method
-        self.path = path
         self.message = message
         self.documentation_url = documentation_url
         self.retry_after = retry_after
-        self.during_login = during_login
-        self.attempts = attempts
-        super().__init__()
+        super().__init__(**call)
 
     def __str__(self) -> str:
-        text = f"{self.method} {self.path} failed with HTTP {self.status}"
-        if self.attempts > 1:
-            text += f" after {self.attempts} attempts"
+        text = f"{self.method} {self.path} failed with HTTP {self.status}{self._tries()}"
         text += f": {self.message or 'no message'}"
         text += self._detail_text()
         if self.documentation_url:
@@ -141,7 +147,7 @@ class ServerError(LookerApiError):
     """HTTP 5xx."""
 
 
-class LookerConnectionError(LookerError):
+class LookerConnectionError(LookerCallError):
     """The call got no HTTP answer: connection refused, dropped or timed out, or TLS failed.
 
     ``reached_server`` is False only when the request surely never left (the connection was not
@@ -149,28 +155,15 @@ class LookerConnectionError(LookerError):
     """
 
     def __init__(
-        self,
-        *,
-        method: str,
-        path: str,
-        reason: str,
-        reached_server: bool,
-        retryable: bool = True,
-        during_login: bool = False,
-        attempts: int = 1,
+        self, *, reason: str, reached_server: bool, retryable: bool = True, **call: Any
     ) -> None:
-        self.method = method
-        self.path = path
         self.reason = reason
         self.reached_server = reached_server
         self.retryable = retryable
-        self.during_login = during_login
-        self.attempts = attempts
-        super().__init__()
+        super().__init__(**call)
 
     def __str__(self) -> str:
-        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
-        return f"{self.method} {self.path} failed{tries}: {self.reason}"
+        return f"{self.method} {self.path} failed{self._tries()}: {self.reason}"
 
 
 _ERRORS_BY_STATUS: Mapping[int, type[LookerApiError]] = {
@@ -236,6 +229,18 @@ def api_error(response: httpx.Response) -> LookerApiError:
     return cls(**common)
 
 
+_TLS_FAILURES = {
+    "CERTIFICATE_VERIFY_FAILED": (
+        "TLS certificate verification failed for {base_url} ({reason}); trust the server's CA, "
+        "or set looker:verifySsl to false for a test instance only"
+    ),
+    "WRONG_VERSION_NUMBER": (
+        "the server at {base_url} does not speak TLS ({reason}); if it serves plain HTTP, use "
+        "an http:// base URL"
+    ),
+}
+
+
 def connection_error(error: httpx.TransportError, base_url: str) -> LookerConnectionError:
     """The typed error for a request that got no HTTP answer."""
     import httpx  # the provider process has it loaded already; the program never gets here
@@ -247,26 +252,16 @@ def connection_error(error: httpx.TransportError, base_url: str) -> LookerConnec
         "during_login": bool(request.extensions.get(LOGIN_EXTENSION)),
     }
     reason = str(error) or error.__class__.__name__
-    if isinstance(error, httpx.ConnectError) and "CERTIFICATE_VERIFY_FAILED" in reason:
-        return LookerConnectionError(
-            **common,
-            reason=(
-                f"TLS certificate verification failed for {base_url} ({reason}); trust the "
-                "server's CA, or set looker:verifySsl to false for a test instance only"
-            ),
-            reached_server=False,
-            retryable=False,
-        )
-    if isinstance(error, httpx.ConnectError) and "WRONG_VERSION_NUMBER" in reason:
-        return LookerConnectionError(
-            **common,
-            reason=(
-                f"the server at {base_url} does not speak TLS ({reason}); if it serves plain "
-                "HTTP, use an http:// base URL"
-            ),
-            reached_server=False,
-            retryable=False,
-        )
+    if isinstance(error, httpx.ConnectError):
+        # TLS failures: another try cannot mend them.
+        for marker, explanation in _TLS_FAILURES.items():
+            if marker in reason:
+                return LookerConnectionError(
+                    **common,
+                    reason=explanation.format(base_url=base_url, reason=reason),
+                    reached_server=False,
+                    retryable=False,
+                )
     never_sent = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
     return LookerConnectionError(
         **common,

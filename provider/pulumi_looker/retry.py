@@ -10,7 +10,13 @@ from typing import TypeVar
 import attrs
 import tenacity
 
-from .errors import LookerApiError, LookerConnectionError, RateLimitError, ServerError
+from .errors import (
+    LookerApiError,
+    LookerCallError,
+    LookerConnectionError,
+    RateLimitError,
+    ServerError,
+)
 
 T = TypeVar("T")
 
@@ -70,7 +76,7 @@ class RetryPolicy:
         )
         try:
             return retrying(fn)
-        except (LookerApiError, LookerConnectionError) as error:
+        except LookerCallError as error:
             error.attempts = retrying.statistics.get("attempt_number", 1)
             raise
 
@@ -85,7 +91,7 @@ def is_retryable(error: BaseException, idempotent: bool) -> bool:
     """
     if isinstance(error, RateLimitError):
         return True
-    safe = idempotent or getattr(error, "during_login", False)
+    safe = idempotent or (isinstance(error, LookerCallError) and error.during_login)
     if isinstance(error, ServerError):
         return safe and error.status in RETRYABLE_SERVER_STATUSES
     if isinstance(error, LookerConnectionError):
