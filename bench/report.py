@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import importlib.metadata
+import math
 import os
 import platform
 import statistics
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import attrs
 
-from bench.measure import KINDS, OPERATIONS, ImportCost, Run
+from bench.measure import KINDS, OPERATIONS, USERS, ImportCost, Run
+from pulumi_looker.key_directory import PAGE_SIZE
 
 HERE = Path(__file__).resolve().parent
 #: Threads of Pulumi's dynamic-provider host (pulumi/dynamic/__main__.py): its concurrency.
@@ -21,14 +23,16 @@ PROVIDER_THREADS = 4
 
 
 def floor_calls(operation: str, n: int) -> Counter[str]:
-    """The fewest calls each operation can make for n keys (each with a purpose) and the policy."""
+    """The fewest calls each operation can make for n keys (each with a purpose) and the policy:
+    a refresh reads the policy and the pages of one listing of the users with their keys."""
+    listing_pages = math.ceil((USERS + 1) / PAGE_SIZE)
     return Counter(
         {
             "first up": {"login": 1, "GET": 1, "POST": n, "PATCH": n + 1},
             "no-op preview": {},
             "no-op up": {},
             "one-change up": {"login": 1, "PATCH": 1},
-            "refresh": {"login": 1, "GET": n + 1},
+            "refresh": {"login": 1, "GET": 1 + listing_pages},
             "destroy": {"login": 1, "DELETE": n},
         }[operation]
     )

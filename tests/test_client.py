@@ -152,9 +152,9 @@ def test_wrong_secret_is_a_login_error_without_the_secret(emulator: EmulatorProc
 
 def test_status_errors_carry_details(emulator: EmulatorProcess, client: LookerClient) -> None:
     with pytest.raises(NotFoundError) as not_found:
-        client.get_credentials_api3("999", "1")
+        client.list_credentials_api3("999")
     assert not_found.value.status == 404
-    assert not_found.value.path == "/api/4.0/users/999/credentials_api3/1"
+    assert not_found.value.path == "/api/4.0/users/999/credentials_api3"
     assert not_found.value.documentation_url
     assert not not_found.value.during_login
 
@@ -345,7 +345,7 @@ def test_no_secret_or_token_in_logs_or_errors(
     messages = []
     for call in (
         lambda: client.request("PATCH", "/password_config", json={"min_length": 1}),
-        lambda: client.get_credentials_api3("2", "999"),
+        lambda: client.list_credentials_api3("999"),
         lambda: client.update_singleton(PASSWORD, {"min_length": 1}),
     ):
         with pytest.raises((ValidationError, NotFoundError, InvalidInputError)) as raised:

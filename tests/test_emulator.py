@@ -297,3 +297,24 @@ def test_bad_flags_get_a_usage_error(args: list[str], message: str) -> None:
     assert result.returncode == 2
     assert "usage: looker-emulator" in result.stderr
     assert message in result.stderr
+
+
+def test_users_listing_as_the_spec_says(api: httpx.Client) -> None:
+    key = api.post("/users/3/credentials_api3").json()
+    users = api.get("/users").json()
+    assert [u["id"] for u in users] == ["1", "2", "3", "4", "5"]
+    user_schema = json.loads(SPEC.read_text())["components"]["schemas"]["User"]["properties"]
+    for user in users:
+        assert set(user) <= set(user_schema)
+    [three] = api.get("/users", params={"ids": "3", "fields": "id,credentials_api3"}).json()
+    assert set(three) == {"id", "credentials_api3"}
+    [listed] = three["credentials_api3"]
+    assert (listed["id"], listed["client_id"]) == (key["id"], key["client_id"])
+    assert "client_secret" not in listed
+    page = api.get("/users", params={"limit": 2, "offset": 2, "fields": "id"}).json()
+    assert page == [{"id": "3"}, {"id": "4"}]
+    old_style = api.get("/users", params={"per_page": 2, "page": 3, "fields": "id"}).json()
+    assert old_style == [{"id": "5"}]
+    picked = api.get("/users", params={"ids": "5,1,99", "fields": "id"}).json()
+    assert picked == [{"id": "1"}, {"id": "5"}]
+    assert api.get("/users", params={"limit": "x"}).status_code == 400

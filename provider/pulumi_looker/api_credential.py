@@ -217,8 +217,8 @@ class ApiCredentialProvider(LookerProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create mode: one POST, then one PATCH when ``purpose`` is set (the new key is
-        deleted again if that fails). Adopt mode: one GET, and a PATCH only when the purpose
-        differs."""
+        deleted again if that fails). Adopt mode: the key from the listing of users' keys, and a
+        PATCH only when the purpose differs."""
         client = self.client(props.get("profile"))
         if props.get("credentials_api3_id") is not None:
             state = self._adopt(client, props)
@@ -248,13 +248,15 @@ class ApiCredentialProvider(LookerProvider):
     def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
         try:
-            key = client.get_credentials_api3(user_id, credentials_id)
-        except NotFoundError as error:
+            key = client.key_directory.key(user_id, credentials_id)
+        except NotFoundError:
+            key = None
+        if key is None:
             raise LookerError(
-                f"API key {credentials_id} of Looker user {user_id} does not exist "
-                f"({error}). Adopting manages an existing key; leave credentials_api3_id "
-                "unset to have Pulumi create one."
-            ) from None
+                f"API key {credentials_id} of Looker user {user_id} does not exist (Looker's "
+                f"list of user {user_id}'s keys lacks it). Adopting manages an existing key; "
+                "leave credentials_api3_id unset to have Pulumi create one."
+            )
         original = key.purpose
         wanted = props.get("purpose")
         if wanted is not None and wanted != key.purpose:
@@ -285,12 +287,16 @@ class ApiCredentialProvider(LookerProvider):
         return UpdateResult(state.to_outs())
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """One GET. A refresh reports drift in the purpose and keeps the secret; a key deleted
-        outside Pulumi is gone from the state; an import adopts the key with its purpose."""
+        """Looks the key up in the process's one listing of users' keys (see KeyDirectory). A
+        refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
+        gone from the state; an import adopts the key with its purpose."""
         user_id, credentials_id = parse_id(id_)
+        directory = self.client(props.get("profile")).key_directory
         try:
-            key = self.client(props.get("profile")).get_credentials_api3(user_id, credentials_id)
+            key = directory.key(user_id, credentials_id)
         except NotFoundError:
+            key = None  # the user is gone, and its keys with it
+        if key is None:
             return ReadResult(None, {})  # deleted outside Pulumi
         if ApiKeyState.is_state(props):
             state = attrs.evolve(ApiKeyState.from_props(props), user_id=user_id, key=key)

@@ -6,10 +6,11 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from . import models
 from .errors import InvalidInputError
+from .key_directory import KeyDirectory
 from .retry import RetryPolicy
 from .settings import ConnectionSettings
 from .transport import Transport
@@ -38,6 +39,8 @@ class LookerClient:
         self.settings = settings
         self.retry = retry or self.default_retry
         self.transport = Transport(settings, clock=clock)
+        #: The keys as read by this client, shared by its reads (see KeyDirectory).
+        self.key_directory = KeyDirectory(self)
 
     def __repr__(self) -> str:
         return f"LookerClient(base_url={self.settings.base_url!r})"
@@ -83,22 +86,40 @@ class LookerClient:
 
     # --- API3 credentials --------------------------------------------------------------------
 
+    def list_users_keys(
+        self, *, limit: int, offset: int
+    ) -> list[tuple[str, list[models.CredentialsApi3]]]:
+        """``GET /users`` with only ``id`` and ``credentials_api3``, one page in id order:
+        ``(user id, keys)`` for each user."""
+        query = urlencode(
+            {"fields": "id,credentials_api3", "sorts": "id", "limit": limit, "offset": offset}
+        )
+        data = self.request("GET", f"/users?{query}")
+        return [
+            (
+                str(user["id"]),
+                [
+                    models.from_api(models.CredentialsApi3, key)
+                    for key in user.get("credentials_api3") or []
+                ],
+            )
+            for user in data
+        ]
+
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""
         data = self.request("GET", _credentials_path(user_id))
         return [models.from_api(models.CredentialsApi3, item) for item in data]
-
-    def get_credentials_api3(self, user_id: str, credentials_id: str) -> models.CredentialsApi3:
-        """``GET /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
-        data = self.request("GET", _credentials_path(user_id, credentials_id))
-        return models.from_api(models.CredentialsApi3, data)
 
     def create_credentials_api3(self, user_id: str) -> models.CreateCredentialsApi3:
         """``POST /users/{user_id}/credentials_api3``: a new key, the only answer with its secret.
 
         Looker's create takes no body; set a purpose with :meth:`update_credentials_api3`.
         """
-        data = self.request("POST", _credentials_path(user_id))
+        try:
+            data = self.request("POST", _credentials_path(user_id))
+        finally:
+            self.key_directory.forget(user_id)
         return models.from_api(models.CreateCredentialsApi3, data)
 
     def update_credentials_api3(
@@ -106,12 +127,18 @@ class LookerClient:
     ) -> models.CredentialsApi3:
         """``PATCH /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
         body = _checked_body(models.CredentialsApi3, values)
-        data = self.request("PATCH", _credentials_path(user_id, credentials_id), json=body)
+        try:
+            data = self.request("PATCH", _credentials_path(user_id, credentials_id), json=body)
+        finally:
+            self.key_directory.forget(user_id)
         return models.from_api(models.CredentialsApi3, data)
 
     def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
         """``DELETE /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
-        self.request("DELETE", _credentials_path(user_id, credentials_id))
+        try:
+            self.request("DELETE", _credentials_path(user_id, credentials_id))
+        finally:
+            self.key_directory.forget(user_id)
 
 
 def _credentials_path(user_id: str, credentials_id: str | None = None) -> str:

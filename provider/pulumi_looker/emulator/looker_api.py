@@ -57,6 +57,7 @@ class LookerApi:
         return [
             Route(f"{API}/login", self.login, methods=["POST"]),
             *singleton_routes,
+            Route(f"{API}/users", self.users, methods=["GET"]),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
@@ -121,6 +122,42 @@ class LookerApi:
 
         return endpoint
 
+    # --- users -------------------------------------------------------------------------------
+
+    def _public_user(self, user: User, request: Request) -> dict[str, Any]:
+        base = f"{str(request.base_url).rstrip('/')}{API}"
+        return {
+            "can": {"show": True, "index": True, "edit": True},
+            "id": user.id,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "display_name": f"{user.first_name} {user.last_name}",
+            "email": user.email,
+            "is_disabled": False,
+            "role_ids": ["2"] if user.is_admin else ["1"],
+            "credentials_api3": [
+                self._public_key(k, request) for k in self.store.user_keys(user.id)
+            ],
+            "url": f"{base}/users/{user.id}",
+        }
+
+    async def users(self, request: Request) -> Response:
+        """``GET /users``: in id order (``sorts`` is taken as that), ``ids`` picks users,
+        ``limit``/``offset`` page, and the deprecated ``page``/``per_page`` too unless
+        ``limit`` is given."""
+        self._admin(request)
+        query = request.query_params
+        users = sorted(self.store.users.values(), key=lambda u: _id_order(u.id))
+        if query.get("ids"):
+            wanted = {i.strip() for i in query["ids"].split(",")}
+            users = [u for u in users if u.id in wanted]
+        limit, offset = _int_param(query, "limit"), _int_param(query, "offset") or 0
+        per_page, page = _int_param(query, "per_page"), _int_param(query, "page")
+        if limit is None and per_page is not None:
+            limit, offset = per_page, ((page or 1) - 1) * per_page
+        users = users[offset:] if limit is None else users[offset : offset + limit]
+        return _json([self._public_user(u, request) for u in users], request)
+
     # --- API3 credentials ------------------------------------------------------------------
 
     def _public_key(self, key: ApiKey, request: Request) -> dict[str, Any]:
@@ -162,6 +199,19 @@ class LookerApi:
             changes = validated(models.CredentialsApi3, await _body(request))
             self.store.update_key(key.id, changes)
         return _json(self._public_key(key, request), request)
+
+
+def _id_order(user_id: str) -> tuple[int, str]:
+    return (int(user_id), "") if user_id.isdigit() else (0, user_id)
+
+
+def _int_param(query: Any, name: str) -> int | None:
+    value = query.get(name)
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise LookerHttpError(400, f"{name} must be a whole number, got {value!r}")
+    return int(value)
 
 
 def _json(data: Any, request: Request, status: int = 200) -> JSONResponse:

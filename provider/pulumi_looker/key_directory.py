@@ -1,0 +1,97 @@
+"""Reading API keys at the fewest calls: one listing of the users with their keys, shared by
+every read of a provider process.
+
+A refresh reads every key in the state. Looker lists users with their keys in one call
+(``GET /users?fields=id,credentials_api3``, in pages), so a refresh of N keys of U users costs
+the pages of that listing, whatever N is. When the listing is refused, or the instance has more
+users than ``MAX_PAGES`` pages hold, the keys of a user the listing lacks are read with one call
+for that user (``GET /users/{id}/credentials_api3``), shared by every key of that user: never
+more calls than one read per key would make.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
+
+from .errors import BadRequestError, NotFoundError, PermissionDeniedError
+
+if TYPE_CHECKING:
+    from . import models
+    from .client import LookerClient
+
+logger = logging.getLogger("pulumi_looker")
+
+#: Users per page of the listing, and pages at most; users beyond are read one by one.
+PAGE_SIZE = 500
+MAX_PAGES = 4
+
+#: How Looker refuses the listing to a connection that may not list users.
+_REFUSALS = (PermissionDeniedError, NotFoundError, BadRequestError)
+
+
+class KeyDirectory:
+    """The API keys of one Looker instance as one connection sees them, read lazily, once.
+
+    Thread-safe: concurrent reads wait for one listing, and for one read of a user's keys.
+    :meth:`forget` (called by every write) makes the next read of a user's keys ask Looker again.
+    """
+
+    def __init__(self, client: LookerClient) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._listed = False
+        self._by_user: dict[str, Future[list[models.CredentialsApi3]]] = {}
+
+    def key(self, user_id: str, key_id: str) -> models.CredentialsApi3 | None:
+        """The key as Looker has it, or None when its user's keys lack it.
+
+        Raises :class:`~pulumi_looker.errors.NotFoundError` when the user does not exist.
+        """
+        return next((k for k in self.keys_of(user_id) if k.id == key_id), None)
+
+    def keys_of(self, user_id: str) -> list[models.CredentialsApi3]:
+        """Every key of a user."""
+        with self._lock:
+            if not self._listed:
+                self._list_users()
+            future = self._by_user.get(user_id)
+            mine = future is None
+            if mine:
+                future = self._by_user[user_id] = Future()
+        if mine:
+            try:
+                future.set_result(self._client.list_credentials_api3(user_id))
+            except BaseException as error:
+                future.set_exception(error)
+                self.forget(user_id)  # the next read tries again
+        return future.result()
+
+    def forget(self, user_id: str) -> None:
+        """Looker's keys of ``user_id`` changed (or may have): read them again when asked."""
+        with self._lock:
+            self._by_user.pop(user_id, None)
+
+    def _list_users(self) -> None:
+        """One listing of every user with their keys, page by page (under the lock)."""
+        self._listed = True
+        try:
+            for page in range(MAX_PAGES):
+                users = self._client.list_users_keys(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+                for user_id, keys in users:
+                    done: Future[list[models.CredentialsApi3]] = Future()
+                    done.set_result(keys)
+                    self._by_user[user_id] = done
+                if len(users) < PAGE_SIZE:
+                    logger.debug(
+                        "read the keys of %d users in %d page(s)", len(self._by_user), page + 1
+                    )
+                    return
+            logger.debug(
+                "more than %d users: read the keys of the others user by user",
+                MAX_PAGES * PAGE_SIZE,
+            )
+        except _REFUSALS as error:
+            logger.debug("listing users refused (%s): reading keys user by user", error)

@@ -1,0 +1,33 @@
+"""What a pipeline run costs in Looker admin API calls, with the real CLI."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.e2e.conftest import DEV_CLIENT_ID
+from tests.helpers import CREDENTIALS, LOGIN, keys_config
+
+pytestmark = pytest.mark.e2e
+
+SINGLETON_READS = {("GET", "/api/4.0/password_config"): 1, ("GET", "/api/4.0/session_config"): 1}
+LISTING = ("GET", "/api/4.0/users")
+
+
+@pytest.mark.parametrize(("keys", "users"), [(12, 12), (20, 4)], ids=["1 per user", "5 per user"])
+def test_a_refreshing_preview_and_up_read_each_thing_once(
+    make_stack, start_looker, keys: int, users: int
+) -> None:
+    looker = start_looker(DEV_CLIENT_ID)
+    dev = make_stack("dev", looker)
+    dev.set_config({CREDENTIALS: keys_config(keys, users=users)})
+    dev.up()
+    expected = Counter({LOGIN: 1, LISTING: 1, **SINGLETON_READS})
+    for command in (dev.preview, dev.up):  # Pulumi.yaml: refresh before each
+        looker.control.clear_requests()
+        command()
+        assert looker.control.calls() == expected, command.__name__
+    looker.control.clear_requests()
+    dev.pulumi("refresh", "--yes", "--skip-preview")
+    assert looker.control.calls() == expected
