@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import Counter
 
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
+from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
@@ -18,6 +20,7 @@ from pulumi_looker.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from pulumi_looker.key_creation import possible_orphans
 
 from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
 from .helpers import api_calls, keys_of_user, keys_path, statuses
@@ -379,3 +382,22 @@ def test_a_create_whose_check_cannot_list_the_keys_sends_nothing_more(emulator, 
     assert [c for c in statuses(emulator) if c[0] == "POST" and c[1] == KEYS] == [
         ("POST", KEYS, 503)
     ]
+
+
+def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() -> None:
+    sent_at = datetime.datetime(2026, 11, 23, 17, 0, tzinfo=datetime.timezone.utc)
+    local = "2026-11-23T10:00:30.000-07:00"  # 30 s after sent_at, in Looker's time zone
+    before = "2026-11-23T09:50:00.000-07:00"  # 10 minutes before: not from this create
+
+    class Listing:
+        def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
+            return [
+                models.CredentialsApi3(id="5", purpose="", created_at=local),
+                models.CredentialsApi3(id="6", purpose=None, created_at=local),
+                models.CredentialsApi3(id="7", purpose="in use", created_at=local),
+                models.CredentialsApi3(id="8", purpose=None, created_at=before),
+            ]
+
+    text = possible_orphans(Listing(), "2", sent_at)  # type: ignore[arg-type]
+    assert text is not None
+    assert f"key(s) 5 (created {local}), 6 (created {local}) of user 2" in text

@@ -201,8 +201,9 @@ def test_statuses_the_emulator_does_not_send_are_typed_too(status: int, expected
 def test_a_refused_login_is_a_login_error_by_its_mark_not_its_path() -> None:
     marked = httpx.Request("POST", "https://l/api/4.0/x", extensions={LOGIN_EXTENSION: True})
     unmarked = httpx.Request("POST", "https://l/api/4.0/login")
-    assert type(api_error(httpx.Response(404, request=marked))) is LoginError
-    assert type(api_error(httpx.Response(404, request=unmarked))) is NotFoundError
+    looker_404 = {"message": "Not found", "documentation_url": "https://d"}
+    assert type(api_error(httpx.Response(404, json=looker_404, request=marked))) is LoginError
+    assert type(api_error(httpx.Response(404, json=looker_404, request=unmarked))) is NotFoundError
 
 
 def test_retry_after_is_honoured(emulator: EmulatorProcess) -> None:

@@ -318,3 +318,59 @@ def test_users_listing_as_the_spec_says(api: httpx.Client) -> None:
     picked = api.get("/users", params={"ids": "5,1,99", "fields": "id"}).json()
     assert picked == [{"id": "1"}, {"id": "5"}]
     assert api.get("/users", params={"limit": "x"}).status_code == 400
+
+
+def test_versions_needs_no_login_and_has_the_spec_schema(emulator: EmulatorProcess) -> None:
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        answer = http.get("/versions")
+    assert answer.status_code == 200
+    schema = json.loads(SPEC.read_text())["components"]["schemas"]["ApiVersion"]["properties"]
+    assert set(answer.json()) == set(schema)
+    assert answer.json()["looker_release_version"] == "26.12.3"
+
+
+def test_an_older_release_lacks_what_came_after_it(start_emulator) -> None:
+    emulator = start_emulator("--looker-version", "25.10")
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        assert http.get("/versions").json()["looker_release_version"] == "25.10"
+        token = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        policy = http.get("/password_config").json()
+        assert "expiration_enabled" not in policy
+        assert "policy_enabled_at" not in policy
+        ignored = http.patch("/password_config", json={"expiration_enabled": True})
+        assert "expiration_enabled" not in ignored.json()
+        key = http.post("/users/2/credentials_api3").json()
+        assert "purpose" not in key
+        patch = http.patch(f"/users/2/credentials_api3/{key['id']}", json={"purpose": "x"})
+        assert patch.status_code == 405  # no such endpoint before 25.14
+
+
+def test_google_cloud_core_and_permission_404_modes(start_emulator) -> None:
+    emulator = start_emulator("--google-cloud-core", "--permission-404")
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        token = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        refused = http.get("/password_config")
+        assert (refused.status_code, refused.json()["message"]) == (
+            403,
+            "Unsupported in Looker (Google Cloud core)",
+        )
+        assert http.get("/session_config").status_code == 200
+        key = http.post("/users/2/credentials_api3").json()
+        user = login(http, key["client_id"], key["client_secret"]).json()["access_token"]
+        hidden = http.get("/session_config", headers={"Authorization": f"Bearer {user}"})
+        assert hidden.status_code == 404  # not 403: Looker hides what a caller may not see
+
+
+def test_validation_codes_say_missing_or_invalid(api: httpx.Client) -> None:
+    answer = api.patch("/password_config", json={"require_special": None, "min_length": 3})
+    assert [(e["field"], e["code"]) for e in answer.json()["errors"]] == [
+        ("min_length", "invalid"),
+        ("require_special", "missing_field"),
+    ]
+
+
+def test_timestamps_carry_the_servers_offset(api: httpx.Client) -> None:
+    created = api.post("/users/2/credentials_api3").json()["created_at"]
+    assert created.endswith("-07:00")

@@ -112,7 +112,9 @@ def test_missing_values_name_every_field_and_source() -> None:
 
 
 def test_invalid_values_are_named() -> None:
-    with pytest.raises(SettingsError, match="verify_ssl must be true or false, got 'maybe'"):
+    with pytest.raises(
+        SettingsError, match=r"verify_ssl must be true or false \(or .*\), got .maybe."
+    ):
         ConnectionSettings.resolve(
             environ={"LOOKERSDK_VERIFY_SSL": "maybe"},
             base_url="https://x.example.com",
@@ -140,3 +142,52 @@ def test_secret_never_shown(caplog: pytest.LogCaptureFixture) -> None:
         ConnectionSettings.resolve(environ={}, client_secret="TopSecret42", timeout="abc")
     assert "TopSecret42" not in str(raised.value)
     assert "TopSecret42" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("written", "resolved"),
+    [
+        ("https://looker.example.com/", "https://looker.example.com"),
+        ("https://looker.example.com:19999/api/4.0", "https://looker.example.com:19999"),
+        ("https://looker.example.com/api/4.0/", "https://looker.example.com"),
+    ],
+)
+def test_base_urls_as_users_write_them(written: str, resolved: str) -> None:
+    settings = ConnectionSettings.resolve(
+        environ={}, base_url=written, client_id="i", client_secret="s"
+    )
+    assert settings.base_url == resolved
+
+
+@pytest.mark.parametrize(
+    "written", ["https://looker.example.com/api/3.1", "https://looker.example.com/api/4.0/login"]
+)
+def test_a_path_into_the_api_is_refused_with_the_fix(written: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        ConnectionSettings.resolve(environ={}, base_url=written, client_id="i", client_secret="s")
+    assert "base_url must be the instance's address without a path into the API, such as " in (
+        str(raised.value)
+    )
+    assert "'https://looker.example.com'" in str(raised.value)
+
+
+@pytest.mark.parametrize(("text", "value"), [("t", True), ("y", True), ("f", False), ("n", False)])
+def test_booleans_as_lookers_sdk_reads_them(text: str, value: bool) -> None:
+    settings = ConnectionSettings.resolve(
+        environ={"LOOKERSDK_VERIFY_SSL": text},
+        base_url="https://x",
+        client_id="i",
+        client_secret="s",
+    )
+    assert settings.verify_ssl is value
+
+
+def test_an_ini_without_a_looker_section_uses_its_first(tmp_path: Path) -> None:
+    (tmp_path / "looker.ini").write_text(
+        "[Production]\nbase_url=https://prod.example.com\nclient_id=p\nclient_secret=ps\n"
+        "[Other]\nbase_url=https://other.example.com\nclient_id=o\nclient_secret=os\n"
+    )
+    settings = ConnectionSettings.resolve(environ={})
+    assert (settings.base_url, settings.client_id) == ("https://prod.example.com", "p")
+    with pytest.raises(SettingsError, match="client_id"):
+        ConnectionSettings.resolve(profile="eu", environ={})  # a named profile needs its section

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -209,6 +208,9 @@ class ApiCredentialProvider(LookerProvider):
             if news.get(name) != value
         ]
         purpose_changed = "purpose" in news and news["purpose"] != old.key.purpose
+        if purpose_changed and not is_unknown(news["purpose"]):
+            # At preview already: an instance older than the purpose field refuses it.
+            self.client(news.get("profile")).require(models.CredentialsApi3, ["purpose"])
         return DiffResult(
             changes=bool(replaces or purpose_changed),
             replaces=replaces,
@@ -224,6 +226,8 @@ class ApiCredentialProvider(LookerProvider):
             state = self._adopt(client, props)
         else:
             user_id = props["user_id"]
+            if props.get("purpose") is not None:  # before the POST: nothing half-made
+                client.require(models.CredentialsApi3, ["purpose"])
             created = create_key(client, user_id)
             key: models.CredentialsApi3 = created
             if props.get("purpose") is not None:
@@ -247,10 +251,7 @@ class ApiCredentialProvider(LookerProvider):
 
     def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
-        try:
-            key = client.key_directory.key(user_id, credentials_id)
-        except NotFoundError:
-            key = None
+        key = client.key_directory.key(user_id, credentials_id)
         if key is None:
             raise LookerError(
                 f"API key {credentials_id} of Looker user {user_id} does not exist (Looker's "
@@ -291,13 +292,9 @@ class ApiCredentialProvider(LookerProvider):
         refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
         gone from the state; an import adopts the key with its purpose."""
         user_id, credentials_id = parse_id(id_)
-        directory = self.client(props.get("profile")).key_directory
-        try:
-            key = directory.key(user_id, credentials_id)
-        except NotFoundError:
-            key = None  # the user is gone, and its keys with it
+        key = self.client(props.get("profile")).key_directory.key(user_id, credentials_id)
         if key is None:
-            return ReadResult(None, {})  # deleted outside Pulumi
+            return ReadResult(None, {})  # Looker confirms it is gone
         if ApiKeyState.is_state(props):
             state = attrs.evolve(ApiKeyState.from_props(props), user_id=user_id, key=key)
         else:
@@ -312,13 +309,22 @@ class ApiCredentialProvider(LookerProvider):
         return ReadResult(id_, state.to_outs(), state.inputs())
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        """Create mode: DELETE (already gone counts as done). Adopt mode: the key stays, with
-        its original purpose put back if the resource changed it."""
+        """Create mode: DELETE; a 404 counts as done only when Looker's key list confirms the
+        key is gone. Adopt mode: the key stays, with its original purpose put back if the
+        resource changed it."""
         state = ApiKeyState.from_props(props)
         client = self.client(state.profile)
         if not state.adopted:
-            with contextlib.suppress(NotFoundError):  # already gone
+            try:
                 client.delete_credentials_api3(state.user_id, state.key.id)
+            except NotFoundError as error:
+                # Gone already, or hidden from this connection: only Looker's list can tell.
+                if client.key_directory.key(state.user_id, state.key.id) is not None:
+                    raise LookerError(
+                        f"{error}, yet Looker still lists key {state.key.id} of user "
+                        f"{state.user_id}: this connection may lack the permission to delete "
+                        "it. The key stays in Pulumi's state."
+                    ) from None
             return
         if state.purpose_managed and state.key.purpose != state.original_purpose:
             client.update_credentials_api3(

@@ -11,7 +11,7 @@ import attrs
 import httpx
 
 from . import models
-from .errors import LOGIN_EXTENSION, LookerApiError, api_error
+from .errors import LOGIN_EXTENSION, api_error, not_looker
 
 logger = logging.getLogger("pulumi_looker")
 
@@ -86,15 +86,13 @@ class LookerAuth(httpx.Auth):
         response.read()
         if not response.is_success:
             raise api_error(response)
-        access = models.from_api(models.AccessToken, response.json())
-        if not access.access_token:
-            raise LookerApiError(
-                status=response.status_code,
-                method="POST",
-                path=response.request.url.path,
-                message="no access_token in the answer",
-                during_login=True,
-            )
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict) or not data.get("access_token"):
+            raise not_looker(response)
+        access = models.from_api(models.AccessToken, data)
         lifetime = float(access.expires_in or 3600)
         margin = min(TOKEN_RENEWAL_MARGIN, lifetime / 4)
         logger.info(

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from . import models
-from .errors import InvalidInputError
+from .errors import InvalidInputError, UnsupportedReleaseError
 from .key_directory import KeyDirectory
 from .retry import RetryPolicy
 from .settings import ConnectionSettings
 from .transport import Transport
+
+_UNGATED = models.FieldRule(object)
 
 
 class LookerClient:
@@ -39,6 +41,8 @@ class LookerClient:
         self.settings = settings
         self.retry = retry or self.default_retry
         self.transport = Transport(settings, clock=clock)
+        self._release: str | None = None
+        self._release_lock = threading.Lock()
         #: The keys as read by this client, shared by its reads (see KeyDirectory).
         self.key_directory = KeyDirectory(self)
 
@@ -64,14 +68,48 @@ class LookerClient:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def request(self, method: str, path: str, *, json: Any = None) -> Any:
+    def request(
+        self, method: str, path: str, *, json: Any = None, authenticated: bool = True
+    ) -> Any:
         """Send one API call with retries; return the decoded JSON answer."""
         return self.retry.call(
-            lambda: self.transport.send(method, path, json=json),
+            lambda: self.transport.send(method, path, json=json, authenticated=authenticated),
             method=method,
             path=f"/api/{self.settings.api_version}{path}",
             idempotent=method != "POST",
         )
+
+    # --- the instance's release ----------------------------------------------------------
+
+    def release(self) -> str:
+        """The Looker release the instance runs (``GET /versions``, which needs no login),
+        asked once per client."""
+        with self._release_lock:
+            if self._release is None:
+                data = self.request("GET", "/versions", authenticated=False)
+                self._release = str(data["looker_release_version"])
+            return self._release
+
+    def require(self, model: type, names: Iterable[str]) -> None:
+        """Raise :class:`UnsupportedReleaseError` when the instance's release lacks a field of
+        ``names``; ask the release only when one of them is newer than some release."""
+        gated = [n for n in names if models.rules(model).get(n, _UNGATED).since]
+        if not gated:
+            return
+        release = self.release()
+        missing = models.unavailable_fields(model, gated, models.parse_release(release))
+        if missing:
+            raise UnsupportedReleaseError(model.__name__, missing, release)
+
+    def _checked_body(self, model: type, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The request body for ``values``, refused before sending when Looker would refuse it
+        or the instance's release lacks one of its fields."""
+        body = models.writable_body(model, values)
+        failures = models.check_values(model, body)
+        if failures:
+            raise InvalidInputError(failures)
+        self.require(model, body)
+        return body
 
     # --- singletons (the password policy, the session policy) ----------------------------
 
@@ -81,7 +119,7 @@ class LookerClient:
 
     def update_singleton(self, singleton: models.Singleton, values: Mapping[str, Any]) -> Any:
         """``PATCH`` the writable fields of ``values`` that are set; return Looker's answer."""
-        body = _checked_body(singleton.model, values)
+        body = self._checked_body(singleton.model, values)
         return models.from_api(singleton.model, self.request("PATCH", singleton.path, json=body))
 
     # --- API3 credentials --------------------------------------------------------------------
@@ -126,7 +164,7 @@ class LookerClient:
         self, user_id: str, credentials_id: str, values: Mapping[str, Any]
     ) -> models.CredentialsApi3:
         """``PATCH /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
-        body = _checked_body(models.CredentialsApi3, values)
+        body = self._checked_body(models.CredentialsApi3, values)
         try:
             data = self.request("PATCH", _credentials_path(user_id, credentials_id), json=body)
         finally:
@@ -146,11 +184,3 @@ def _credentials_path(user_id: str, credentials_id: str | None = None) -> str:
     if credentials_id is not None:
         path += f"/{quote(str(credentials_id), safe='')}"
     return path
-
-
-def _checked_body(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
-    body = models.writable_body(model, values)
-    failures = models.check_values(model, body)
-    if failures:
-        raise InvalidInputError(failures)
-    return body

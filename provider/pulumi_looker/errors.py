@@ -49,6 +49,20 @@ class ValidationErrorDetail:
         return f"{self.field or '?'}: {self.message or self.code or 'invalid'}"
 
 
+class UnsupportedReleaseError(LookerError):
+    """An input needs a newer Looker release than the instance runs (checked before any write)."""
+
+    def __init__(self, model: str, missing: Sequence[tuple[str, str]], release: str) -> None:
+        self.missing = tuple(missing)
+        self.release = release
+        names = ", ".join(f"{name} (Looker {since})" for name, since in self.missing)
+        super().__init__(
+            f"this Looker instance runs release {release}, which has no {model} {names}: remove "
+            f"{'it' if len(self.missing) == 1 else 'them'} from the inputs, or upgrade Looker. "
+            "Nothing was changed."
+        )
+
+
 class LookerCallError(LookerError):
     """A call to Looker failed: ``method`` and ``path`` of the failing request, whether it was
     the login the call needed (``during_login``: the call itself was never sent), and how many
@@ -120,8 +134,36 @@ class PermissionDeniedError(LookerApiError):
     """HTTP 403: the caller lacks the permission (most settings need an admin)."""
 
 
+class GoogleCloudCoreError(PermissionDeniedError):
+    """HTTP 403 from Looker (Google Cloud core) for a call that edition does not allow."""
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method} {self.path}: Looker (Google Cloud core) does not allow this call "
+            f"({self.message}); on that edition this setting is not managed through the API, "
+            "so remove the resource from the stack"
+        )
+
+
 class NotFoundError(LookerApiError):
-    """HTTP 404."""
+    """HTTP 404. Looker also answers 404 where the caller lacks the permission to see a thing."""
+
+
+class NotLookerError(LookerCallError):
+    """The base URL answers, but not as Looker's API 4.0 does."""
+
+    def __init__(self, *, url: str, answer: str, **call: Any) -> None:
+        self.url = url
+        self.answer = answer
+        super().__init__(**call)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.method} {self.url} answered {self.answer}, not as Looker's API does: "
+            "looker:baseUrl should be the instance's address, such as "
+            "https://example.cloud.looker.com or, self-hosted, https://looker.example.com:19999, "
+            "without /api/..."
+        )
 
 
 class ConflictError(LookerApiError):
@@ -196,6 +238,7 @@ def api_error(response: httpx.Response) -> LookerApiError:
         body = response.json()
     except ValueError:
         body = None
+    body_keys = set(body) if isinstance(body, dict) else set()
     if not isinstance(body, dict):
         body = {"message": response.reason_phrase or None}
     common: dict[str, Any] = {
@@ -211,8 +254,18 @@ def api_error(response: httpx.Response) -> LookerApiError:
         location = response.headers.get("location", "?")
         common["message"] = f"unexpected redirect to {location}, not followed"
         return LookerApiError(**common)
+    if (
+        during_login
+        and "message" not in body_keys
+        and response.status_code < 500
+        and (response.status_code != 429)
+    ):
+        # Looker answers every error of its API, a wrong secret included, with a JSON body.
+        return not_looker(response)
     if during_login and response.status_code in _LOGIN_REFUSALS:
         return LoginError(**common)
+    if response.status_code == 403 and "Google Cloud core" in (common["message"] or ""):
+        return GoogleCloudCoreError(**common)
     cls = error_class_for(response.status_code)
     if cls is ValidationError:
         details = [
@@ -239,6 +292,18 @@ _TLS_FAILURES = {
         "an http:// base URL"
     ),
 }
+
+
+def not_looker(response: httpx.Response) -> NotLookerError:
+    """The error for a login answered by something that is not Looker's API."""
+    kind = response.headers.get("content-type", "no content type").split(";")[0]
+    return NotLookerError(
+        method=response.request.method,
+        path=response.request.url.path,
+        url=str(response.request.url),
+        answer=f"HTTP {response.status_code} ({kind})",
+        during_login=True,
+    )
 
 
 def connection_error(error: httpx.TransportError, base_url: str) -> LookerConnectionError:

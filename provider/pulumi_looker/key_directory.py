@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from .errors import BadRequestError, NotFoundError, PermissionDeniedError
+from .errors import BadRequestError, LookerError, NotFoundError, PermissionDeniedError
 
 if TYPE_CHECKING:
     from . import models
@@ -32,23 +32,43 @@ MAX_PAGES = 4
 _REFUSALS = (PermissionDeniedError, NotFoundError, BadRequestError)
 
 
+class UnconfirmedGoneError(LookerError):
+    """Looker answered 404 for a user's keys, and nothing confirms that the user is gone:
+    Looker answers 404 too where the connection may not see the user."""
+
+    def __init__(self, user_id: str, cause: NotFoundError) -> None:
+        super().__init__(
+            f"Looker answered 404 for the API keys of user {user_id} ({cause}): the user may be "
+            "gone, or this connection may lack the permission to see it (Looker answers 404 for "
+            "both, and this connection cannot list users to tell). Pulumi keeps the key in its "
+            "state: give the connection the Admin role, or, if the user is gone, remove the key "
+            "with `pulumi state delete`."
+        )
+
+
 class KeyDirectory:
     """The API keys of one Looker instance as one connection sees them, read lazily, once.
 
     Thread-safe: concurrent reads wait for one listing, and for one read of a user's keys.
     :meth:`forget` (called by every write) makes the next read of a user's keys ask Looker again.
+
+    A key is gone only when Looker confirms it: its user's key list, as this connection reads
+    it, lacks it; or the user is missing from a complete listing of users and its key list
+    answers 404.
     """
 
     def __init__(self, client: LookerClient) -> None:
         self._client = client
         self._lock = threading.Lock()
         self._listed = False
+        #: Whether the listing held every user (then a user it lacks is gone).
+        self._complete = False
         self._by_user: dict[str, Future[list[models.CredentialsApi3]]] = {}
 
     def key(self, user_id: str, key_id: str) -> models.CredentialsApi3 | None:
-        """The key as Looker has it, or None when its user's keys lack it.
+        """The key as Looker has it, or None when Looker confirms it is gone.
 
-        Raises :class:`~pulumi_looker.errors.NotFoundError` when the user does not exist.
+        Raises :class:`UnconfirmedGoneError` when Looker answers 404 and nothing confirms it.
         """
         return next((k for k in self.keys_of(user_id) if k.id == key_id), None)
 
@@ -64,6 +84,12 @@ class KeyDirectory:
         if mine:
             try:
                 future.set_result(self._client.list_credentials_api3(user_id))
+            except NotFoundError as error:
+                if self._complete:  # the listing of every user lacked it: gone
+                    future.set_result([])
+                else:
+                    future.set_exception(UnconfirmedGoneError(user_id, error))
+                    self.forget(user_id)
             except BaseException as error:
                 future.set_exception(error)
                 self.forget(user_id)  # the next read tries again
@@ -85,6 +111,7 @@ class KeyDirectory:
                     done.set_result(keys)
                     self._by_user[user_id] = done
                 if len(users) < PAGE_SIZE:
+                    self._complete = True
                     logger.debug(
                         "read the keys of %d users in %d page(s)", len(self._by_user), page + 1
                     )

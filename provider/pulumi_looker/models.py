@@ -18,15 +18,36 @@ _RULE = "pulumi_looker.rule"
 T = TypeVar("T")
 
 
+Release = tuple[int, ...]
+
+#: The Looker release whose API description these models follow (tests/spec/looker-4.0.json).
+API_RELEASE = "26.12.3"
+
+
+def parse_release(text: str) -> Release:
+    """``"26.12.3"`` -> ``(26, 12, 3)``: Looker releases compare as tuples."""
+    parts = []
+    for part in str(text).split("."):
+        digits = "".join(c for c in part if c.isdigit())
+        if not digits:
+            break
+        parts.append(int(digits))
+    if not parts:
+        raise ValueError(f"not a Looker release: {text!r}")
+    return tuple(parts)
+
+
 @attrs.frozen
 class FieldRule:
-    """What Looker accepts for one field."""
+    """What Looker accepts for one field, and the Looker release that introduced it (None:
+    older than any release this project supports)."""
 
     kind: type
     writable: bool = False
     nullable: bool = True
     minimum: int | None = None
     maximum: int | None = None
+    since: str | None = None
 
     def describe(self) -> str:
         """The allowed values, in words."""
@@ -75,10 +96,16 @@ def _field(
     nullable: bool = True,
     minimum: int | None = None,
     maximum: int | None = None,
+    since: str | None = None,
     secret: bool = False,
 ) -> Any:
     rule = FieldRule(
-        kind=kind, writable=writable, nullable=nullable, minimum=minimum, maximum=maximum
+        kind=kind,
+        writable=writable,
+        nullable=nullable,
+        minimum=minimum,
+        maximum=maximum,
+        since=since,
     )
     return attrs.field(default=None, metadata={_RULE: rule}, repr=not secret)
 
@@ -92,9 +119,11 @@ class PasswordConfig:
     require_numeric: bool | None = _field(bool, writable=True, nullable=False)
     require_upperlower: bool | None = _field(bool, writable=True, nullable=False)
     require_special: bool | None = _field(bool, writable=True, nullable=False)
-    expiration_enabled: bool | None = _field(bool, writable=True, nullable=False)
-    expiration_duration_days: int | None = _field(int, writable=True, minimum=30, maximum=365)
-    policy_enabled_at: str | None = _field(str)
+    expiration_enabled: bool | None = _field(bool, writable=True, nullable=False, since="26.0")
+    expiration_duration_days: int | None = _field(
+        int, writable=True, minimum=30, maximum=365, since="26.0"
+    )
+    policy_enabled_at: str | None = _field(str, since="26.0")
 
 
 @attrs.frozen
@@ -140,7 +169,8 @@ class CredentialsApi3:
     created_at: str | None = _field(str)
     is_disabled: bool | None = _field(bool, nullable=False)
     type: str | None = _field(str)
-    purpose: str | None = _field(str, writable=True)
+    #: Since 25.14, with the PATCH of a key: before it, a key cannot change after create.
+    purpose: str | None = _field(str, writable=True, since="25.14")
     url: str | None = _field(str)
 
 
@@ -213,6 +243,27 @@ def check_values(model: type, values: Mapping[str, Any]) -> list[tuple[str, str]
             if reason:
                 failures.append((name, reason))
     return failures
+
+
+def fields_in(model: type, release: Release) -> tuple[str, ...]:
+    """The fields of ``model`` that ``release`` has."""
+    return tuple(
+        name
+        for name, rule in rules(model).items()
+        if rule.since is None or parse_release(rule.since) <= release
+    )
+
+
+def unavailable_fields(
+    model: type, names: Iterable[str], release: Release
+) -> list[tuple[str, str]]:
+    """``(field, release needed)`` for each of ``names`` that ``release`` does not have yet."""
+    known = rules(model)
+    return [
+        (name, known[name].since)  # type: ignore[misc]
+        for name in names
+        if name in known and known[name].since and parse_release(known[name].since) > release
+    ]
 
 
 def unknown_name_reason(name: str, valid: Iterable[str]) -> str:

@@ -42,15 +42,22 @@ _SETTINGS = (
 _REQUIRED = ("base_url", "client_id", "client_secret")
 
 
+#: What Looker's Python SDK reads as a boolean in looker.ini and LOOKERSDK_* (and more).
+_TRUE = ("true", "t", "yes", "y", "1", "on")
+_FALSE = ("false", "f", "no", "n", "0", "off")
+
+
 def _parse_bool(value: Any) -> bool:
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
-    if text in ("true", "1", "yes", "on"):
+    if text in _TRUE:
         return True
-    if text in ("false", "0", "no", "off"):
+    if text in _FALSE:
         return False
-    raise ValueError(f"verify_ssl must be true or false, got {value!r}")
+    raise ValueError(
+        f"verify_ssl must be true or false (or {'/'.join(_TRUE + _FALSE)}), got {value!r}"
+    )
 
 
 def _parse_timeout(value: Any) -> float:
@@ -75,10 +82,20 @@ def _parse_ca_bundle(value: Any) -> str | None:
 
 
 def _parse_base_url(value: Any) -> str:
+    """The instance's address: a trailing slash and ``/api/4.0`` are dropped; any other path
+    into the API is an error that says what to write instead."""
     url = str(value).strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"base_url must start with http:// or https://, got {url!r}")
-    return url.removesuffix(f"/api/{API_VERSION}")
+    url = url.removesuffix(f"/api/{API_VERSION}")
+    root, api, _ = url.partition("/api/")
+    if api:
+        raise ValueError(
+            f"base_url must be the instance's address without a path into the API, such as "
+            f"{root!r}: got {url!r} (pulumi-looker adds /api/{API_VERSION} itself; Looker API "
+            "3.x no longer exists)"
+        )
+    return url
 
 
 @attrs.frozen
@@ -173,5 +190,9 @@ def _read_ini(path: Path, section: str) -> dict[str, str] | None:
     except configparser.Error as error:
         raise SettingsError(f"cannot read {path}: {error.__class__.__name__}") from None
     if not parser.has_section(section):
-        return None
+        # As Looker's SDK does: without a [Looker] section, the file's first section.
+        sections = parser.sections()
+        if section != DEFAULT_PROFILE_SECTION or not sections:
+            return None
+        section = sections[0]
     return {key: value.strip().strip("\"'") for key, value in parser.items(section)}

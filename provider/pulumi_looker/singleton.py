@@ -123,13 +123,18 @@ class SingletonProvider(LookerProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """A managed setting that differs from the live value is an update; another profile
-        (another Looker instance) is a replacement."""
+        (another Looker instance) is a replacement. A changed setting newer than the instance's
+        release fails here (asking the release once, without a login)."""
         changed = [
             name
             for name in (*self._settings, "restore_on_delete")
             if name in news and news[name] != olds.get(name)
         ]
         replaces = ["profile"] if news.get("profile") != olds.get("profile") else []
+        settings = [n for n in changed if n in self._settings and not is_unknown(news[n])]
+        if settings and not replaces:
+            # At preview already: an instance older than a setting refuses it.
+            self.client(news.get("profile")).require(self.singleton.model, settings)
         return DiffResult(changes=bool(changed or replaces), replaces=replaces)
 
     def create(self, props: dict[str, Any]) -> CreateResult:

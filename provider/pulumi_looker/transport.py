@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 import ssl
 import time
@@ -16,7 +17,12 @@ from .settings import ConnectionSettings
 
 logger = logging.getLogger("pulumi_looker")
 
-HEADERS = {"User-Agent": "pulumi-looker", "Accept": "application/json"}
+#: As Looker's SDKs do: ``x-looker-appid`` names the caller in Looker's System Activity.
+HEADERS = {
+    "User-Agent": f"pulumi-looker/{importlib.metadata.version('pulumi-looker')}",
+    "x-looker-appid": "pulumi-looker",
+    "Accept": "application/json",
+}
 
 
 class Transport:
@@ -51,11 +57,15 @@ class Transport:
     def close(self) -> None:
         self._http.close()
 
-    def send(self, method: str, path: str, *, json: Any = None) -> Any:
-        """Send ``method path`` (relative to the API root); return the decoded JSON answer."""
+    def send(self, method: str, path: str, *, json: Any = None, authenticated: bool = True) -> Any:
+        """Send ``method path`` (relative to the API root); return the decoded JSON answer.
+        ``authenticated=False`` sends no token (and so needs no login)."""
         started = time.monotonic()
         try:
-            response = self._http.request(method, path, json=json)
+            if authenticated:
+                response = self._http.request(method, path, json=json)
+            else:
+                response = self._http.request(method, path, json=json, auth=None)
         except httpx.TransportError as error:
             raise connection_error(error, self.settings.base_url) from None
         logger.debug(

@@ -10,7 +10,7 @@ from starlette.types import Receive, Scope, Send
 
 from .control_api import ControlApi
 from .faults import FaultPlan, Faults
-from .looker_api import LookerApi, LookerHttpError
+from .looker_api import Deployment, LookerApi, LookerHttpError
 from .middleware import FaultInjector, RequestLog
 from .state import Store
 
@@ -18,10 +18,12 @@ from .state import Store
 class Emulator:
     """One emulated Looker instance (an ASGI application): its store, faults and request log."""
 
-    def __init__(self, store: Store, faults: Faults | None = None) -> None:
+    def __init__(
+        self, store: Store, faults: Faults | None = None, deployment: Deployment | None = None
+    ) -> None:
         self.store = store
         self.plan = FaultPlan(periodic=faults or Faults())
-        api = LookerApi(store, token_ttl=lambda: self.plan.periodic.token_ttl)
+        api = LookerApi(store, lambda: self.plan.periodic.token_ttl, deployment)
         app = Starlette(
             routes=api.routes(),
             exception_handlers={

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import uvicorn
 
+from pulumi_looker import models
+
 from .app import Emulator
 from .faults import Faults
+from .looker_api import Deployment
 from .state import Store
 
 
@@ -37,6 +40,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--users", type=int, default=4, help="ordinary users to seed")
     parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
+    looker = parser.add_argument_group("which Looker to play")
+    looker.add_argument(
+        "--looker-version",
+        default=models.API_RELEASE,
+        help="the release: fields and endpoints newer than it are absent (default: %(default)s)",
+    )
+    looker.add_argument(
+        "--google-cloud-core",
+        action="store_true",
+        help="refuse what Looker (Google Cloud core) may deny (the password policy)",
+    )
+    looker.add_argument(
+        "--permission-404",
+        action="store_true",
+        help="answer 404 instead of 403 to a caller without the permission",
+    )
     faults = parser.add_argument_group("fault injection")
     faults.add_argument("--latency-ms", type=float, default=0, help="added to every API request")
     faults.add_argument("--rate-limit-every", type=int, default=0, help="429 every N requests")
@@ -62,6 +81,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not 0 <= args.port <= 65535 or args.users < 0:
         parser.error("--port must be 0..65535 and --users >= 0")
     try:
+        models.parse_release(args.looker_version)
+    except ValueError as error:
+        parser.error(f"--looker-version: {error}")
+    deployment = Deployment(
+        release=args.looker_version,
+        google_cloud_core=args.google_cloud_core,
+        not_found_for_forbidden=args.permission_404,
+    )
+    try:
         faults = Faults(
             latency_ms=args.latency_ms,
             rate_limit_every=args.rate_limit_every,
@@ -81,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     store = Store.open(args.state_file, **seed) if args.state_file else Store.seeded(**seed)
     config = uvicorn.Config(
-        Emulator(store, faults),
+        Emulator(store, faults, deployment),
         host=args.host,
         port=args.port,
         log_level="warning",

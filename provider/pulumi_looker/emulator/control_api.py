@@ -31,6 +31,7 @@ class ControlApi:
             Route(f"{CONTROL}/faults/aimed", self.aim, methods=["POST"]),
             Route(f"{CONTROL}/sessions", self.sessions, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/state", self.state, methods=["GET"]),
+            Route(f"{CONTROL}/users/{{user_id}}", self.user, methods=["PATCH"]),
         ]
 
     async def health(self, request: Request) -> Response:
@@ -68,6 +69,21 @@ class ControlApi:
             self.store.sessions.clear()
             return Response(status_code=204)
         return JSONResponse(sorted(self.store.issued_tokens))
+
+    async def user(self, request: Request) -> Response:
+        """Give or take a user's admin role (``{"is_admin": false}``), or delete the user
+        (``{"deleted": true}``, with its keys), as an admin in Looker's admin page would."""
+        user = self.store.users.get(request.path_params["user_id"])
+        if user is None:
+            return JSONResponse({"message": "no such user"}, status_code=404)
+        changes = await request.json()
+        if changes.get("deleted"):
+            self.store.delete_user(user.id)
+            return Response(status_code=204)
+        if "is_admin" in changes:
+            user.is_admin = bool(changes["is_admin"])
+            self.store.save()
+        return JSONResponse(attrs.asdict(user))
 
     async def state(self, request: Request) -> Response:
         """Everything the instance holds but secrets, for tests to compare with."""

@@ -66,5 +66,9 @@ class EmulatorControlClient:
         """Every access token the emulator has issued."""
         return self._http.get("/sessions").raise_for_status().json()
 
+    def update_user(self, user_id: str, **changes: Any) -> None:
+        """Give or take a user's admin role (``is_admin=False``) or delete it (``deleted=True``)."""
+        self._http.patch(f"/users/{user_id}", json=changes).raise_for_status()
+
     def state(self) -> dict[str, Any]:
         return self._http.get("/state").raise_for_status().json()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
+import attrs
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -35,15 +36,39 @@ class LookerHttpError(Exception):
         return JSONResponse(self.body, status_code=self.status)
 
 
+GOOGLE_CLOUD_CORE_REFUSAL = "Unsupported in Looker (Google Cloud core)"
+
+
+@attrs.frozen
+class Deployment:
+    """Which Looker the emulator plays.
+
+    ``release``: fields and endpoints newer than it are absent (from the models' ``since``);
+    ``google_cloud_core``: the calls the API description says that edition may deny answer 403
+    ``Unsupported in Looker (Google Cloud core)``; ``not_found_for_forbidden``: a caller without
+    the permission gets 404, as Looker answers in places, instead of 403.
+    """
+
+    release: str = models.API_RELEASE
+    google_cloud_core: bool = False
+    not_found_for_forbidden: bool = False
+
+    def has(self, model: type) -> tuple[str, ...]:
+        return models.fields_in(model, models.parse_release(self.release))
+
+
 class LookerApi:
-    """Login, the settings singletons and API3 keys of one emulated instance.
+    """Login, the settings singletons, users and API3 keys of one emulated instance.
 
     ``token_ttl`` gives the lifetime of the tokens issued from now on.
     """
 
-    def __init__(self, store: Store, token_ttl: Callable[[], float]) -> None:
+    def __init__(
+        self, store: Store, token_ttl: Callable[[], float], deployment: Deployment | None = None
+    ) -> None:
         self.store = store
         self.token_ttl = token_ttl
+        self.deployment = deployment or Deployment()
 
     def routes(self) -> list[Route]:
         singleton_routes = [
@@ -54,7 +79,12 @@ class LookerApi:
             )
             for singleton in models.SINGLETONS
         ]
+        # A key's PATCH arrived with its purpose.
+        key_methods = ["GET", "DELETE"]
+        if "purpose" in self.deployment.has(models.CredentialsApi3):
+            key_methods.append("PATCH")
         return [
+            Route(f"{API}/versions", self.versions, methods=["GET"]),
             Route(f"{API}/login", self.login, methods=["POST"]),
             *singleton_routes,
             Route(f"{API}/users", self.users, methods=["GET"]),
@@ -66,9 +96,28 @@ class LookerApi:
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3/{{credentials_api3_id}}",
                 self.credential,
-                methods=["GET", "PATCH", "DELETE"],
+                methods=key_methods,
             ),
         ]
+
+    async def versions(self, request: Request) -> Response:
+        """``GET /versions``: no login needed."""
+        base = str(request.base_url).rstrip("/")
+        current = {
+            "version": "4.0",
+            "full_version": f"4.0.{self.deployment.release}",
+            "status": "current",
+            "swagger_url": f"{base}/api/4.0/swagger.json",
+        }
+        return JSONResponse(
+            {
+                "looker_release_version": self.deployment.release,
+                "current_version": current,
+                "supported_versions": [current],
+                "api_server_url": base,
+                "web_server_url": base,
+            }
+        )
 
     # --- authentication ------------------------------------------------------------------
 
@@ -84,6 +133,8 @@ class LookerApi:
     def _admin(self, request: Request) -> User:
         user = self._caller(request)
         if not user.is_admin:
+            if self.deployment.not_found_for_forbidden:
+                raise LookerHttpError(404, "Not found")
             raise LookerHttpError(403, "Forbidden: this call needs the admin role.")
         return user
 
@@ -115,10 +166,14 @@ class LookerApi:
     def _singleton_endpoint(self, singleton: models.Singleton) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
             self._admin(request)
+            if self.deployment.google_cloud_core and singleton is models.PASSWORD_CONFIG:
+                raise LookerHttpError(403, GOOGLE_CLOUD_CORE_REFUSAL)
+            has = self.deployment.has(singleton.model)
             if request.method == "PATCH":
-                changes = validated(singleton.model, await _body(request))
+                changes = validated(singleton.model, await _body(request), has)
                 self.store.update_singleton(singleton, changes)
-            return _json(self.store.public_singleton(singleton), request)
+            answer = self.store.public_singleton(singleton)
+            return _json({k: v for k, v in answer.items() if k in has}, request)
 
         return endpoint
 
@@ -162,7 +217,8 @@ class LookerApi:
 
     def _public_key(self, key: ApiKey, request: Request) -> dict[str, Any]:
         base = f"{str(request.base_url).rstrip('/')}{API}"
-        return {
+        has = self.deployment.has(models.CreateCredentialsApi3)
+        answer = {
             "can": {"show": True, "update": True, "destroy": True},
             "id": key.id,
             "client_id": key.client_id,
@@ -172,6 +228,7 @@ class LookerApi:
             "purpose": key.purpose,
             "url": f"{base}/users/{key.user_id}/credentials_api3/{key.id}",
         }
+        return {k: v for k, v in answer.items() if k in has}
 
     def _key(self, request: Request) -> ApiKey:
         self._admin(request)
@@ -196,7 +253,11 @@ class LookerApi:
             self.store.delete_key(key.id)
             return Response(status_code=204)
         if request.method == "PATCH":
-            changes = validated(models.CredentialsApi3, await _body(request))
+            changes = validated(
+                models.CredentialsApi3,
+                await _body(request),
+                self.deployment.has(models.CredentialsApi3),
+            )
             self.store.update_key(key.id, changes)
         return _json(self._public_key(key, request), request)
 
@@ -237,19 +298,23 @@ async def _body(request: Request) -> dict[str, Any]:
     return body
 
 
-def validated(model: type, body: dict[str, Any]) -> dict[str, Any]:
-    """The writable fields of ``body``, checked by the shared rules; read-only and unknown
-    fields are ignored, as Looker ignores them."""
+def validated(
+    model: type, body: dict[str, Any], fields: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """The writable fields of ``body`` (among ``fields``, the release's, if given), checked by
+    the shared rules; read-only and unknown fields are ignored, as Looker ignores them. A null
+    where the field cannot be null is ``missing_field``; any other refusal, ``invalid``."""
     changes: dict[str, Any] = {}
     errors = []
     for name, rule in models.rules(model).items():
-        if not rule.writable or name not in body:
+        if not rule.writable or name not in body or (fields is not None and name not in fields):
             continue
         value = body[name]
         reason = None if value is None and rule.nullable else rule.reason(name, value)
         if reason:
+            code = "missing_field" if value is None else "invalid"
             errors.append(
-                {"field": name, "code": "invalid", "message": reason, "documentation_url": DOCS}
+                {"field": name, "code": code, "message": reason, "documentation_url": DOCS}
             )
         else:
             changes[name] = rule.normalize(value)

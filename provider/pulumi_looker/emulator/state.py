@@ -56,9 +56,13 @@ _SEED_USERS = (
 )
 
 
+#: The emulated server's time zone: not UTC, so that clients must read the offset.
+SERVER_ZONE = datetime.timezone(datetime.timedelta(hours=-7))
+
+
 def now_iso() -> str:
-    """A timestamp as Looker writes them."""
-    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds")
+    """A timestamp as Looker writes them, with the server's offset."""
+    return datetime.datetime.now(SERVER_ZONE).isoformat(timespec="milliseconds")
 
 
 def random_token(length: int) -> str:
@@ -220,6 +224,13 @@ class Store:
         key = self.keys[key_id]
         for name, value in changes.items():
             setattr(key, name, value)
+        self.save()
+
+    def delete_user(self, user_id: str) -> None:
+        """A user leaves, and its keys with it."""
+        del self.users[user_id]
+        for key in self.user_keys(user_id):
+            del self.keys[key.id]
         self.save()
 
     def delete_key(self, key_id: str) -> None:
