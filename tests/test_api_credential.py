@@ -103,7 +103,7 @@ def test_adopt_reads_and_patches_only_a_different_purpose(emulator, provider, ex
     assert same.id == changed.id == f"2/{existing}"
     assert changed.outs["adopted"] is True
     assert changed.outs["original_purpose"] == "made by hand"
-    assert "client_secret" not in changed.outs
+    assert changed.outs["client_secret"] == ""  # Looker shows no secret of an existing key
 
 
 def test_adopting_a_missing_key_says_so(emulator, provider) -> None:
@@ -401,3 +401,24 @@ def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() ->
     text = possible_orphans(Listing(), "2", sent_at)  # type: ignore[arg-type]
     assert text is not None
     assert f"key(s) 5 (created {local}), 6 (created {local}) of user 2" in text
+
+
+def test_a_half_made_key_that_cannot_be_deleted_stays_in_the_state(emulator, provider) -> None:
+    emulator.control.aim("error", "PATCH", f"{KEYS}/*", times=10, status=503)
+    emulator.control.aim("error", "DELETE", f"{KEYS}/*", times=10, status=503)
+    outs = provider.create(checked(provider, user_id="2", purpose="p")).outs
+    [live] = keys_of_user(emulator, "2")
+    assert (outs["credentials_api3_id"], outs["purpose"]) == (live["id"], None)  # held, as it is
+    assert len(outs["client_secret"]) == 24
+    emulator.control.clear_faults()
+    assert provider.diff("x", outs, {"user_id": "2", "purpose": "p"}).changes  # next up sets it
+    provider.update("x", outs, {"user_id": "2", "purpose": "p"})
+    assert [k["purpose"] for k in keys_of_user(emulator, "2")] == ["p"]
+
+
+def test_an_unknown_user_is_named_as_such(emulator, provider) -> None:
+    with pytest.raises(LookerError) as raised:
+        provider.create(checked(provider, user_id="999"))
+    assert str(raised.value).startswith(
+        "user_id '999': Looker has no user 999, or this connection cannot see it (POST "
+    )

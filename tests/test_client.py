@@ -144,7 +144,7 @@ def test_wrong_secret_is_a_login_error_without_the_secret(emulator: EmulatorProc
         client.read_singleton(PASSWORD)
     message = str(raised.value)
     assert "login failed" in message
-    assert "client id or client secret is wrong" in message
+    assert "the client id or secret is wrong" in message
     assert "Wrong-Secret-123" not in message
     assert raised.value.during_login
     assert statuses(emulator) == [(*LOGIN, 404)]  # not retried: another try cannot help

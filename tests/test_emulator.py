@@ -374,3 +374,13 @@ def test_validation_codes_say_missing_or_invalid(api: httpx.Client) -> None:
 def test_timestamps_carry_the_servers_offset(api: httpx.Client) -> None:
     created = api.post("/users/2/credentials_api3").json()["created_at"]
     assert created.endswith("-07:00")
+
+
+def test_an_ordinary_user_can_be_given_a_key(start_emulator) -> None:
+    emulator = start_emulator("--user-key", "UserClientId:UserSecret")
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        token = login(http, "UserClientId", "UserSecret").json()["access_token"]
+        refused = http.get("/password_config", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403
+    [key] = [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == "2"]
+    assert key["client_id"] == "UserClientId"

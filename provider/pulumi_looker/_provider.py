@@ -91,6 +91,26 @@ def check_profile(value: Any) -> list[CheckFailure]:
     return []
 
 
+def refuse_unexpected(
+    resource: str, unexpected: Mapping[str, Any], inputs: Iterable[str], read_only: Iterable[str]
+) -> None:
+    """A resource constructor's unknown keyword arguments as one TypeError that names the
+    nearest valid input, or says the argument is a read-only output."""
+    if not unexpected:
+        return
+    valid = sorted({*inputs, "args", "opts"})
+    reasons = []
+    for name in unexpected:
+        if name in read_only:
+            reasons.append(
+                f"{name} is read-only: Looker sets it, read it as an output "
+                f"({resource}.{name}); valid inputs: {', '.join(valid)}"
+            )
+        else:
+            reasons.append(unknown_name_reason(name, valid).replace("property", "argument"))
+    raise TypeError(f"{resource}: {'; '.join(reasons)}")
+
+
 def set_inputs(news: Mapping[str, Any]) -> dict[str, Any]:
     """The inputs the user set: ``None`` means "not managed" and is dropped."""
     return {k: v for k, v in news.items() if v is not None and k not in SDK_KEYS}

@@ -25,6 +25,7 @@ from ._provider import (
     check_names,
     check_profile,
     is_unknown,
+    refuse_unexpected,
     set_inputs,
 )
 from .errors import LookerError, NotFoundError
@@ -38,6 +39,8 @@ _READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
 _ID_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 #: The key's fields a resource outputs as Looker last answered them.
 _KEY_FIELDS = ("client_id", "created_at", "type", "url", "is_disabled", "purpose")
+#: Outputs that are not inputs.
+_OUTPUTS = ("client_id", "created_at", "type", "url", "is_disabled", "client_secret")
 
 
 @attrs.frozen
@@ -46,7 +49,8 @@ class ApiKeyState:
 
     ``key``: the key as Looker last answered; ``adopted``: it existed before the resource (adopt
     mode), and ``original_purpose`` is the purpose destroy puts back; ``purpose_managed``: the
-    inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on.
+    inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on
+    (an adopted key has none we can know: ``""``).
     """
 
     user_id: str
@@ -95,8 +99,8 @@ class ApiKeyState:
             "original_purpose": self.original_purpose,
             "managed_fields": ["purpose"] if self.purpose_managed else [],
         }
-        if self.client_secret is not None:
-            outs["client_secret"] = self.client_secret
+        # Looker shows a secret only when it creates a key: an adopted key's is a known "".
+        outs["client_secret"] = self.client_secret or ""
         return outs
 
     def inputs(self) -> dict[str, Any]:
@@ -218,9 +222,10 @@ class ApiCredentialProvider(LookerProvider):
         )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        """Create mode: one POST, then one PATCH when ``purpose`` is set (the new key is
-        deleted again if that fails). Adopt mode: the key from the listing of users' keys, and a
-        PATCH only when the purpose differs."""
+        """Create mode: one POST, then one PATCH when ``purpose`` is set. If the PATCH fails the
+        new key is deleted again, or, when Looker cannot be reached to delete it, kept with no
+        purpose for the next update to set. Adopt mode: the key from the listing of users'
+        keys, and a PATCH only when the purpose differs."""
         client = self.client(props.get("profile"))
         if props.get("credentials_api3_id") is not None:
             state = self._adopt(client, props)
@@ -228,16 +233,24 @@ class ApiCredentialProvider(LookerProvider):
             user_id = props["user_id"]
             if props.get("purpose") is not None:  # before the POST: nothing half-made
                 client.require(models.CredentialsApi3, ["purpose"])
-            created = create_key(client, user_id)
+            try:
+                created = create_key(client, user_id)
+            except NotFoundError as error:
+                raise LookerError(
+                    f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
+                    f"cannot see it ({error})"
+                ) from None
             key: models.CredentialsApi3 = created
             if props.get("purpose") is not None:
                 try:
                     key = client.update_credentials_api3(
                         user_id, created.id, {"purpose": props["purpose"]}
                     )
-                except LookerError as error:
-                    discard_key(client, user_id, created.id, error)
-                    raise
+                except LookerError:
+                    # A key whose id we know is deleted, or kept in the state with the purpose it
+                    # really has (so the next `pulumi up` sets it); never left behind unseen.
+                    if discard_key(client, user_id, created.id):
+                        raise
             state = ApiKeyState(
                 user_id=user_id,
                 key=key,
@@ -382,7 +395,11 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
         rotation: pulumi.Input[str] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **unexpected: Any,
     ) -> None:
+        refuse_unexpected(
+            "ApiCredential", unexpected, [f.name for f in attrs.fields(ApiCredentialArgs)], _OUTPUTS
+        )
         if args is None:
             if user_id is None:
                 raise TypeError("ApiCredential needs user_id")
@@ -393,8 +410,7 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
                 rotation=rotation,
                 profile=profile,
             )
-        outputs = {name: None for name in (*_KEY_FIELDS, "client_secret")}
-        props = {**outputs, **attrs.asdict(args)}
+        props = {**dict.fromkeys(_OUTPUTS), **attrs.asdict(args)}
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["client_secret"])
         )

@@ -75,7 +75,18 @@ class LookerCallError(LookerError):
         self.path = path
         self.during_login = during_login
         self.attempts = attempts
+        #: Where the connection settings involved came from (never their values).
+        self.settings_sources: str | None = None
         super().__init__()
+
+    def __str__(self) -> str:
+        text = self._describe()
+        if self.settings_sources:
+            text += f" ({self.settings_sources})"
+        return text
+
+    def _describe(self) -> str:
+        return f"{self.method} {self.path} failed{self._tries()}"
 
     def _tries(self) -> str:
         return f" after {self.attempts} attempts" if self.attempts > 1 else ""
@@ -100,7 +111,7 @@ class LookerApiError(LookerCallError):
         self.retry_after = retry_after
         super().__init__(**call)
 
-    def __str__(self) -> str:
+    def _describe(self) -> str:
         text = f"{self.method} {self.path} failed with HTTP {self.status}{self._tries()}"
         text += f": {self.message or 'no message'}"
         text += self._detail_text()
@@ -123,10 +134,11 @@ class AuthenticationError(LookerApiError):
 class LoginError(LookerApiError):
     """``POST /login`` was refused: Looker answers 404 to a wrong client id or secret."""
 
-    def __str__(self) -> str:
+    def _describe(self) -> str:
         return (
-            f"Looker login failed ({self.method} {self.path}, HTTP {self.status}): "
-            "the client id or client secret is wrong, or the API key is disabled"
+            f"Looker login failed ({self.method} {self.path}, HTTP {self.status}): the client "
+            "id or secret is wrong, or the API key is disabled or deleted (rotated it? without "
+            "PULUMI_RUN_PROGRAM=true a refresh uses the settings of the last `pulumi up`)"
         )
 
 
@@ -137,7 +149,7 @@ class PermissionDeniedError(LookerApiError):
 class GoogleCloudCoreError(PermissionDeniedError):
     """HTTP 403 from Looker (Google Cloud core) for a call that edition does not allow."""
 
-    def __str__(self) -> str:
+    def _describe(self) -> str:
         return (
             f"{self.method} {self.path}: Looker (Google Cloud core) does not allow this call "
             f"({self.message}); on that edition this setting is not managed through the API, "
@@ -157,7 +169,7 @@ class NotLookerError(LookerCallError):
         self.answer = answer
         super().__init__(**call)
 
-    def __str__(self) -> str:
+    def _describe(self) -> str:
         return (
             f"{self.method} {self.url} answered {self.answer}, not as Looker's API does: "
             "looker:baseUrl should be the instance's address, such as "
@@ -204,7 +216,7 @@ class LookerConnectionError(LookerCallError):
         self.retryable = retryable
         super().__init__(**call)
 
-    def __str__(self) -> str:
+    def _describe(self) -> str:
         return f"{self.method} {self.path} failed{self._tries()}: {self.reason}"
 
 

@@ -69,15 +69,17 @@ def possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datet
     )
 
 
-def discard_key(client: LookerClient, user_id: str, credentials_id: str, cause: Exception) -> None:
-    """Delete a key whose set-up failed, so that nothing is left half-made."""
+def discard_key(client: LookerClient, user_id: str, credentials_id: str) -> bool:
+    """Delete a key whose set-up failed, so that nothing is left half-made; False when Looker
+    could not be told (the caller then keeps the key in Pulumi's state rather than lose it)."""
     try:
         client.delete_credentials_api3(user_id, credentials_id)
     except LookerError as error:
-        raise LookerError(
-            f"setting up new API key {credentials_id} of user {user_id} failed ({cause}), and "
-            f"deleting it again failed too ({error}); delete it in Looker's admin page"
-        ) from None
+        logger.warning(
+            "deleting half-made key %s of user %s failed: %s", credentials_id, user_id, error
+        )
+        return False
+    return True
 
 
 def _parse_time(text: str) -> datetime.datetime:

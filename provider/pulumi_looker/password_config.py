@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pulumi
 from pulumi.dynamic import Resource
@@ -67,6 +69,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
         restore_on_delete: pulumi.Input[bool] = False,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **unexpected: Any,
     ) -> None:
         if args is None:
             args = PasswordConfigArgs(
@@ -79,5 +82,5 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
                 restore_on_delete=restore_on_delete,
                 profile=profile,
             )
-        props = declared_props(models.PASSWORD_CONFIG, args)
+        props = declared_props(models.PASSWORD_CONFIG, resource_name, args, unexpected)
         super().__init__(PasswordConfigProvider(), resource_name, props, opts)

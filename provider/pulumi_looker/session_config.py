@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pulumi
 from pulumi.dynamic import Resource
@@ -59,6 +61,7 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
         restore_on_delete: pulumi.Input[bool] = False,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        **unexpected: Any,
     ) -> None:
         if args is None:
             args = SessionConfigArgs(
@@ -70,5 +73,5 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
                 restore_on_delete=restore_on_delete,
                 profile=profile,
             )
-        props = declared_props(models.SESSION_CONFIG, args)
+        props = declared_props(models.SESSION_CONFIG, resource_name, args, unexpected)
         super().__init__(SessionConfigProvider(), resource_name, props, opts)

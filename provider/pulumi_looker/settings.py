@@ -113,6 +113,14 @@ class ConnectionSettings:
     timeout: float = attrs.field(default=DEFAULT_TIMEOUT, converter=_parse_timeout)
     #: PEM file of the CAs to trust instead of the system's (for a private CA).
     ca_bundle: str | None = attrs.field(default=None, converter=_parse_ca_bundle)
+    #: Where each value came from, in words ("stack config looker:clientId"); never a value.
+    sources: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+
+    def describe_sources(self, *fields: str) -> str:
+        """Where ``fields`` came from, for an error message."""
+        return "; ".join(
+            f"{name} from {self.sources[name]}" for name in fields if name in self.sources
+        )
 
     @property
     def api_url(self) -> str:
@@ -142,28 +150,32 @@ class ConnectionSettings:
         env_prefix = "LOOKERSDK_" if profile is None else f"LOOKERSDK_{_env_name(profile)}_"
         section = DEFAULT_PROFILE_SECTION if profile is None else profile
         ini_path = Path(environ.get("LOOKERSDK_INI") or "looker.ini")
-        ini = _read_ini(ini_path, section)
+        ini_section, ini = _read_ini(ini_path, section)
 
         found: dict[str, Any] = {}
+        sources: dict[str, str] = {}
         missing: list[str] = []
         for setting in _SETTINGS:
             candidates = (
-                explicit.get(setting.field),
-                config.get(f"{namespace}:{setting.config_key}") if config is not None else None,
-                environ.get(env_prefix + setting.env_suffix),
-                ini.get(setting.ini_key) if ini is not None else None,
+                (f"argument {setting.field}", explicit.get(setting.field)),
+                (
+                    f"stack config {namespace}:{setting.config_key}",
+                    config.get(f"{namespace}:{setting.config_key}") if config is not None else None,
+                ),
+                (
+                    f"environment variable {env_prefix}{setting.env_suffix}",
+                    environ.get(env_prefix + setting.env_suffix),
+                ),
+                (f"{ini_path} [{ini_section}] {setting.ini_key}", ini.get(setting.ini_key)),
             )
-            value = next((v for v in candidates if v not in (None, "")), None)
+            source, value = next(((w, v) for w, v in candidates if v not in (None, "")), ("", None))
             if value is not None:
                 found[setting.field] = value
+                sources[setting.field] = source
             elif setting.field in _REQUIRED:
-                where = (
-                    f"argument {setting.field}",
-                    f"stack config {namespace}:{setting.config_key}",
-                    f"environment variable {env_prefix}{setting.env_suffix}",
-                    f"{ini_path} [{section}] {setting.ini_key}"
-                    + ("" if ini is not None else " (no such file or section)"),
-                )
+                where = [w for w, _ in candidates]
+                if not ini:
+                    where[-1] += " (no such file or section)"
                 missing.append(f"{setting.field} (tried {', '.join(where)})")
         if missing:
             label = "default" if profile is None else repr(profile)
@@ -172,7 +184,7 @@ class ConnectionSettings:
                 + "; ".join(missing)
             )
         try:
-            return cls(**found)
+            return cls(**found, sources=sources)
         except ValueError as error:
             raise SettingsError(f"Looker connection setting is invalid: {error}") from None
 
@@ -181,9 +193,11 @@ def _env_name(profile: str) -> str:
     return profile.upper().replace("-", "_")
 
 
-def _read_ini(path: Path, section: str) -> dict[str, str] | None:
+def _read_ini(path: Path, section: str) -> tuple[str, dict[str, str]]:
+    """The section of looker.ini to read, and its values (none when there is no such file or
+    section)."""
     if not path.is_file():
-        return None
+        return section, {}
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
@@ -193,6 +207,6 @@ def _read_ini(path: Path, section: str) -> dict[str, str] | None:
         # As Looker's SDK does: without a [Looker] section, the file's first section.
         sections = parser.sections()
         if section != DEFAULT_PROFILE_SECTION or not sections:
-            return None
+            return section, {}
         section = sections[0]
-    return {key: value.strip().strip("\"'") for key, value in parser.items(section)}
+    return section, {key: value.strip().strip("\"'") for key, value in parser.items(section)}

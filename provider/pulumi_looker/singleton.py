@@ -7,10 +7,12 @@ from the :class:`~pulumi_looker.models.Singleton` declaration and the model's ru
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
+import pulumi
 from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
@@ -27,6 +29,7 @@ from ._provider import (
     check_names,
     check_profile,
     is_unknown,
+    refuse_unexpected,
     set_inputs,
 )
 from .errors import LookerError
@@ -229,7 +232,44 @@ def _without_can(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "can"}
 
 
-def declared_props(singleton: models.Singleton, args: Any) -> dict[str, Any]:
-    """A resource's props at declaration: its inputs, and its read-only outputs as None."""
-    outputs = {n: None for n in models.read_only_fields(singleton.model) if n != "can"}
-    return {**attrs.asdict(args), **outputs}
+def declared_props(
+    singleton: models.Singleton,
+    resource_name: str,
+    args: Any,
+    unexpected: Mapping[str, Any],
+) -> dict[str, Any]:
+    """A resource's props at declaration: its inputs, and its read-only outputs as None.
+
+    Refuses unknown keyword arguments, and a second resource for the same singleton of the same
+    Looker instance (profile) in one program: both would manage one object, and every refresh
+    would show one of them a diff.
+    """
+    read_only = [n for n in models.read_only_fields(singleton.model) if n != "can"]
+    name = singleton.model.__name__
+    refuse_unexpected(name, unexpected, [f.name for f in attrs.fields(type(args))], read_only)
+    profile = args.profile
+    if profile is None or isinstance(profile, str):  # an Output's profile cannot be known yet
+        run = pulumi.runtime.settings.get_monitor() or _NO_MONITOR
+        claimed = _declared.setdefault(run, {})
+        first = claimed.setdefault((singleton.id, profile), resource_name)
+        if first != resource_name:
+            instance = "the default Looker instance" if profile is None else f"profile {profile!r}"
+            raise ValueError(
+                f"{name} {resource_name!r}: {name} {first!r} already manages the "
+                f"{singleton.label} of {instance}; a Looker instance has one, so declare one "
+                f"{name} per instance (give the other a profile for another instance)"
+            )
+    return {**attrs.asdict(args), **{n: None for n in read_only}}
+
+
+#: The singletons each program run (by its resource monitor) declared: (id, profile) -> name.
+_declared: weakref.WeakKeyDictionary[Any, dict[tuple[str, str | None], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class _NoMonitor:
+    """Stands for "no program run" (a plain object can be weakly referred to)."""
+
+
+_NO_MONITOR = _NoMonitor()

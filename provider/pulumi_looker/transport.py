@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from .auth import LookerAuth
-from .errors import api_error, connection_error
+from .errors import LookerCallError, api_error, connection_error
 from .settings import ConnectionSettings
 
 logger = logging.getLogger("pulumi_looker")
@@ -67,7 +67,14 @@ class Transport:
             else:
                 response = self._http.request(method, path, json=json, auth=None)
         except httpx.TransportError as error:
-            raise connection_error(error, self.settings.base_url) from None
+            failure = connection_error(error, self.settings.base_url)
+            failure.settings_sources = self.settings.describe_sources("base_url")
+            raise failure from None
+        except LookerCallError as error:  # the login failed
+            error.settings_sources = self.settings.describe_sources(
+                "base_url", "client_id", "client_secret"
+            )
+            raise
         logger.debug(
             "%s %s -> %d (%.0f ms)",
             method,

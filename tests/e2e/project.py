@@ -39,6 +39,9 @@ def cli_environment(*, backend: Path, home: Path, client_secret: str) -> dict[st
         PULUMI_BACKEND_URL=f"file://{backend}",
         PULUMI_CONFIG_PASSPHRASE=PASSPHRASE,
         PULUMI_SKIP_UPDATE_CHECK="true",
+        # As the README says to: a refresh runs the program first, so it uses the connection
+        # settings of now, not those recorded at the last `pulumi up` (key rotation).
+        PULUMI_RUN_PROGRAM="true",
         LOOKERSDK_CLIENT_SECRET=client_secret,
     )
     return env

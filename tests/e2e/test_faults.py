@@ -110,19 +110,22 @@ def test_up_converges_when_tokens_are_revoked_mid_run(
 
 
 CRASHES = [
-    ("at the 10th key create", "POST", keys_path("*"), 9, "0"),
-    ("at the 10th purpose PATCH", "PATCH", keys_path("*", "*"), 9, "0"),
-    ("at the 6th purpose PATCH, 300 ms latency", "PATCH", keys_path("*", "*"), 5, "300"),
+    ("at the 10th key create", "POST", keys_path("*"), 9, "0", 30),
+    ("at the 10th purpose PATCH", "PATCH", keys_path("*", "*"), 9, "0", 30),
+    ("at the 6th purpose PATCH, 300 ms latency", "PATCH", keys_path("*", "*"), 5, "300", 30),
+    ("at the 4th purpose PATCH, 1500 ms latency", "PATCH", keys_path("*", "*"), 3, "1500", 12),
 ]
 
 
 @pytest.mark.parametrize(
-    ("case", "method", "path", "skip", "latency"), CRASHES, ids=[c[0] for c in CRASHES]
+    ("case", "method", "path", "skip", "latency", "keys"), CRASHES, ids=[c[0] for c in CRASHES]
 )
 def test_looker_killed_mid_up_then_restarted(
-    make_stack, start_emulator, tmp_path, reliability, case, method, path, skip, latency
+    make_stack, start_emulator, tmp_path, reliability, case, method, path, skip, latency, keys
 ) -> None:
-    row = reliability("crash", f"Looker killed mid-up {case}, restarted from its state", "30 keys")
+    row = reliability(
+        "crash", f"Looker killed mid-up {case}, restarted from its state", f"{keys} keys"
+    )
     looker = start_emulator(
         "--users",
         "12",
@@ -133,7 +136,7 @@ def test_looker_killed_mid_up_then_restarted(
     )
     dev = make_stack("dev", looker)
     dev.baseline = set(live_keys(looker))
-    dev.set_config({CREDENTIALS: keys_config(30)})
+    dev.set_config({CREDENTIALS: keys_config(keys)})
     looker.control.aim("crash", method, path, skip=skip)
     command = ["pulumi", "up", "--yes", "--skip-preview", "--stack", "dev", "--non-interactive"]
     running = subprocess.Popen(
@@ -162,5 +165,5 @@ def test_looker_killed_mid_up_then_restarted(
         for r in dev.export()["deployment"]["resources"]
         if r["type"].endswith("looker:ApiCredential")
     ]
-    assert len(held) == 30
+    assert len(held) == keys
     dev.preview("--expect-no-changes")

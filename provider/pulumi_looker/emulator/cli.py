@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
         help="its client secret (default: $LOOKERSDK_CLIENT_SECRET)",
     )
     parser.add_argument("--users", type=int, default=4, help="ordinary users to seed")
+    parser.add_argument(
+        "--user-key",
+        metavar="CLIENT_ID:CLIENT_SECRET",
+        help="also give user 2, an ordinary (non-admin) user, this API key",
+    )
     parser.add_argument("--ssl-certfile", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--ssl-keyfile", help="the certificate's private key (PEM)")
     looker = parser.add_argument_group("which Looker to play")
@@ -80,6 +85,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("--ssl-certfile and --ssl-keyfile go together")
     if not 0 <= args.port <= 65535 or args.users < 0:
         parser.error("--port must be 0..65535 and --users >= 0")
+    user_key = None
+    if args.user_key:
+        client_id, sep, client_secret = args.user_key.partition(":")
+        if not (sep and client_id and client_secret) or args.users < 1:
+            parser.error("--user-key takes CLIENT_ID:CLIENT_SECRET, and needs --users >= 1")
+        user_key = (client_id, client_secret)
     try:
         models.parse_release(args.looker_version)
     except ValueError as error:
@@ -106,6 +117,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "admin_client_id": args.admin_client_id,
         "admin_client_secret": args.admin_client_secret,
         "users": args.users,
+        "user_key": user_key,
     }
     store = Store.open(args.state_file, **seed) if args.state_file else Store.seeded(**seed)
     config = uvicorn.Config(

@@ -127,8 +127,16 @@ class Store:
     path: Path | None = None
 
     @classmethod
-    def seeded(cls, *, admin_client_id: str, admin_client_secret: str, users: int) -> Store:
-        """A fresh instance: one admin with the given API key, and ``users`` ordinary users."""
+    def seeded(
+        cls,
+        *,
+        admin_client_id: str,
+        admin_client_secret: str,
+        users: int,
+        user_key: tuple[str, str] | None = None,
+    ) -> Store:
+        """A fresh instance: one admin with the given API key, and ``users`` ordinary users;
+        ``user_key`` (client id, secret) gives user 2 a key too."""
         store = cls()
         store.users["1"] = User(id="1", first_name="Looker", last_name="Admin", is_admin=True)
         for number in range(users):
@@ -137,6 +145,8 @@ class Store:
             suffix = "" if number < len(_SEED_USERS) else str(number)
             store.users[user_id] = User(id=user_id, first_name=first, last_name=last + suffix)
         store.add_key("1", client_id=admin_client_id, client_secret=admin_client_secret)
+        if user_key is not None:
+            store.add_key("2", client_id=user_key[0], client_secret=user_key[1])
         return store
 
     @classmethod

@@ -1,0 +1,72 @@
+"""Declaring resources in a program: mistakes a person makes are named, at declaration."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+
+from pulumi_looker import ApiCredential, PasswordConfig, SessionConfig
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
+        return f"{args.name}-id", dict(args.inputs)
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        return {}
+
+
+@pytest.fixture(autouse=True)
+def _program() -> None:
+    """Each test is a program run of its own."""
+    pulumi.runtime.set_mocks(Mocks(), project="p", stack="dev", preview=False)
+
+
+@pytest.mark.parametrize(
+    ("declare", "message"),
+    [
+        (
+            lambda: PasswordConfig("p", min_lenght=14),
+            "PasswordConfig: unknown argument 'min_lenght' (did you mean 'min_length'?)",
+        ),
+        (
+            lambda: PasswordConfig("p", policy_enabled_at="2026"),
+            "PasswordConfig: policy_enabled_at is read-only: Looker sets it, read it as an "
+            "output (PasswordConfig.policy_enabled_at)",
+        ),
+        (
+            lambda: SessionConfig("s", session_minute=30),
+            "SessionConfig: unknown argument 'session_minute' (did you mean 'session_minutes'?)",
+        ),
+        (
+            lambda: ApiCredential("k", user_id="2", client_id="x"),
+            "ApiCredential: client_id is read-only: Looker sets it, read it as an output "
+            "(ApiCredential.client_id)",
+        ),
+        (
+            lambda: ApiCredential("k", user_id="2", purpos="x"),
+            "ApiCredential: unknown argument 'purpos' (did you mean 'purpose'?)",
+        ),
+    ],
+)
+def test_unknown_and_read_only_arguments_are_named(declare, message: str) -> None:
+    with pytest.raises(TypeError) as raised:
+        declare()
+    assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize("cls", [PasswordConfig, SessionConfig])
+def test_a_second_singleton_for_one_instance_is_refused_naming_both(cls: type) -> None:
+    cls("first")
+    cls("other-instance", profile="eu")  # another Looker instance: fine
+    with pytest.raises(ValueError, match=r"'second': \w+ 'first' already manages the") as raised:
+        cls("second")
+    assert "of the default Looker instance" in str(raised.value)
+    with pytest.raises(ValueError, match=r"'third': .* 'other-instance' already manages"):
+        cls("third", profile="eu")
+
+
+def test_each_program_run_declares_afresh() -> None:
+    PasswordConfig("policy")  # the run of the fixture
+    pulumi.runtime.set_mocks(Mocks(), project="p", stack="dev", preview=False)
+    PasswordConfig("policy-again")  # another run: no conflict
