@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
@@ -125,13 +125,14 @@ class LookerClient:
     # --- API3 credentials --------------------------------------------------------------------
 
     def list_users_keys(
-        self, *, limit: int, offset: int
+        self, *, limit: int, offset: int, ids: Sequence[str] | None = None
     ) -> list[tuple[str, list[models.CredentialsApi3]]]:
-        """``GET /users`` with only ``id`` and ``credentials_api3``, one page in id order:
-        ``(user id, keys)`` for each user."""
-        query = urlencode(
-            {"fields": "id,credentials_api3", "sorts": "id", "limit": limit, "offset": offset}
-        )
+        """``GET /users`` with only ``id`` and ``credentials_api3``, one page in id order (of
+        the users ``ids`` names, if given): ``(user id, keys)`` for each user."""
+        params: dict[str, Any] = {"fields": "id,credentials_api3", "sorts": "id"}
+        if ids is not None:
+            params["ids"] = ",".join(ids)
+        query = urlencode({**params, "limit": limit, "offset": offset})
         data = self.request("GET", f"/users?{query}")
         return [
             (

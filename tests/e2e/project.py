@@ -90,6 +90,7 @@ class Stack:
     def set_config(self, values: dict[str, Any]) -> None:
         """Set config keys (``namespace:key``) in the stack file; None removes one."""
         document = yaml.safe_load(self.file.read_text())
+        document.setdefault("config", {})
         for key, value in values.items():
             if value is None:
                 document["config"].pop(key, None)

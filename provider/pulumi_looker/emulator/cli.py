@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
+import yaml
 
 from pulumi_looker import models
 
@@ -38,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
         help="its client secret (default: $LOOKERSDK_CLIENT_SECRET)",
     )
     parser.add_argument("--users", type=int, default=4, help="ordinary users to seed")
+    parser.add_argument(
+        "--seed",
+        type=Path,
+        metavar="FILE",
+        help="start from a lived-in instance (YAML: policies, users, keys; see Store.apply_seed)",
+    )
     parser.add_argument(
         "--user-key",
         metavar="CLIENT_ID:CLIENT_SECRET",
@@ -119,7 +126,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "users": args.users,
         "user_key": user_key,
     }
+    fresh = args.state_file is None or not args.state_file.exists()
     store = Store.open(args.state_file, **seed) if args.state_file else Store.seeded(**seed)
+    if args.seed and fresh:
+        try:
+            store.apply_seed(yaml.safe_load(args.seed.read_text(encoding="utf-8")) or {})
+        except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as error:
+            parser.error(f"--seed {args.seed}: {error}")
     config = uvicorn.Config(
         Emulator(store, faults, deployment),
         host=args.host,

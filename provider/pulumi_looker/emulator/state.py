@@ -149,6 +149,41 @@ class Store:
             store.add_key("2", client_id=user_key[0], client_secret=user_key[1])
         return store
 
+    def apply_seed(self, seed: dict[str, Any]) -> None:
+        """Make a lived-in instance from a seed (``looker-emulator --seed FILE``)::
+
+            password_config: {min_length: 14, expiration_enabled: true}
+            session_config: {session_minutes: 720}
+            users:
+              - {first_name: Dana, last_name: Scully, is_admin: false,
+                 keys: [{purpose: dbt cloud, age_days: 200}, {age_days: 3}]}
+
+        Singleton values must be valid for the model; users get the next free ids.
+        """
+        for singleton in models.SINGLETONS:
+            values = seed.get(singleton.id) or {}
+            errors = models.check_values(singleton.model, values)
+            unknown = set(values) - set(models.writable_fields(singleton.model))
+            if errors or unknown:
+                detail = "; ".join([r for _, r in errors] + [f"unknown {n}" for n in unknown])
+                raise ValueError(f"seed {singleton.id}: {detail}")
+            self.update_singleton(singleton, dict(values))
+        for entry in seed.get("users") or []:
+            user_id = str(max((int(i) for i in self.users if i.isdigit()), default=0) + 1)
+            self.users[user_id] = User(
+                id=user_id,
+                first_name=str(entry.get("first_name", "Seeded")),
+                last_name=str(entry.get("last_name", f"User{user_id}")),
+                is_admin=bool(entry.get("is_admin", False)),
+            )
+            for spec in entry.get("keys") or []:
+                key, _ = self.add_key(user_id)
+                age = datetime.timedelta(days=float(spec.get("age_days", 0)))
+                created = datetime.datetime.now(SERVER_ZONE) - age
+                key.created_at = created.isoformat(timespec="milliseconds")
+                key.purpose = spec.get("purpose")
+        self.save()
+
     @classmethod
     def open(cls, path: Path, **seed: Any) -> Store:
         """The state saved at ``path``, or a seeded one that will be saved there."""

@@ -1,0 +1,160 @@
+"""Reading a live Looker instance into stack config that declares exactly what it has.
+
+After an adoption, ``pulumi up`` writes nothing to Looker: every singleton setting is declared at
+its live value (create writes only what differs) and every key is declared by its id (adopt
+mode), with its purpose when it has one.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from . import models
+from .errors import GoogleCloudCoreError, LookerError
+from .singleton import settings_of
+from .stack_program import camel_case
+
+if TYPE_CHECKING:
+    from .client import LookerClient
+
+#: Users per page when every user's keys are read.
+PAGE_SIZE = 500
+
+#: The config keys of the project's program, by singleton.
+SINGLETON_KEYS = {
+    models.PASSWORD_CONFIG.id: "passwordPolicy",
+    models.SESSION_CONFIG.id: "sessionPolicy",
+}
+
+
+class Progress:
+    """Says on stderr what is happening, once the work has taken more than a second."""
+
+    def __init__(self, after: float = 1.0) -> None:
+        self.started = time.monotonic()
+        self.after = after
+
+    def __call__(self, message: str) -> None:
+        if time.monotonic() - self.started > self.after:
+            print(f"pulumi-looker adopt: {message}", file=sys.stderr, flush=True)
+
+
+@attrs.frozen
+class LiveKey:
+    user_id: str
+    key: models.CredentialsApi3
+
+
+@attrs.frozen
+class Instance:
+    """What a Looker instance has that a stack can declare."""
+
+    #: Config key ("passwordPolicy") -> camelCase settings at their live values.
+    singletons: dict[str, dict[str, Any]]
+    keys: tuple[LiveKey, ...]
+    notes: tuple[str, ...] = ()
+
+
+def read_instance(
+    client: LookerClient, users: Sequence[str] | None, progress: Progress
+) -> Instance:
+    """The live singletons, and the keys of ``users`` (None: of every user)."""
+    singletons: dict[str, dict[str, Any]] = {}
+    notes = []
+    for singleton in models.SINGLETONS:
+        try:
+            live = models.to_dict(client.read_singleton(singleton))
+        except GoogleCloudCoreError:
+            notes.append(
+                f"{singleton.label}: Looker (Google Cloud core) does not allow it; left out"
+            )
+            continue
+        singletons[SINGLETON_KEYS[singleton.id]] = {
+            camel_case(name): live[name]
+            for name in settings_of(singleton)
+            if live.get(name) is not None
+        }
+    keys: list[LiveKey] = []
+    if users is None:
+        offset = 0
+        while True:
+            page = client.list_users_keys(limit=PAGE_SIZE, offset=offset)
+            keys += [LiveKey(u, k) for u, user_keys in page for k in user_keys]
+            offset += len(page)
+            progress(f"read the keys of {offset} users")
+            if len(page) < PAGE_SIZE:
+                break
+    elif users:
+        listed = dict(client.list_users_keys(limit=len(users), offset=0, ids=users))
+        missing = [u for u in users if u not in listed]
+        if missing:
+            raise LookerError(
+                f"--user {', '.join(missing)}: Looker has no such user, or this connection "
+                "cannot see it"
+            )
+        keys = [LiveKey(u, k) for u in users for k in listed[u]]
+    return Instance(singletons, tuple(sorted(keys, key=_order)), tuple(notes))
+
+
+def _order(live: LiveKey) -> tuple[int, str, int, str]:
+    def number(text: str) -> int:
+        return int(text) if text.isdigit() else 0
+
+    return number(live.user_id), live.user_id, number(live.key.id or ""), live.key.id or ""
+
+
+def key_name(live: LiveKey) -> str:
+    """A readable name that the ids make unique and stable: ``dbt-cloud-u7-k13``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (live.key.purpose or "").lower()).strip("-")[:40]
+    return f"{slug.strip('-') or 'key'}-u{live.user_id}-k{live.key.id}"
+
+
+def merge(
+    config: Any,
+    namespace: str,
+    instance: Instance,
+    created: Iterable[str],
+    profile: str | None,
+) -> list[str]:
+    """Add to ``config`` (a stack file's ``config`` map) what it does not declare yet; what it
+    declares is left exactly as it is and nothing is removed. Returns what was added."""
+    added = []
+    for key, settings in instance.singletons.items():
+        full = f"{namespace}:{key}"
+        if full in config:
+            continue
+        config[full] = {**settings, **({"profile": profile} if profile else {})}
+        added.append(full)
+    entries_key = f"{namespace}:apiCredentials"
+    had_entries = entries_key in config
+    entries = config.get(entries_key) if had_entries else []
+    declared = {str(e.get("credentialsApi3Id")) for e in entries if isinstance(e, dict)}
+    names = {str(e.get("name")) for e in entries if isinstance(e, dict)}
+    held = set(created)
+    for live in instance.keys:
+        if live.key.id in declared or f"{live.user_id}/{live.key.id}" in held:
+            continue
+        name = key_name(live)
+        if name in names:  # a hand-written entry took the name: keep both readable
+            name = f"adopted-{name}"
+        entry: dict[str, Any] = {
+            "name": name,
+            "userId": live.user_id,
+            "credentialsApi3Id": live.key.id,
+        }
+        if live.key.purpose:
+            entry["purpose"] = live.key.purpose
+        if profile:
+            entry["profile"] = profile
+        entries.append(entry)
+        names.add(name)
+        added.append(f"{entries_key} {name}")
+    if entries and not had_entries:
+        config[entries_key] = entries
+    return added

@@ -1,0 +1,91 @@
+"""``pulumi-looker``: the project's command line (``adopt``)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import adopt, stack_file
+from .errors import LookerError
+from .settings import ConnectionSettings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pulumi-looker")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="say each retry and call on stderr"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    adopting = commands.add_parser(
+        "adopt",
+        help="write a stack's config from a live Looker instance, so that `pulumi up` adopts "
+        "what it has and writes nothing",
+        description="Reads the live password and session policies and API keys, and adds to "
+        "stacks/Pulumi.<stack>.yaml whatever it does not declare yet (keeping its other keys, "
+        "its comments and every entry it has). The connection comes from the stack's config, "
+        "LOOKERSDK_* and looker.ini, as for the provider; never from the command line.",
+    )
+    adopting.add_argument("--stack", required=True, help="the stack whose config to write")
+    adopting.add_argument(
+        "--user", action="append", default=[], metavar="ID", help="adopt this user's keys"
+    )
+    adopting.add_argument("--all-users", action="store_true", help="adopt every user's keys")
+    adopting.add_argument("--profile", help="the connection profile (stack config looker-NAME)")
+    adopting.add_argument(
+        "--stdout", action="store_true", help="print the stack file instead of writing it"
+    )
+    adopting.add_argument(
+        "--project", type=Path, default=Path(), help="the project's directory (default: here)"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(format="pulumi-looker: %(message)s")
+    logging.getLogger("pulumi_looker").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
+    try:
+        return _adopt(args)
+    except (LookerError, stack_file.StackFileError) as error:
+        print(f"pulumi-looker {args.command}: error: {error}", file=sys.stderr)
+        return 1
+
+
+def _adopt(args: argparse.Namespace) -> int:
+    from .client import LookerClient  # HTTP only when a command talks to Looker
+
+    if args.user and args.all_users:
+        raise LookerError("give either --user or --all-users")
+    project = stack_file.Project(args.project)
+    path = project.stack_file(args.stack)
+    document = stack_file.load(path)
+    settings = ConnectionSettings.resolve(profile=args.profile, config=project.config(args.stack))
+    progress = adopt.Progress()
+    with LookerClient(settings) as client:
+        instance = adopt.read_instance(client, None if args.all_users else args.user, progress)
+    added = adopt.merge(
+        document["config"],
+        project.name,
+        instance,
+        project.created_keys(args.stack),
+        args.profile,
+    )
+    text = stack_file.dump(document)
+    for note in instance.notes:
+        print(f"pulumi-looker adopt: {note}", file=sys.stderr)
+    if args.stdout:
+        sys.stdout.write(text)
+    elif added:
+        stack_file.write_atomically(path, text)
+    if not args.user and not args.all_users:
+        print("pulumi-looker adopt: no --user or --all-users: no API keys read", file=sys.stderr)
+    where = "stdout" if args.stdout else str(path)
+    print(f"pulumi-looker adopt: {len(added)} added to {where}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,129 @@
+"""A Pulumi project's stack files: where they are, the stack's config as Pulumi sees it, and
+writing one back with its comments and order kept (ruamel.yaml), atomically."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class StackFileError(Exception):
+    """The project or its stack file cannot be read or written."""
+
+
+def _ruamel() -> Any:
+    try:
+        from ruamel.yaml import YAML
+    except ImportError:  # pragma: no cover - the extra is part of every install we make
+        raise StackFileError(
+            "writing stack files keeps their comments with ruamel.yaml: "
+            "pip install 'pulumi-looker[cli]'"
+        ) from None
+    round_trip = YAML()
+    round_trip.preserve_quotes = True
+    round_trip.width = 100
+    round_trip.indent(mapping=2, sequence=4, offset=2)
+    return round_trip
+
+
+class Project:
+    """The Pulumi project in ``root``: its name (the config namespace of its program) and the
+    directory of its stack files (``stackConfigDir``)."""
+
+    def __init__(self, root: Path) -> None:
+        manifest = root / "Pulumi.yaml"
+        if not manifest.is_file():
+            raise StackFileError(f"no Pulumi.yaml in {root}: run this in the project's directory")
+        data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        self.root = root
+        self.name = str(data["name"])
+        self.stack_dir = root / str(data.get("stackConfigDir") or ".")
+
+    def stack_file(self, stack: str) -> Path:
+        return self.stack_dir / f"Pulumi.{stack}.yaml"
+
+    def config(self, stack: str) -> dict[str, Any]:
+        """The stack's config as Pulumi gives it to providers (secrets decrypted by the pulumi
+        CLI, never printed); without the CLI or the stack, the file's plain values."""
+        try:
+            result = subprocess.run(
+                ["pulumi", "config", "--json", "--show-secrets", "--stack", stack],
+                cwd=self.root,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            result = None
+        if result is not None and result.returncode == 0:
+            return {key: entry.get("value") for key, entry in json.loads(result.stdout).items()}
+        path = self.stack_file(stack)
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        values = (document or {}).get("config") or {}
+        return {k: v for k, v in values.items() if not isinstance(v, dict) or "secure" not in v}
+
+    def created_keys(self, stack: str) -> set[str]:
+        """The ids (``user/key``) of the API keys the stack created, from its state; none
+        when the stack has no state yet."""
+        try:
+            result = subprocess.run(
+                ["pulumi", "stack", "export", "--stack", stack],
+                cwd=self.root,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            return set()
+        if result.returncode != 0:
+            return set()
+        resources = json.loads(result.stdout).get("deployment", {}).get("resources") or []
+        return {
+            r["id"]
+            for r in resources
+            if r.get("type", "").endswith("looker:ApiCredential")
+            and not (r.get("outputs") or {}).get("adopted")
+        }
+
+
+def load(path: Path) -> Any:
+    """The stack file as a round-trip document (an empty one when there is none)."""
+    round_trip = _ruamel()
+    if not path.exists():
+        return round_trip.load("config: {}\n")
+    document = round_trip.load(path.read_text(encoding="utf-8"))
+    if document is None:
+        document = round_trip.load("config: {}\n")
+    if document.get("config") is None:
+        document["config"] = round_trip.load("{}")
+    return document
+
+
+def dump(document: Any) -> str:
+    stream = io.StringIO()
+    _ruamel().dump(document, stream)
+    return stream.getvalue()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: on any failure the old file is untouched."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,135 @@
+"""`pulumi-looker adopt` brings a lived-in Looker under Pulumi: one command, then a no-op up."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.conftest import DEV_CLIENT_ID
+from tests.e2e.project import ROOT, Stack
+from tests.helpers import CREDENTIALS, LOGIN, POLICY, SESSION, writes
+
+pytestmark = pytest.mark.e2e
+
+SEED = ROOT / "examples" / "lived-in-looker.yaml"
+HEADER = "# The lived-in Looker, adopted. Keep this comment.\n"
+
+
+@pytest.fixture
+def lived_in(start_looker):
+    """The seed's instance: users 2, 3 and 4 with 8 keys, 3 of them without a purpose."""
+    return start_looker(DEV_CLIENT_ID, "--users", "0", "--seed", str(SEED))
+
+
+@pytest.fixture
+def stack(make_stack, lived_in) -> Stack:
+    stack = make_stack("lived", lived_in)
+    stack.set_config({"looker:clientId": DEV_CLIENT_ID})
+    stack.file.write_text(HEADER + stack.file.read_text())
+    return stack
+
+
+def adopt(stack: Stack, *args: str) -> subprocess.CompletedProcess[str]:
+    command = shutil.which("pulumi-looker")
+    assert command, "pulumi-looker is installed with the package"
+    return subprocess.run(
+        [command, "adopt", "--stack", stack.name, *args],
+        cwd=stack.project,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
+    lived_in.control.clear_requests()
+    result = adopt(stack, "--all-users")
+    assert result.returncode == 0, result.stderr
+    calls = lived_in.control.calls()
+    assert calls == {
+        LOGIN: 1,
+        ("GET", "/api/4.0/password_config"): 1,
+        ("GET", "/api/4.0/session_config"): 1,
+        ("GET", "/api/4.0/users"): 1,  # one page of users with their keys
+    }
+    text = stack.file.read_text()
+    assert text.startswith(HEADER)
+    config = yaml.safe_load(text)["config"]
+    assert config[POLICY] == {
+        "minLength": 14,
+        "requireNumeric": True,
+        "requireUpperlower": True,
+        "requireSpecial": False,
+        "expirationEnabled": True,
+        "expirationDurationDays": 180,
+    }
+    assert config[SESSION]["sessionMinutes"] == 720
+    entries = config[CREDENTIALS]
+    assert len(entries) == 9  # the 8 seeded keys and the admin's own
+    assert {e["name"] for e in entries} >= {"dbt-cloud-u2-k2", "key-u2-k4", "key-u1-k1"}
+    assert sum("purpose" not in e for e in entries) == 4  # 3 seeded and the admin's
+    assert "secret" not in text.lower()
+    again = adopt(stack, "--all-users")
+    assert again.returncode == 0
+    assert stack.file.read_text() == text  # byte for byte
+    lived_in.control.clear_requests()
+    stack.up()
+    assert writes(lived_in) == []
+    stack.preview("--expect-no-changes")
+
+
+def test_declared_entries_are_kept_as_they_are(stack, lived_in) -> None:
+    mine = {"name": "my-dbt", "userId": "2", "credentialsApi3Id": "2", "purpose": "dbt cloud"}
+    stack.set_config({CREDENTIALS: [mine], POLICY: {"minLength": 20}})
+    before = stack.file.read_text()
+    result = adopt(stack, "--user", "2")
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load(stack.file.read_text())["config"]
+    assert config[POLICY] == {"minLength": 20}  # declared: left as it is
+    assert config[CREDENTIALS][0] == mine
+    assert [e["credentialsApi3Id"] for e in config[CREDENTIALS]] == ["2", "3", "4"]
+    assert stack.file.read_text() != before
+
+
+@pytest.mark.parametrize(
+    ("change", "args", "message"),
+    [
+        ({}, ["--user", "99"], "--user 99: Looker has no such user"),
+        ({"looker:clientId": "NoSuchClient"}, ["--all-users"], "Looker login failed"),
+        ({"looker:baseUrl": "http://127.0.0.1:9"}, ["--all-users"], "ConnectError"),
+    ],
+)
+def test_failures_are_one_line_and_leave_the_file(stack, change, args, message) -> None:
+    stack.set_config(change)
+    before = stack.file.read_text()
+    result = adopt(stack, *args)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("pulumi-looker adopt: error: ")
+    assert message in lines[0]
+    assert stack.file.read_text() == before
+    assert not list(Path(stack.file.parent).glob(".Pulumi.*"))  # no temporary file left
+
+
+def test_a_connection_without_the_admin_role_fails_in_one_line(stack, lived_in) -> None:
+    lived_in.control.update_user("1", is_admin=False)
+    before = stack.file.read_text()
+    result = adopt(stack, "--all-users")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "GET /api/4.0/password_config failed with HTTP 403" in line
+    assert stack.file.read_text() == before
+
+
+def test_a_url_that_is_not_looker_fails_in_one_line(stack, lived_in) -> None:
+    stack.set_config({"looker:baseUrl": f"{lived_in.url}/_emulator"})
+    result = adopt(stack, "--all-users")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert "not as Looker's API does: looker:baseUrl should be the instance's address" in line

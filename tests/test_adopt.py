@@ -1,0 +1,56 @@
+"""`pulumi-looker adopt` without the CLI: the calls it makes, the names it writes, the merge."""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_looker import adopt, models
+from pulumi_looker.client import LookerClient
+
+from .conftest import fast_retry, settings_for
+
+
+def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, capsys) -> None:
+    looker = start_emulator("--users", "7")  # 8 users: pages of 3, 3 and 2
+    monkeypatch.setattr(adopt, "PAGE_SIZE", 3)
+    with LookerClient(settings_for(looker), retry=fast_retry()) as client:
+        client.create_credentials_api3("5")
+        looker.control.clear_requests()
+        instance = adopt.read_instance(client, None, adopt.Progress(after=0))
+    calls = looker.control.calls()
+    assert calls[("GET", "/api/4.0/users")] == 3
+    assert sum(calls.values()) == 2 + 3  # the two policies and the pages (logged in before)
+    assert [(k.user_id, k.key.id) for k in instance.keys] == [("1", "1"), ("5", "2")]
+    assert "read the keys of 8 users" in capsys.readouterr().err
+
+
+def test_names_are_readable_and_unique() -> None:
+    def live(user: str, key: str, purpose: str | None) -> adopt.LiveKey:
+        return adopt.LiveKey(user, models.CredentialsApi3(id=key, purpose=purpose))
+
+    assert adopt.key_name(live("7", "13", "dbt Cloud (prod)!")) == "dbt-cloud-prod-u7-k13"
+    assert adopt.key_name(live("7", "14", None)) == "key-u7-k14"
+    assert adopt.key_name(live("7", "15", "###")) == "key-u7-k15"
+
+
+@pytest.mark.parametrize("declared", [None, []])
+def test_merge_adds_only_what_is_missing(declared) -> None:
+    instance = adopt.Instance(
+        {"passwordPolicy": {"minLength": 12}},
+        (
+            adopt.LiveKey("2", models.CredentialsApi3(id="3", purpose="a")),
+            adopt.LiveKey("2", models.CredentialsApi3(id="4", purpose=None)),
+            adopt.LiveKey("2", models.CredentialsApi3(id="5", purpose=None)),
+        ),
+    )
+    config: dict = {"p:passwordPolicy": {"minLength": 30}}
+    if declared is not None:
+        config["p:apiCredentials"] = declared
+    added = adopt.merge(config, "p", instance, created={"2/5"}, profile=None)
+    assert config["p:passwordPolicy"] == {"minLength": 30}
+    assert config["p:apiCredentials"] == [
+        {"name": "a-u2-k3", "userId": "2", "credentialsApi3Id": "3", "purpose": "a"},
+        {"name": "key-u2-k4", "userId": "2", "credentialsApi3Id": "4"},
+    ]  # key 5 is the stack's own
+    assert added == ["p:apiCredentials a-u2-k3", "p:apiCredentials key-u2-k4"]
+    assert adopt.merge(config, "p", instance, created={"2/5"}, profile=None) == []
