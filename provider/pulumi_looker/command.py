@@ -1,14 +1,15 @@
-"""``pulumi-looker``: the project's command line (``adopt``)."""
+"""``pulumi-looker``: the project's command line (``adopt``, ``plan``)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import adopt, stack_file
+from . import adopt, plan, stack_file
 from .errors import LookerError
 from .settings import ConnectionSettings
 
@@ -40,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     adopting.add_argument(
         "--project", type=Path, default=Path(), help="the project's directory (default: here)"
     )
+    planning = commands.add_parser(
+        "plan",
+        help="the per-field changes of a `pulumi preview --json`, as Markdown or JSON",
+        description="Reads the JSON that `pulumi preview --json` prints (a file, or - for "
+        "standard input) and prints each changed field of each Looker resource: resource, "
+        "change, field, old and new value, secrets masked. Drift found by the preview's refresh "
+        "is listed as `drift`.",
+    )
+    planning.add_argument("preview", help="the JSON file, or - for standard input")
+    planning.add_argument("--format", choices=("markdown", "json"), default="markdown")
     return parser
 
 
@@ -48,10 +59,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(format="pulumi-looker: %(message)s")
     logging.getLogger("pulumi_looker").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     try:
-        return _adopt(args)
-    except (LookerError, stack_file.StackFileError) as error:
+        return _plan(args) if args.command == "plan" else _adopt(args)
+    except (LookerError, stack_file.StackFileError, OSError, ValueError) as error:
         print(f"pulumi-looker {args.command}: error: {error}", file=sys.stderr)
         return 1
+
+
+def _plan(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.preview == "-" else Path(args.preview).read_text("utf-8")
+    try:
+        preview = json.loads(text)
+    except ValueError:
+        raise ValueError(f"{args.preview} is not the JSON of `pulumi preview --json`") from None
+    found = plan.changes(preview)
+    sys.stdout.write(plan.as_json(found) if args.format == "json" else plan.markdown(found))
+    return 0
 
 
 def _adopt(args: argparse.Namespace) -> int:

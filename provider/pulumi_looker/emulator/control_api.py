@@ -32,6 +32,7 @@ class ControlApi:
             Route(f"{CONTROL}/sessions", self.sessions, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/state", self.state, methods=["GET"]),
             Route(f"{CONTROL}/users/{{user_id}}", self.user, methods=["PATCH"]),
+            Route(f"{CONTROL}/keys/{{key_id}}", self.key, methods=["PATCH"]),
         ]
 
     async def health(self, request: Request) -> Response:
@@ -84,6 +85,14 @@ class ControlApi:
             user.is_admin = bool(changes["is_admin"])
             self.store.save()
         return JSONResponse(attrs.asdict(user))
+
+    async def key(self, request: Request) -> Response:
+        """Age a key (``{"age_days": 200}``): as if it had been created that long ago."""
+        key = self.store.keys.get(request.path_params["key_id"])
+        if key is None:
+            return JSONResponse({"message": "no such key"}, status_code=404)
+        self.store.age_key(key.id, float((await request.json())["age_days"]))
+        return JSONResponse(attrs.asdict(key, filter=lambda a, _: a.name != "secret_hash"))
 
     async def state(self, request: Request) -> Response:
         """Everything the instance holds but secrets, for tests to compare with."""

@@ -70,5 +70,9 @@ class EmulatorControlClient:
         """Give or take a user's admin role (``is_admin=False``) or delete it (``deleted=True``)."""
         self._http.patch(f"/users/{user_id}", json=changes).raise_for_status()
 
+    def age_key(self, key_id: str, days: float) -> None:
+        """As if the key had been created ``days`` ago."""
+        self._http.patch(f"/keys/{key_id}", json={"age_days": days}).raise_for_status()
+
     def state(self) -> dict[str, Any]:
         return self._http.get("/state").raise_for_status().json()

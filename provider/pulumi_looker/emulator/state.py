@@ -178,9 +178,7 @@ class Store:
             )
             for spec in entry.get("keys") or []:
                 key, _ = self.add_key(user_id)
-                age = datetime.timedelta(days=float(spec.get("age_days", 0)))
-                created = datetime.datetime.now(SERVER_ZONE) - age
-                key.created_at = created.isoformat(timespec="milliseconds")
+                self.age_key(key.id, float(spec.get("age_days", 0)))
                 key.purpose = spec.get("purpose")
         self.save()
 
@@ -269,6 +267,12 @@ class Store:
         key = self.keys[key_id]
         for name, value in changes.items():
             setattr(key, name, value)
+        self.save()
+
+    def age_key(self, key_id: str, days: float) -> None:
+        """As if the key had been created ``days`` ago."""
+        created = datetime.datetime.now(SERVER_ZONE) - datetime.timedelta(days=days)
+        self.keys[key_id].created_at = created.isoformat(timespec="milliseconds")
         self.save()
 
     def delete_user(self, user_id: str) -> None:

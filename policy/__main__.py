@@ -1,0 +1,132 @@
+"""The pulumi-looker policy pack: `pulumi preview --policy-pack policy --policy-pack-config
+policy/<env>.json`. Each rule's enforcement and limits come from the environment's file."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import rules
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyPack,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+
+def _resource_policy(
+    name: str,
+    description: str,
+    types: tuple[str, ...],
+    rule: Callable[[Mapping[str, Any], Mapping[str, Any]], list[str]],
+    schema: dict[str, Any],
+) -> ResourceValidationPolicy:
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if args.resource_type in types:
+            for violation in rule(args.props, args.get_config()):
+                report(violation)
+
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        config_schema=PolicyConfigSchema(properties=schema, required=list(schema)),
+    )
+
+
+def _key_age(args: StackValidationArgs, report: ReportViolation) -> None:
+    keys = [(r.name, r.props) for r in args.resources if r.resource_type == rules.KEY]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for violation in rules.key_age(keys, args.get_config(), now):
+        report(violation)
+
+
+def _one_per_instance(args: StackValidationArgs, report: ReportViolation) -> None:
+    singletons = [
+        (r.resource_type, r.name, r.props.get("profile"))
+        for r in args.resources
+        if r.resource_type in (rules.PASSWORD, rules.SESSION)
+    ]
+    for violation in rules.singletons_per_instance(singletons):
+        report(violation)
+
+
+INTEGER = {"type": "integer"}
+
+PolicyPack(
+    name="pulumi-looker",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    policies=[
+        _resource_policy(
+            "password-min-length",
+            "Passwords are at least `minimum` characters long.",
+            (rules.PASSWORD,),
+            rules.password_min_length,
+            {"minimum": INTEGER},
+        ),
+        _resource_policy(
+            "password-character-classes",
+            "Passwords need each character class in `required`.",
+            (rules.PASSWORD,),
+            rules.password_character_classes,
+            {
+                "required": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": sorted(rules.CLASSES)},
+                }
+            },
+        ),
+        _resource_policy(
+            "password-expiration",
+            "Passwords expire, after at most `maxDays` days.",
+            (rules.PASSWORD,),
+            rules.password_expiration,
+            {"maxDays": INTEGER},
+        ),
+        _resource_policy(
+            "api-key-purpose",
+            "Every API key says what it is for.",
+            (rules.KEY,),
+            rules.key_purpose,
+            {},
+        ),
+        _resource_policy(
+            "restore-on-delete",
+            "Whether destroying may put back the weaker settings that were there before.",
+            (rules.PASSWORD, rules.SESSION),
+            rules.restore_on_delete,
+            {"allowed": {"type": "boolean"}},
+        ),
+        _resource_policy(
+            "session-max-minutes",
+            "Sessions last at most `maximum` minutes.",
+            (rules.SESSION,),
+            rules.session_max_minutes,
+            {"maximum": INTEGER},
+        ),
+        _resource_policy(
+            "session-concurrency",
+            "Whether a user may keep any number of sessions at once.",
+            (rules.SESSION,),
+            rules.session_concurrency,
+            {"allowUnlimited": {"type": "boolean"}},
+        ),
+        StackValidationPolicy(
+            name="api-key-max-age",
+            description="Keys the stack created are rotated within `maxDays` days.",
+            validate=_key_age,
+            config_schema=PolicyConfigSchema(properties={"maxDays": INTEGER}, required=["maxDays"]),
+        ),
+        StackValidationPolicy(
+            name="one-singleton-per-instance",
+            description="At most one PasswordConfig and one SessionConfig per Looker instance.",
+            validate=_one_per_instance,
+        ),
+    ],
+)

@@ -1,0 +1,114 @@
+"""The rules of the pulumi-looker policy pack, as plain functions of a resource's properties and
+the rule's config: each returns the violations in words (resource and rule are added by
+CrossGuard). Kept apart from the pack so that they can be tested without an engine."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+PASSWORD = "pulumi-python:dynamic/looker:PasswordConfig"
+SESSION = "pulumi-python:dynamic/looker:SessionConfig"
+KEY = "pulumi-python:dynamic/looker:ApiCredential"
+
+CLASSES = {
+    "numeric": "require_numeric",
+    "upperlower": "require_upperlower",
+    "special": "require_special",
+}
+
+
+def _number(value: Any) -> Any:
+    """Pulumi's wire carries every number as a float: 16.0 reads as 16."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def password_min_length(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    floor = _number(config["minimum"])
+    value = props.get("min_length")
+    if value is None:
+        return [f"min_length is not managed by the stack; the floor is {floor}"]
+    if value < floor:
+        return [f"min_length is {_number(value)}; the floor is {floor}"]
+    return []
+
+
+def password_character_classes(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    return [
+        f"{CLASSES[name]} is {props.get(CLASSES[name])!r}; it must be true"
+        for name in config["required"]
+        if props.get(CLASSES[name]) is not True
+    ]
+
+
+def password_expiration(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    limit = _number(config["maxDays"])
+    if props.get("expiration_enabled") is not True:
+        return [f"expiration_enabled is {props.get('expiration_enabled')!r}; it must be true"]
+    days = _number(props.get("expiration_duration_days"))
+    if days is None or days > limit:
+        return [f"expiration_duration_days is {days!r}; at most {limit}"]
+    return []
+
+
+def key_purpose(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    if not props.get("purpose"):
+        return [f"purpose is {props.get('purpose')!r}; every API key needs one"]
+    return []
+
+
+def restore_on_delete(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    if props.get("restore_on_delete") and not config["allowed"]:
+        return ["restore_on_delete is True; destroying must not weaken this environment"]
+    return []
+
+
+def session_max_minutes(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    limit = _number(config["maximum"])
+    value = _number(props.get("session_minutes"))
+    if value is None or value > limit:
+        return [f"session_minutes is {value!r}; at most {limit}"]
+    return []
+
+
+def session_concurrency(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    if not config["allowUnlimited"] and props.get("unlimited_sessions_per_user") is not False:
+        value = props.get("unlimited_sessions_per_user")
+        return [f"unlimited_sessions_per_user is {value!r}; it must be false"]
+    return []
+
+
+def key_age(
+    resources: Iterable[tuple[str, Mapping[str, Any]]],
+    config: Mapping[str, Any],
+    now: datetime.datetime,
+) -> list[str]:
+    """Keys the stack created (not adopted) whose ``created_at`` is more than maxDays ago."""
+    limit = datetime.timedelta(days=_number(config["maxDays"]))
+    found = []
+    for name, props in resources:
+        created = props.get("created_at")
+        if not isinstance(created, str) or props.get("adopted"):
+            continue
+        moment = datetime.datetime.fromisoformat(created.replace("Z", "+00:00"))
+        age = now - moment
+        if age > limit:
+            found.append(
+                f"{name}: created_at is {created} ({age.days} days ago); rotate it (at most "
+                f"{_number(config['maxDays'])} days)"
+            )
+    return found
+
+
+def singletons_per_instance(resources: Iterable[tuple[str, str, Any]]) -> list[str]:
+    """(type, name, profile) of each singleton: at most one per type and profile."""
+    seen: dict[tuple[str, Any], str] = {}
+    found = []
+    for type_, name, profile in resources:
+        first = seen.setdefault((type_, profile), name)
+        if first != name:
+            kind = type_.rsplit(":", 1)[1]
+            where = "the default instance" if profile is None else f"profile {profile!r}"
+            found.append(f"{kind} {name!r} and {first!r} both manage {where}")
+    return found

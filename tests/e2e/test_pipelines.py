@@ -1,0 +1,182 @@
+"""The pipeline of docs/pipelines.md, run with the exact commands of the example CI files:
+guardrails per environment, a machine-readable plan, and the scheduled drift check."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pulumi_looker import models
+from tests.e2e.conftest import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
+from tests.e2e.project import ROOT, Stack
+from tests.helpers import CREDENTIALS, POLICY, keys_of_user, writes
+
+pytestmark = pytest.mark.e2e
+
+STAGING_CLIENT_ID = "StagingAdminClientId"
+CLIENT_IDS = {"dev": DEV_CLIENT_ID, "staging": STAGING_CLIENT_ID, "prod": PROD_CLIENT_ID}
+
+
+def github_jobs() -> dict[str, list[str]]:
+    workflow = yaml.safe_load((ROOT / "examples/ci/github-actions.yml").read_text())
+    return {
+        name: [
+            line
+            for step in job["steps"]
+            for line in (step.get("run") or "").splitlines()
+            if line.startswith("pulumi")
+        ]
+        for name, job in workflow["jobs"].items()
+    }
+
+
+def gitlab_jobs() -> dict[str, list[str]]:
+    pipeline = yaml.safe_load((ROOT / "examples/ci/gitlab-ci.yml").read_text())
+    return {
+        name: [line for line in pipeline[name]["script"] if line.startswith("pulumi")]
+        for name in ("preview", "up", "drift")
+    }
+
+
+def test_both_example_files_run_the_same_commands_as_the_docs() -> None:
+    docs = (ROOT / "docs/pipelines.md").read_text()
+    assert github_jobs() == gitlab_jobs()
+    for commands in github_jobs().values():
+        for command in commands:
+            assert command in docs, command
+
+
+@pytest.fixture
+def runnable_pack(tmp_path: Path) -> tuple[Path, Path]:
+    """policy/ as the CLI that scripts/install-pulumi builds can run it: a copy whose runtime
+    has no language plugin, so that the engine starts `pulumi-analyzer-policy-<runtime>` from
+    PATH (the 3.79 Python language host cannot start a pack; see README, Known limits)."""
+    pack = tmp_path / "policy-pack"
+    shutil.copytree(ROOT / "policy", pack, ignore=shutil.ignore_patterns("*.json", "__pycache__"))
+    manifest = pack / "PulumiPolicy.yaml"
+    manifest.write_text(manifest.read_text().replace("runtime: python", "runtime: looker-python"))
+    bin_dir = tmp_path / "analyzer-bin"
+    bin_dir.mkdir()
+    analyzer = bin_dir / "pulumi-analyzer-policy-looker-python"
+    analyzer.write_text('#!/bin/sh\nexec python -u -m pulumi.policy "$1" "$2"\n')
+    analyzer.chmod(0o755)
+    return pack, bin_dir
+
+
+def run_job(stack: Stack, commands: list[str], pack: tuple[Path, Path]) -> tuple[int, str]:
+    """A CI job: its commands in order in the project, as bash runs them, until one fails."""
+    pack_dir, bin_dir = pack
+    shutil.copytree(ROOT / "policy", stack.project / "policy", dirs_exist_ok=True)
+    env = {
+        **stack.env,
+        "CI": "true",  # as on a CI runner: pulumi does not prompt
+        "STACK": stack.name,
+        "PATH": f"{bin_dir}{os.pathsep}{stack.env['PATH']}",
+    }
+    output = []
+    for command in commands:
+        # The one change the built CLI needs (runnable_pack); the rest runs as written.
+        command = command.replace("--policy-pack policy", f"--policy-pack {pack_dir}")
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=stack.project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        output.append(result.stdout + result.stderr)
+        if result.returncode != 0:
+            return result.returncode, "\n".join(output)
+    return 0, "\n".join(output)
+
+
+@pytest.fixture
+def prod(make_stack, start_looker) -> tuple[Stack, object]:
+    looker = start_looker(PROD_CLIENT_ID)
+    return make_stack("prod", looker), looker
+
+
+def test_a_compliant_prod_passes_plans_deploys_and_finds_drift(prod, runnable_pack) -> None:
+    stack, looker = prod
+    jobs = github_jobs()
+    code, output = run_job(stack, jobs["preview"], runnable_pack)
+    assert code == 0, output
+    plan = (stack.project / "plan.md").read_text()
+    assert "| password-policy (PasswordConfig) | create | min_length | — → `16` |" in plan
+    assert writes(looker) == []
+    code, output = run_job(stack, jobs["up"], runnable_pack)
+    assert code == 0, output
+    assert looker.control.state()["password_config"]["min_length"] == 16
+    assert run_job(stack, jobs["drift"], runnable_pack)[0] == 0
+    with admin_client(looker, PROD_CLIENT_ID) as admin:  # by hand, in Looker's admin page
+        admin.update_singleton(models.PASSWORD_CONFIG, {"min_length": 8})
+    code, output = run_job(stack, jobs["drift"], runnable_pack)
+    assert code != 0
+    assert "password-policy" in output
+    assert "min_length" in output
+
+
+def test_a_mandatory_violation_stops_preview_and_up_before_any_write(prod, runnable_pack) -> None:
+    stack, looker = prod
+    stack.set_config({POLICY: {**stack.config[POLICY], "minLength": 12}})
+    jobs = github_jobs()
+    for job in ("preview", "up"):
+        code, output = run_job(stack, jobs[job], runnable_pack)
+        assert code != 0, job
+        assert "[mandatory]  password-min-length" in output
+        assert "min_length is 12; the floor is 16" in output
+    assert writes(looker) == []
+
+
+def test_an_overdue_key_rotation_fails_the_production_preview(prod, runnable_pack) -> None:
+    stack, looker = prod
+    jobs = github_jobs()
+    assert run_job(stack, jobs["up"], runnable_pack)[0] == 0
+    [key] = keys_of_user(looker, "12")
+    looker.control.age_key(key["id"], 120)
+    code, output = run_job(stack, jobs["preview"], runnable_pack)
+    assert code != 0
+    assert "[mandatory]  api-key-max-age" in output
+    assert "days ago); rotate it (at most 90 days)" in output
+
+
+@pytest.mark.parametrize("env", ["dev", "staging"])
+def test_each_environment_passes_its_own_guardrails(make_stack, start_looker, runnable_pack, env):
+    looker = start_looker(CLIENT_IDS[env])
+    stack = make_stack(env, looker)
+    code, output = run_job(stack, gitlab_jobs()["preview"], runnable_pack)
+    assert code == 0, output
+    assert writes(looker) == []
+
+
+def test_an_advisory_violation_warns_and_passes(make_stack, start_looker, runnable_pack) -> None:
+    looker = start_looker(DEV_CLIENT_ID)
+    stack = make_stack("dev", looker)
+    stack.set_config({CREDENTIALS: [{"name": "nameless", "userId": "3"}]})  # no purpose
+    code, output = run_job(stack, github_jobs()["preview"], runnable_pack)
+    assert code == 0, output
+    assert "[advisory]  api-key-purpose" in output
+    changes = json.loads(
+        subprocess.run(
+            ["pulumi-looker", "plan", "preview.json", "--format", "json"],
+            cwd=stack.project,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert {
+        "resource": "nameless",
+        "type": "ApiCredential",
+        "op": "create",
+        "field": "user_id",
+        "old": None,
+        "new": "3",
+    } in changes

@@ -1,0 +1,78 @@
+"""`pulumi-looker plan`: the per-field changes of a preview's JSON, secrets masked."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from pulumi_looker import plan
+
+TYPE = "pulumi-python:dynamic/looker:"
+
+
+def step(op: str, name: str, kind: str, old: dict | None, new: dict | None) -> dict:
+    def state(values: dict | None) -> dict | None:
+        if values is None:
+            return None
+        return {"type": TYPE + kind, "inputs": values, "outputs": values}
+
+    return {
+        "op": op,
+        "urn": f"urn:pulumi:prod::p::{TYPE}{kind}::{name}",
+        "oldState": state(old),
+        "newState": state(new),
+        "detailedDiff": None,
+    }
+
+
+PREVIEW = {
+    "steps": [
+        {"op": "same", "urn": "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod"},
+        step("refresh", "policy", "PasswordConfig", {"min_length": 16}, {"min_length": 8}),
+        step("update", "policy", "PasswordConfig", {"min_length": 8}, {"min_length": 16}),
+        step("create", "bot", "ApiCredential", None, {"user_id": "2", "__provider": "x"}),
+        step(
+            "update",
+            "bot2",
+            "ApiCredential",
+            {"client_secret": "s3cr3t", "purpose": "a"},
+            {"client_secret": "0th3r", "purpose": "b"},
+        ),
+    ]
+}
+
+
+def test_changes_by_field_with_secrets_masked() -> None:
+    found = plan.changes(PREVIEW)
+    assert [(c.resource, c.op, c.field, c.old, c.new) for c in found] == [
+        ("policy", "drift", "min_length", 16, 8),
+        ("policy", "update", "min_length", 8, 16),
+        ("bot", "create", "user_id", None, "2"),
+        ("bot2", "update", "client_secret", "[secret]", "[secret]"),
+        ("bot2", "update", "purpose", "a", "b"),
+    ]
+    assert "s3cr3t" not in plan.markdown(found) + plan.as_json(found)
+
+
+def test_the_command_prints_markdown_or_json(tmp_path) -> None:
+    path = tmp_path / "preview.json"
+    path.write_text(json.dumps(PREVIEW))
+    command = [sys.executable, "-m", "pulumi_looker.command", "plan", str(path)]
+    markdown = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert "| policy (PasswordConfig) | update | min_length | `8` → `16` |" in markdown
+    as_json = subprocess.run(
+        [*command, "--format", "json"], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(as_json)[0]["op"] == "drift"
+    bad = subprocess.run(
+        [sys.executable, "-m", "pulumi_looker.command", "plan", "-"],
+        input="not json",
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.strip() == (
+        "pulumi-looker plan: error: - is not the JSON of `pulumi preview --json`"
+    )
+    assert plan.markdown([]) == "No change to Looker settings.\n"

@@ -1,0 +1,96 @@
+"""The policy pack's rules as functions: each violation says the value and the limit."""
+
+from __future__ import annotations
+
+import datetime
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+_SPEC = importlib.util.spec_from_file_location(
+    "looker_policy_rules", Path(__file__).resolve().parents[1] / "policy" / "rules.py"
+)
+assert _SPEC is not None
+assert _SPEC.loader is not None
+rules = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(rules)
+
+
+@pytest.mark.parametrize(
+    ("rule", "props", "config", "violations"),
+    [
+        ("password_min_length", {"min_length": 16.0}, {"minimum": 16.0}, []),
+        (
+            "password_min_length",
+            {"min_length": 12.0},
+            {"minimum": 16.0},
+            ["min_length is 12; the floor is 16"],
+        ),
+        (
+            "password_min_length",
+            {},
+            {"minimum": 16},
+            ["min_length is not managed by the stack; the floor is 16"],
+        ),
+        (
+            "password_character_classes",
+            {"require_numeric": True, "require_special": False},
+            {"required": ["numeric", "special", "upperlower"]},
+            [
+                "require_special is False; it must be true",
+                "require_upperlower is None; it must be true",
+            ],
+        ),
+        (
+            "password_expiration",
+            {"expiration_enabled": True, "expiration_duration_days": 180.0},
+            {"maxDays": 90.0},
+            ["expiration_duration_days is 180; at most 90"],
+        ),
+        ("key_purpose", {"purpose": ""}, {}, ["purpose is ''; every API key needs one"]),
+        ("restore_on_delete", {"restore_on_delete": True}, {"allowed": True}, []),
+        (
+            "session_max_minutes",
+            {"session_minutes": 1440.0},
+            {"maximum": 720},
+            ["session_minutes is 1440; at most 720"],
+        ),
+        (
+            "session_concurrency",
+            {},
+            {"allowUnlimited": False},
+            ["unlimited_sessions_per_user is None; it must be false"],
+        ),
+    ],
+)
+def test_resource_rules(rule: str, props: dict, config: dict, violations: list[str]) -> None:
+    assert getattr(rules, rule)(props, config) == violations
+
+
+def test_only_created_keys_must_be_rotated() -> None:
+    now = datetime.datetime(2026, 11, 23, tzinfo=datetime.timezone.utc)
+    old = "2026-07-01T10:00:00.000-07:00"
+    found = rules.key_age(
+        [
+            ("made", {"created_at": old, "adopted": False}),
+            ("adopted", {"created_at": old, "adopted": True}),
+            ("new", {"created_at": "2026-11-20T10:00:00.000-07:00", "adopted": False}),
+            ("not yet", {}),
+        ],
+        {"maxDays": 90.0},
+        now,
+    )
+    assert found == [f"made: created_at is {old} (144 days ago); rotate it (at most 90 days)"]
+
+
+def test_one_singleton_per_instance() -> None:
+    found = rules.singletons_per_instance(
+        [
+            (rules.PASSWORD, "a", None),
+            (rules.PASSWORD, "b", "eu"),
+            (rules.SESSION, "c", None),
+            (rules.PASSWORD, "d", None),
+        ]
+    )
+    assert found == ["PasswordConfig 'd' and 'a' both manage the default instance"]
