@@ -111,6 +111,7 @@ def test_destroy_deletes_created_keys_and_leaves_the_rest(dev, looker) -> None:
     [admin_key] = [k for k in state["credentials_api3"] if k["id"] == "1"]
     assert admin_key["purpose"] is None  # adopted: left in Looker with its purpose put back
     assert state["password_config"]["min_length"] == 12  # the policy stays by default
+    assert state["session_config"]["session_minutes"] == 1440  # and so does the session policy
     assert Counter(writes(looker)) == Counter(
         {
             ("DELETE", f"/api/4.0/users/2/credentials_api3/{created_key[0]['id']}"): 1,
