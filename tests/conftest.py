@@ -134,3 +134,21 @@ def stack_config(emulator: EmulatorProcess, namespace: str = "looker") -> dict[s
 
 def configure(provider: object, config: dict[str, str]) -> None:
     provider.configure(ConfigureRequest(Config(raw_config=config, project_name="test")))  # type: ignore[attr-defined]
+
+
+def provider_for(cls: type, emulator: EmulatorProcess, key: Any = None) -> Any:
+    """A provider of ``cls`` configured for ``emulator``: as its admin, or with ``key`` (an
+    API key of another user)."""
+    provider = cls()
+    config = stack_config(emulator)
+    if key is not None:
+        config |= {"looker:clientId": key.client_id, "looker:clientSecret": key.client_secret}
+    configure(provider, config)
+    return provider
+
+
+def created_singleton(provider: Any, **inputs: object) -> dict:
+    """A singleton resource created through check then create, as the engine does."""
+    checked = provider.check({}, {"restore_on_delete": False, **inputs})
+    assert checked.failures == []
+    return provider.create(checked.inputs).outs

@@ -22,7 +22,7 @@ from pulumi_looker.errors import (
 )
 from pulumi_looker.key_creation import possible_orphans
 
-from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
+from .conftest import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
 from .helpers import api_calls, keys_of_user, keys_path, statuses
 
 KEYS = keys_path("2")
@@ -269,15 +269,7 @@ def test_delete_in_adopt_mode_restores_the_purpose(emulator, provider, existing)
 
 def test_non_admin_gets_a_clear_403(emulator, client) -> None:
     key = client.create_credentials_api3("3")
-    provider = ApiCredentialProvider()
-    configure(
-        provider,
-        {
-            "looker:baseUrl": emulator.url,
-            "looker:clientId": key.client_id,
-            "looker:clientSecret": key.client_secret,
-        },
-    )
+    provider = provider_for(ApiCredentialProvider, emulator, key)
     with pytest.raises(PermissionDeniedError, match=f"POST {KEYS} failed with HTTP 403"):
         provider.create(checked(provider, user_id="2"))
 

@@ -8,12 +8,11 @@ import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker import models
-from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.emulator.state import DEFAULT_PASSWORD_CONFIG
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
 
-from .conftest import configure, stack_config
+from .conftest import configure, created_singleton, provider_for, stack_config
 from .helpers import api_calls, patch_bodies
 
 GET = ("GET", "/api/4.0/password_config")
@@ -21,16 +20,8 @@ PATCH = ("PATCH", "/api/4.0/password_config")
 
 
 @pytest.fixture
-def provider(emulator: EmulatorProcess) -> PasswordConfigProvider:
-    provider = PasswordConfigProvider()
-    configure(provider, stack_config(emulator))
-    return provider
-
-
-def created(provider: PasswordConfigProvider, **inputs: object) -> dict:
-    checked = provider.check({}, {"restore_on_delete": False, **inputs})
-    assert checked.failures == []
-    return provider.create(checked.inputs).outs
+def provider(emulator) -> PasswordConfigProvider:
+    return provider_for(PasswordConfigProvider, emulator)
 
 
 def test_check_accepts_valid_inputs_and_drops_unset(emulator, provider) -> None:
@@ -87,7 +78,7 @@ def test_check_lets_unknown_values_through_at_preview(provider) -> None:
 
 
 def test_create_reads_then_patches_managed_fields(emulator, provider) -> None:
-    outs = created(provider, min_length=14, require_special=False)
+    outs = created_singleton(provider, min_length=14, require_special=False)
     assert api_calls(emulator) == Counter({GET: 1, PATCH: 1})
     assert patch_bodies(emulator) == [{"min_length": 14, "require_special": False}]
     assert outs["min_length"] == 14
@@ -103,13 +94,15 @@ def test_create_reads_then_patches_managed_fields(emulator, provider) -> None:
 
 
 def test_create_writes_only_values_that_differ(emulator, provider) -> None:
-    outs = created(provider, min_length=10, require_special=False)  # 10 is Looker's already
+    outs = created_singleton(
+        provider, min_length=10, require_special=False
+    )  # 10 is Looker's already
     assert patch_bodies(emulator) == [{"require_special": False}]
     assert outs["managed_fields"] == ["min_length", "require_special"]
 
 
 def test_create_with_nothing_managed_only_reads(emulator, provider) -> None:
-    outs = created(provider)
+    outs = created_singleton(provider)
     assert api_calls(emulator) == Counter({GET: 1})
     assert outs["managed_fields"] == []
 
@@ -128,7 +121,7 @@ def test_create_fails_when_looker_does_not_apply_a_value() -> None:
 
 
 def test_diff_compares_managed_inputs_with_live_values(emulator, provider) -> None:
-    olds = created(provider, min_length=14)
+    olds = created_singleton(provider, min_length=14)
     emulator.control.clear_requests()
     same = {"min_length": 14, "restore_on_delete": False}
     assert provider.diff("password_config", olds, same).changes is False
@@ -146,7 +139,7 @@ def test_diff_compares_managed_inputs_with_live_values(emulator, provider) -> No
 
 
 def test_update_patches_only_what_changed(emulator, provider) -> None:
-    olds = created(provider, min_length=14, require_special=False)
+    olds = created_singleton(provider, min_length=14, require_special=False)
     emulator.control.clear_requests()
     news = {"min_length": 20, "require_special": False, "restore_on_delete": False}
     outs = provider.update("password_config", olds, news).outs
@@ -157,7 +150,7 @@ def test_update_patches_only_what_changed(emulator, provider) -> None:
 
 
 def test_update_of_an_option_alone_makes_no_call(emulator, provider) -> None:
-    olds = created(provider, min_length=14)
+    olds = created_singleton(provider, min_length=14)
     emulator.control.clear_requests()
     outs = provider.update(
         "password_config", olds, {"min_length": 14, "restore_on_delete": True}
@@ -167,7 +160,7 @@ def test_update_of_an_option_alone_makes_no_call(emulator, provider) -> None:
 
 
 def test_refresh_reports_drift_as_outputs_and_inputs(emulator, provider, client) -> None:
-    olds = created(provider, min_length=14)
+    olds = created_singleton(provider, min_length=14)
     client.update_singleton(
         models.PASSWORD_CONFIG, {"min_length": 8, "require_numeric": False}
     )  # outside Pulumi
@@ -195,7 +188,7 @@ def test_import_with_a_wrong_id_is_explained(provider) -> None:
 
 
 def test_delete_leaves_the_policy_by_default(emulator, provider) -> None:
-    olds = created(provider, min_length=14)
+    olds = created_singleton(provider, min_length=14)
     emulator.control.clear_requests()
     provider.delete("password_config", olds)
     assert emulator.control.requests() == []
@@ -203,7 +196,9 @@ def test_delete_leaves_the_policy_by_default(emulator, provider) -> None:
 
 
 def test_delete_restores_when_asked(emulator, provider) -> None:
-    olds = created(provider, min_length=14, expiration_enabled=True, restore_on_delete=True)
+    olds = created_singleton(
+        provider, min_length=14, expiration_enabled=True, restore_on_delete=True
+    )
     emulator.control.clear_requests()
     provider.delete("password_config", olds)
     assert patch_bodies(emulator) == [{"min_length": 10, "expiration_enabled": False}]
@@ -215,7 +210,7 @@ def test_profile_picks_another_instance(start_emulator) -> None:
     default, eu = start_emulator(), start_emulator()
     provider = PasswordConfigProvider()
     configure(provider, {**stack_config(default), **stack_config(eu, "looker-eu")})
-    created(provider, min_length=30, profile="eu")
+    created_singleton(provider, min_length=30, profile="eu")
     assert eu.control.state()["password_config"]["min_length"] == 30
     assert default.control.requests() == []
 

@@ -21,7 +21,7 @@ from pulumi_looker.errors import (
 from pulumi_looker.key_directory import UnconfirmedGoneError
 from pulumi_looker.password_config import PasswordConfigProvider
 
-from .conftest import configure, fast_retry, settings_for, stack_config
+from .conftest import fast_retry, provider_for, settings_for
 from .helpers import LOGIN, VERSIONS, keys_of_user, statuses, writes
 
 OLD = "25.10.5"
@@ -30,12 +30,6 @@ OLD = "25.10.5"
 @pytest.fixture
 def old_looker(start_emulator):
     return start_emulator("--looker-version", OLD)
-
-
-def provider_for(cls: type, emulator) -> object:
-    provider = cls()
-    configure(provider, stack_config(emulator))
-    return provider
 
 
 def test_the_release_is_asked_once_and_without_a_login(emulator) -> None:
@@ -102,19 +96,10 @@ def non_admin_404(start_emulator):
     connection lost its admin role (it is user 2's key)."""
     looker = start_emulator("--permission-404")
     with LookerClient(settings_for(looker), retry=fast_retry()) as admin:
-        made = ApiCredentialProvider()
-        configure(made, stack_config(looker))
+        made = provider_for(ApiCredentialProvider, looker)
         outs = made.create({"user_id": "3", "purpose": "made by the admin"}).outs
         key = admin.create_credentials_api3("2")
-    provider = ApiCredentialProvider()
-    configure(
-        provider,
-        {
-            "looker:baseUrl": looker.url,
-            "looker:clientId": key.client_id,
-            "looker:clientSecret": key.client_secret,
-        },
-    )
+    provider = provider_for(ApiCredentialProvider, looker, key)
     LookerClient._shared.clear()
     looker.control.clear_requests()
     return looker, provider, outs

@@ -10,7 +10,7 @@ from pulumi_looker import models
 from pulumi_looker.emulator.state import DEFAULT_SESSION_CONFIG
 from pulumi_looker.session_config import SessionConfigProvider
 
-from .conftest import configure, stack_config
+from .conftest import created_singleton, provider_for
 from .helpers import api_calls, patch_bodies
 
 GET = ("GET", "/api/4.0/session_config")
@@ -19,15 +19,7 @@ PATCH = ("PATCH", "/api/4.0/session_config")
 
 @pytest.fixture
 def provider(emulator) -> SessionConfigProvider:
-    provider = SessionConfigProvider()
-    configure(provider, stack_config(emulator))
-    return provider
-
-
-def created(provider: SessionConfigProvider, **inputs: object) -> dict:
-    checked = provider.check({}, {"restore_on_delete": False, **inputs})
-    assert checked.failures == []
-    return provider.create(checked.inputs).outs
+    return provider_for(SessionConfigProvider, emulator)
 
 
 def test_check_names_the_range_and_calls_nothing(emulator, provider) -> None:
@@ -45,7 +37,7 @@ def test_check_names_the_range_and_calls_nothing(emulator, provider) -> None:
 
 
 def test_create_writes_only_what_differs_and_keeps_the_rest(emulator, provider) -> None:
-    outs = created(provider, session_minutes=30, unlimited_sessions_per_user=False)
+    outs = created_singleton(provider, session_minutes=30, unlimited_sessions_per_user=False)
     assert api_calls(emulator) == Counter({GET: 1, PATCH: 1})
     assert patch_bodies(emulator) == [{"unlimited_sessions_per_user": False}]  # 30 already
     assert outs["allow_persistent_sessions"] is True  # unmanaged: Looker's
@@ -54,7 +46,7 @@ def test_create_writes_only_what_differs_and_keeps_the_rest(emulator, provider) 
 
 
 def test_refresh_sees_drift_and_import_adopts_all(emulator, provider, client) -> None:
-    outs = created(provider, session_minutes=720)
+    outs = created_singleton(provider, session_minutes=720)
     client.update_singleton(models.SESSION_CONFIG, {"session_minutes": 60})
     refreshed = provider.read("session_config", outs)
     assert refreshed.inputs == {"session_minutes": 60, "restore_on_delete": False}
@@ -69,6 +61,6 @@ def test_refresh_sees_drift_and_import_adopts_all(emulator, provider, client) ->
 
 @pytest.mark.parametrize(("restore", "expected"), [(False, 720), (True, 30)])
 def test_destroy_leaves_or_restores(emulator, provider, restore: bool, expected: int) -> None:
-    outs = created(provider, session_minutes=720, restore_on_delete=restore)
+    outs = created_singleton(provider, session_minutes=720, restore_on_delete=restore)
     provider.delete("session_config", outs)
     assert emulator.control.state()["session_config"]["session_minutes"] == expected

@@ -52,19 +52,9 @@ class Project:
     def config(self, stack: str) -> dict[str, Any]:
         """The stack's config as Pulumi gives it to providers (secrets decrypted by the pulumi
         CLI, never printed); without the CLI or the stack, the file's plain values."""
-        try:
-            result = subprocess.run(
-                ["pulumi", "config", "--json", "--show-secrets", "--stack", stack],
-                cwd=self.root,
-                capture_output=True,
-                text=True,
-                timeout=120,
-                check=False,
-            )
-        except (OSError, subprocess.TimeoutExpired):
-            result = None
-        if result is not None and result.returncode == 0:
-            return {key: entry.get("value") for key, entry in json.loads(result.stdout).items()}
+        answer = self._pulumi("config", "--json", "--show-secrets", "--stack", stack)
+        if answer is not None:
+            return {key: entry.get("value") for key, entry in json.loads(answer).items()}
         path = self.stack_file(stack)
         document = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
         values = (document or {}).get("config") or {}
@@ -73,9 +63,22 @@ class Project:
     def created_keys(self, stack: str) -> set[str]:
         """The ids (``user/key``) of the API keys the stack created, from its state; none
         when the stack has no state yet."""
+        answer = self._pulumi("stack", "export", "--stack", stack)
+        if answer is None:
+            return set()
+        resources = json.loads(answer).get("deployment", {}).get("resources") or []
+        return {
+            r["id"]
+            for r in resources
+            if r.get("type", "").endswith("looker:ApiCredential")
+            and not (r.get("outputs") or {}).get("adopted")
+        }
+
+    def _pulumi(self, *args: str) -> str | None:
+        """What ``pulumi ARGS`` prints in the project, or None when it cannot say."""
         try:
             result = subprocess.run(
-                ["pulumi", "stack", "export", "--stack", stack],
+                ["pulumi", *args],
                 cwd=self.root,
                 capture_output=True,
                 text=True,
@@ -83,16 +86,8 @@ class Project:
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired):
-            return set()
-        if result.returncode != 0:
-            return set()
-        resources = json.loads(result.stdout).get("deployment", {}).get("resources") or []
-        return {
-            r["id"]
-            for r in resources
-            if r.get("type", "").endswith("looker:ApiCredential")
-            and not (r.get("outputs") or {}).get("adopted")
-        }
+            return None
+        return result.stdout if result.returncode == 0 else None
 
 
 def load(path: Path) -> Any:
