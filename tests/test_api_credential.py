@@ -20,10 +20,10 @@ from pulumi_looker.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from pulumi_looker.key_creation import possible_orphans
+from pulumi_looker.key_creation import clear_orphans
 
 from .conftest import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
-from .helpers import api_calls, keys_of_user, keys_path, statuses
+from .helpers import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
 
 KEYS = keys_path("2")
 USERS = ("GET", "/api/4.0/users")
@@ -327,17 +327,43 @@ def test_rejected_purpose_deletes_the_new_key(emulator, provider) -> None:
     assert keys_of_user(emulator, "2") == []
 
 
-def test_a_lost_create_answer_names_the_key_it_left(emulator, provider) -> None:
+def test_the_key_a_lost_create_made_is_deleted_and_the_create_sent_again(
+    emulator, provider
+) -> None:
     emulator.control.aim("lose", "POST", KEYS)
-    with pytest.raises(LookerError) as raised:
-        provider.create(checked(provider, user_id="2", purpose="p"))
+    result = provider.create(checked(provider, user_id="2", purpose="p"))
+    calls = [c for c in statuses(emulator) if c[:2] != LOGIN and c[:2] != VERSIONS]
+    lost = calls[0]
+    assert lost == ("POST", KEYS, "lost 200")
+    [live] = keys_of_user(emulator, "2")
+    assert live["id"] == result.outs["credentials_api3_id"]  # the orphan is gone
+    orphan = str(int(live["id"]) - 1)
+    assert calls[1:] == [
+        ("GET", KEYS, 200),
+        ("DELETE", key_path(orphan), 204),
+        ("POST", KEYS, 200),
+        ("PATCH", key_path(live["id"]), 200),
+    ]
+
+
+def test_a_lost_create_never_takes_another_resources_new_key_for_its_own(
+    emulator, provider
+) -> None:
+    sibling = provider.create(checked(provider, user_id="2")).outs  # no purpose, just made
+    emulator.control.aim("lose", "POST", KEYS)
+    provider.create(checked(provider, user_id="2"))
+    assert sibling["credentials_api3_id"] in [k["id"] for k in keys_of_user(emulator, "2")]
+    assert len(keys_of_user(emulator, "2")) == 2
+
+
+def test_a_lost_create_whose_key_cannot_be_deleted_names_it(emulator, provider) -> None:
+    emulator.control.aim("lose", "POST", KEYS)
+    emulator.control.aim("error", "DELETE", f"{KEYS}/*", times=10, status=503)
+    message = failed_create(provider)
     [orphan] = keys_of_user(emulator, "2")
-    message = str(raised.value)
     assert f"POST {KEYS} failed" in message
     assert f"key(s) {orphan['id']} (created {orphan['created_at']}) of user 2" in message
-    assert "not in Pulumi's state" in message
-    calls = [c for c in statuses(emulator) if c[0] != "POST" or c[1] == KEYS]
-    assert calls[-2:] == [("POST", KEYS, "lost 200"), ("GET", KEYS, 200)]  # not re-sent
+    assert "could not be deleted" in message
 
 
 def test_a_create_refused_before_it_ran_is_sent_again(emulator, provider) -> None:
@@ -382,6 +408,11 @@ def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() ->
     before = "2026-11-23T09:50:00.000-07:00"  # 10 minutes before: not from this create
 
     class Listing:
+        """A client whose user 2 has two keys just made without a purpose (null and empty)."""
+
+        def __init__(self) -> None:
+            self.created_key_ids: set[str] = set()
+
         def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
             return [
                 models.CredentialsApi3(id="5", purpose="", created_at=local),
@@ -390,9 +421,12 @@ def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() ->
                 models.CredentialsApi3(id="8", purpose=None, created_at=before),
             ]
 
-    text = possible_orphans(Listing(), "2", sent_at)  # type: ignore[arg-type]
-    assert text is not None
-    assert f"key(s) 5 (created {local}), 6 (created {local}) of user 2" in text
+        def delete_credentials_api3(self, user_id: str, key_id: str) -> None:
+            deleted.append(key_id)
+
+    deleted: list[str] = []
+    assert clear_orphans(Listing(), "2", sent_at) is None  # type: ignore[arg-type]
+    assert deleted == ["5", "6"]
 
 
 def test_a_half_made_key_that_cannot_be_deleted_stays_in_the_state(emulator, provider) -> None:

@@ -45,6 +45,8 @@ class LookerClient:
         self._release_lock = threading.Lock()
         #: The keys as read by this client, shared by its reads (see KeyDirectory).
         self.key_directory = KeyDirectory(self)
+        #: Ids of the keys this client created: never taken for what a lost create left.
+        self.created_key_ids: set[str] = set()
 
     def __repr__(self) -> str:
         return f"LookerClient(base_url={self.settings.base_url!r})"
@@ -159,7 +161,9 @@ class LookerClient:
             data = self.request("POST", _credentials_path(user_id))
         finally:
             self.key_directory.forget(user_id)
-        return models.from_api(models.CreateCredentialsApi3, data)
+        created = models.from_api(models.CreateCredentialsApi3, data)
+        self.created_key_ids.add(created.id)
+        return created
 
     def update_credentials_api3(
         self, user_id: str, credentials_id: str, values: Mapping[str, Any]

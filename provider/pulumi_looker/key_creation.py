@@ -2,7 +2,8 @@
 
 Looker's create is not idempotent: a create whose answer is lost may still have made a key. A
 create is therefore never blindly sent again; after a failure where Looker may have acted, the
-user's keys are listed first.
+user's keys are listed first, and a key that send made is deleted: a key whose id we learn is
+either in Pulumi's state or deleted.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ CREATE_SENDS = 3
 
 
 def create_key(client: LookerClient, user_id: str) -> models.CreateCredentialsApi3:
-    """POST a new key. When the POST fails where Looker may have acted (a lost answer, a 5xx),
-    the user's keys are listed: the create is sent again only if it left nothing behind, and
-    otherwise fails naming the keys it may have made."""
+    """POST a new key, never blindly twice. When the POST fails where Looker may have acted (a
+    lost answer, a 5xx), the user's keys are listed first: a key that send made (no purpose,
+    created since, not one this process knows) has a secret no one will ever see, so it is
+    deleted, and the create is sent again. When the listing or a delete fails, or the sends run
+    out, the create fails naming whatever may be left."""
     for send in range(1, CREATE_SENDS + 1):
         sent_at = datetime.datetime.now(datetime.timezone.utc)
         try:
@@ -37,16 +40,17 @@ def create_key(client: LookerClient, user_id: str) -> models.CreateCredentialsAp
         except (LookerConnectionError, ServerError) as error:
             if isinstance(error, LookerConnectionError) and not error.reached_server:
                 raise
-            left_behind = possible_orphans(client, user_id, sent_at)
+            left_behind = clear_orphans(client, user_id, sent_at)
             if left_behind is not None or send == CREATE_SENDS:
                 reason = left_behind or f"Looker has no key of user {user_id} from those calls"
                 raise LookerError(f"{error} (send {send} of {CREATE_SENDS}). {reason}") from None
-            logger.warning("%s; Looker made no key from it, sending the create again", error)
+            logger.warning("%s; nothing of it is left in Looker, sending the create again", error)
     raise AssertionError("unreachable")
 
 
-def possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str | None:
-    """What a failed create may have left in Looker, in words; None when surely nothing."""
+def clear_orphans(client: LookerClient, user_id: str, sent_at: datetime.datetime) -> str | None:
+    """Delete the keys a failed create may have made; None when nothing is left behind, else
+    what may be, in words."""
     since = sent_at - CLOCK_SKEW
     try:
         keys = client.list_credentials_api3(user_id)
@@ -57,15 +61,21 @@ def possible_orphans(client: LookerClient, user_id: str, sent_at: datetime.datet
             f"created after {since.isoformat(timespec='seconds')}"
         )
     suspects = [
-        k for k in keys if not k.purpose and k.created_at and _parse_time(k.created_at) >= since
+        k
+        for k in keys
+        if not k.purpose
+        and k.created_at
+        and _parse_time(k.created_at) >= since
+        and k.id not in client.created_key_ids
     ]
-    if not suspects:
+    kept = [k for k in suspects if not discard_key(client, user_id, k.id)]
+    if not kept:
         return None
-    listed = ", ".join(f"{k.id} (created {k.created_at})" for k in suspects)
+    listed = ", ".join(f"{k.id} (created {k.created_at})" for k in kept)
     return (
         f"Looker may have created the key anyway: key(s) {listed} of user {user_id} have no "
-        "purpose and are not in Pulumi's state. If no other run made them, delete them in "
-        "Looker's admin page; the next `pulumi up` creates a new key."
+        "purpose, are not in Pulumi's state, and could not be deleted. If no other run made "
+        "them, delete them in Looker's admin page; the next `pulumi up` creates a new key."
     )
 
 
