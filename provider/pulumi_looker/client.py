@@ -15,9 +15,6 @@ from .retry import RetryPolicy
 from .settings import ConnectionSettings
 from .transport import Transport
 
-_UNGATED = models.FieldRule(object)
-
-
 class LookerClient:
     """Calls Looker API 4.0 with one API key.
 
@@ -95,7 +92,8 @@ class LookerClient:
     def require(self, model: type, names: Iterable[str]) -> None:
         """Raise :class:`UnsupportedReleaseError` when the instance's release lacks a field of
         ``names``; ask the release only when one of them is newer than some release."""
-        gated = [n for n in names if models.rules(model).get(n, _UNGATED).since]
+        rules = models.rules(model)
+        gated = [n for n in names if n in rules and rules[n].since]
         if not gated:
             return
         release = self.release()
