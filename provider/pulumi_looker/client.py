@@ -15,6 +15,7 @@ from .retry import RetryPolicy
 from .settings import ConnectionSettings
 from .transport import Transport
 
+
 class LookerClient:
     """Calls Looker API 4.0 with one API key.
 
