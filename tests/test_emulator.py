@@ -299,6 +299,34 @@ def test_bad_flags_get_a_usage_error(args: list[str], message: str) -> None:
     assert message in result.stderr
 
 
+def test_without_the_extra_it_says_which_to_install_in_one_line() -> None:
+    """As when `pip install pulumi-looker` left out the extra `emulator` (no starlette)."""
+    program = (
+        "import sys; sys.modules['starlette'] = None; "
+        "from pulumi_looker.emulator.cli import main; "
+        "main(['--admin-client-id', 'a', '--admin-client-secret', 'b'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "looker-emulator: starlette missing: install the extra `emulator` "
+        "(pip install 'pulumi-looker[emulator]')"
+    ]
+
+
+def test_help_lists_the_control_routes() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_looker.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    for route in ("/_emulator/requests", "/_emulator/faults/aimed", "/_emulator/state"):
+        assert route in result.stdout
+
+
 def test_users_listing_as_the_spec_says(api: httpx.Client) -> None:
     key = api.post("/users/3/credentials_api3").json()
     users = api.get("/users").json()
@@ -380,7 +408,16 @@ def test_an_ordinary_user_can_be_given_a_key(start_emulator) -> None:
     emulator = start_emulator("--user-key", "UserClientId:UserSecret")
     with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
         token = login(http, "UserClientId", "UserSecret").json()["access_token"]
-        refused = http.get("/password_config", headers={"Authorization": f"Bearer {token}"})
+        auth = {"Authorization": f"Bearer {token}"}
+        refused = http.get("/password_config", headers=auth)
+        me = http.get("/user", headers=auth).json()
+        themself = http.get("/users/2", headers=auth)
+        other = http.get("/users/1", headers=auth)
+        assert http.delete("/logout", headers=auth).status_code == 204
+        after_logout = http.get("/user", headers=auth)
     assert refused.status_code == 403
+    assert me["id"] == "2"
+    assert (themself.status_code, other.status_code) == (200, 403)
+    assert after_logout.status_code == 401
     [key] = [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == "2"]
     assert key["client_id"] == "UserClientId"

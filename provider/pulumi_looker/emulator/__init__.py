@@ -1,7 +1,5 @@
-"""A local Looker API 4.0 server for tests, benchmarks and demos (extra ``emulator``)."""
+"""A local Looker API 4.0 server for tests, benchmarks and demos (extra ``emulator``).
 
-from .app import Emulator
-from .faults import Faults
-from .state import Store
-
-__all__ = ["Emulator", "Faults", "Store"]
+The package imports nothing of the extra by itself, so that ``looker-emulator`` can say which
+extra is missing, and tests can drive an emulator process without importing its server.
+"""

@@ -4,26 +4,52 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import uvicorn
 import yaml
 
 from pulumi_looker import models
 
-from .app import Emulator
 from .faults import Faults
-from .looker_api import Deployment
 from .state import Store
+
+if TYPE_CHECKING:
+    import uvicorn
+
+#: What the extra ``emulator`` brings: without it the emulator cannot serve.
+SERVER_MODULES = ("starlette", "uvicorn")
+
+_CONTROL_ROUTES = """\
+control routes (outside /api, for tests and demos; JSON):
+  GET|DELETE /_emulator/requests      the request log (method, path, status, time, PATCH
+                                      bodies), or clear it
+  GET|PATCH|DELETE /_emulator/faults  the periodic faults: change some, or end every fault
+  POST /_emulator/faults/aimed        aim one fault at a method and path pattern, e.g.
+                                      {"kind": "error", "method": "POST", "path":
+                                      "/api/4.0/users/*/credentials_api3", "times": 1}
+                                      (kinds: latency, rate_limit, error, drop, lose, revoke,
+                                      crash)
+  GET|DELETE /_emulator/sessions      the access tokens issued, or revoke them all
+  GET /_emulator/state                what the instance holds (secrets only as hashes)
+  PATCH /_emulator/users/ID           {"is_admin": false} or {"deleted": true}
+  PATCH /_emulator/keys/ID            {"age_days": 200}: as if created that long ago
+  GET /_emulator/health               {"ok": true}
+Python: pulumi_looker.emulator.control_client.EmulatorControlClient calls them.
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="looker-emulator",
-        description="A local Looker API 4.0 for tests, benchmarks and demos.",
+        description="A local Looker API 4.0 for tests, benchmarks and demos. Prints its base URL "
+        "once it serves.",
+        epilog=_CONTROL_ROUTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=19999, help="port (0 picks a free one)")
@@ -86,6 +112,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the emulator until interrupted; print its base URL once it serves."""
     parser = _parser()
     args = parser.parse_args(argv)
+    missing = [name for name in SERVER_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        parser.exit(
+            1,
+            f"looker-emulator: {' and '.join(missing)} missing: install the extra `emulator` "
+            "(pip install 'pulumi-looker[emulator]')\n",
+        )
+    # The server's modules, now that they are known to be there.
+    import uvicorn
+
+    from .app import Emulator
+    from .looker_api import Deployment
+
     if not args.admin_client_id or not args.admin_client_secret:
         parser.error("--admin-client-id and --admin-client-secret are required")
     if bool(args.ssl_certfile) != bool(args.ssl_keyfile):

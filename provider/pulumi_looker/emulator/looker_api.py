@@ -86,8 +86,13 @@ class LookerApi:
         return [
             Route(f"{API}/versions", self.versions, methods=["GET"]),
             Route(f"{API}/login", self.login, methods=["POST"]),
+            Route(f"{API}/logout", self.logout, methods=["DELETE"]),
+            # Looker's SDKs log out at the unversioned path (looker_sdk.rtl.auth_session).
+            Route("/api/logout", self.logout, methods=["DELETE"]),
             *singleton_routes,
+            Route(f"{API}/user", self.me, methods=["GET"]),
             Route(f"{API}/users", self.users, methods=["GET"]),
+            Route(f"{API}/users/{{user_id}}", self.user, methods=["GET"]),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
@@ -121,11 +126,14 @@ class LookerApi:
 
     # --- authentication ------------------------------------------------------------------
 
-    def _caller(self, request: Request) -> User:
+    @staticmethod
+    def _token(request: Request) -> str | None:
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        user = None
-        if scheme.lower() in ("bearer", "token") and token:
-            user = self.store.session_user(token.strip())
+        return token.strip() if scheme.lower() in ("bearer", "token") and token else None
+
+    def _caller(self, request: Request) -> User:
+        token = self._token(request)
+        user = self.store.session_user(token) if token else None
         if user is None:
             raise LookerHttpError(401, "Requires authentication.")
         return user
@@ -161,6 +169,12 @@ class LookerApi:
             }
         )
 
+    async def logout(self, request: Request) -> Response:
+        """``DELETE /logout``: the caller's token is revoked."""
+        self._caller(request)
+        self.store.sessions.pop(self._token(request) or "", None)
+        return Response(status_code=204)
+
     # --- settings singletons ---------------------------------------------------------------
 
     def _singleton_endpoint(self, singleton: models.Singleton) -> Callable[[Request], Any]:
@@ -195,6 +209,17 @@ class LookerApi:
             ],
             "url": f"{base}/users/{user.id}",
         }
+
+    async def me(self, request: Request) -> Response:
+        """``GET /user``: the caller's own user (looker-sdk's ``me()``); any user may ask."""
+        return _json(self._public_user(self._caller(request), request), request)
+
+    async def user(self, request: Request) -> Response:
+        """``GET /users/{user_id}``: an admin sees anyone, a user only themself."""
+        user_id = request.path_params["user_id"]
+        if self._caller(request).id != user_id:
+            self._admin(request)
+        return _json(self._public_user(self._user(user_id), request), request)
 
     async def users(self, request: Request) -> Response:
         """``GET /users``: in id order (``sorts`` is taken as that), ``ids`` picks users,

@@ -1,0 +1,63 @@
+"""The emulator, driven by Looker's own Python SDK (looker-sdk): what it calls, it serves."""
+
+from __future__ import annotations
+
+import pytest
+from looker_sdk import init40, models40
+from looker_sdk.error import SDKError
+from looker_sdk.sdk.api40.methods import Looker40SDK
+
+from pulumi_looker.emulator.process import EmulatorProcess
+
+from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
+
+
+@pytest.fixture
+def sdk(emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> Looker40SDK:
+    """looker-sdk configured as its documentation says: LOOKERSDK_* variables."""
+    monkeypatch.setenv("LOOKERSDK_BASE_URL", emulator.url)
+    monkeypatch.setenv("LOOKERSDK_CLIENT_ID", ADMIN_CLIENT_ID)
+    monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", ADMIN_CLIENT_SECRET)
+    monkeypatch.setenv("LOOKERSDK_VERIFY_SSL", "false")
+    return init40()
+
+
+def test_me_and_users(sdk: Looker40SDK) -> None:
+    me = sdk.me()
+    assert (me.id, me.display_name) == ("1", f"{me.first_name} {me.last_name}")
+    assert sdk.user("3").id == "3"
+    assert [u.id for u in sdk.all_users(fields="id")] == ["1", "2", "3", "4", "5"]
+    with pytest.raises(SDKError):
+        sdk.user("999")
+
+
+def test_policies_read_and_written(sdk: Looker40SDK) -> None:
+    assert sdk.password_config().min_length == 10  # Looker's default
+    updated = sdk.update_password_config(models40.WritePasswordConfig(min_length=14))
+    assert updated.min_length == 14
+    assert sdk.password_config().min_length == 14
+    sessions = sdk.update_session_config(models40.WriteSessionConfig(session_minutes=480))
+    assert sessions.session_minutes == 480
+
+
+def test_api_keys_lifecycle(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
+    created = sdk.create_user_credentials_api3("2")
+    assert created.client_secret
+    updated = sdk.update_user_credentials_api3(
+        "2", created.id, models40.WriteCredentialsApi3(purpose="sdk bot")
+    )
+    assert updated.purpose == "sdk bot"
+    assert [k.purpose for k in sdk.all_user_credentials_api3s("2")] == ["sdk bot"]
+    assert sdk.user_credentials_api3("2", created.id).client_id == created.client_id
+    sdk.delete_user_credentials_api3("2", created.id)
+    assert sdk.all_user_credentials_api3s("2") == []
+    assert emulator.control.state()["credentials_api3"][1:] == []
+
+
+def test_logout_ends_the_token(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
+    sdk.me()
+    sdk.auth.logout()
+    assert emulator.control.calls()[("DELETE", "/api/logout")] == 1
+    sdk.me()  # the SDK logs in again
+    logins = [r for r in emulator.control.requests() if r["path"] == "/api/4.0/login"]
+    assert len(logins) == 2
