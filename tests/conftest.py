@@ -53,6 +53,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         and not config.option.markexpr
         and not config.option.deselect
         and not getattr(config.option, "lf", False)
+        and not config.option.ignore
+        and not config.option.ignore_glob
     )
     if whole:
         _REPORT.write(keep_untried=False)

@@ -6,6 +6,7 @@ import pulumi
 import pytest
 
 from pulumi_looker import ApiCredential, PasswordConfig, SessionConfig
+from pulumi_looker._provider import ImportNotSupportedError
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -70,3 +71,21 @@ def test_each_program_run_declares_afresh() -> None:
     PasswordConfig("policy")  # the run of the fixture
     pulumi.runtime.set_mocks(Mocks(), project="p", stack="dev", preview=False)
     PasswordConfig("policy-again")  # another run: no conflict
+
+
+@pytest.mark.parametrize(
+    "declare",
+    [
+        lambda opts: PasswordConfig("p", min_length=14, opts=opts),
+        lambda opts: SessionConfig("p", opts=opts),
+        lambda opts: ApiCredential("p", user_id="2", opts=opts),
+    ],
+)
+def test_import_is_refused_at_declaration_with_what_works(declare) -> None:
+    """Pulumi's import of a dynamic resource fails in the engine ('__provider'): say so first."""
+    with pytest.raises(ImportNotSupportedError) as raised:
+        declare(pulumi.ResourceOptions(import_="password_config"))
+    [line] = str(raised.value).splitlines()
+    assert "import_='password_config' cannot work: Pulumi cannot import a dynamic resource" in line
+    assert "`pulumi-looker adopt --stack STACK`" in line
+    assert isinstance(raised.value, pulumi.RunError)  # printed without a Python traceback

@@ -120,7 +120,14 @@ def test_a_404_that_may_mean_not_allowed_does_not_drop_the_key(non_admin_404) ->
     assert [k["purpose"] for k in keys_of_user(looker, "3")] == ["made by the admin"]
 
 
-class _NotLooker(BaseHTTPRequestHandler):
+class _Quiet(BaseHTTPRequestHandler):
+    """Python's plain HTTP server: 501 with an HTML page for any method it lacks (all)."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _NotLooker(_Quiet):
     """A web server that is not Looker: HTML for everything; records the headers it got."""
 
     seen: list[dict[str, str]]
@@ -133,9 +140,6 @@ class _NotLooker(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture
@@ -158,12 +162,32 @@ def test_a_url_that_is_not_looker_is_told_apart_from_a_wrong_secret(not_looker, 
         client.read_singleton(models.PASSWORD_CONFIG)
     message = str(raised.value)
     assert f"POST {url}/api/4.0/login answered HTTP 404 (text/html), not as Looker's API" in message
-    assert "looker:baseUrl should be the instance's address" in message
+    assert "this is not a Looker API. Check looker:baseUrl" in message
     assert raised.value.attempts == 1
     wrong = settings_for(emulator, client_secret="wrong")
     with LookerClient(wrong, retry=fast_retry()) as client, pytest.raises(LoginError):
         client.read_singleton(models.PASSWORD_CONFIG)
     assert statuses(emulator) == [(*LOGIN, 404)]
+
+
+def test_a_plain_web_server_answering_501_is_not_a_looker_api(emulator) -> None:
+    """Python's own HTTP server has no POST: it answers 501 with an HTML page."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with (
+            LookerClient(settings_for(emulator, base_url=url), retry=fast_retry()) as client,
+            pytest.raises(NotLookerError) as raised,
+        ):
+            client.read_singleton(models.PASSWORD_CONFIG)
+    finally:
+        server.shutdown()
+        server.server_close()
+    message = str(raised.value)
+    assert f"POST {url}/api/4.0/login answered HTTP 501 (text/html)" in message
+    assert "this is not a Looker API. Check looker:baseUrl" in message
+    assert raised.value.attempts == 1
 
 
 def test_calls_name_the_caller_as_lookers_sdks_do(not_looker, emulator) -> None:

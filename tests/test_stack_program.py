@@ -108,21 +108,23 @@ def test_each_section_declares_its_resource(monkeypatch) -> None:
     assert set(exports["clientSecrets"]) == {"bot"}  # only keys the stack created have one
 
 
-def test_import_flags_become_import_ids(monkeypatch) -> None:
-    mocks, _ = run(
-        {
-            "passwordPolicy": {"import": True},
-            "sessionPolicy": {"import": True},
-            "apiCredentials": [
-                {"name": "dbt", "userId": "7", "credentialsApi3Id": "13", "import": True}
-            ],
-        },
-        monkeypatch,
-    )
-    resources = declared(mocks)
-    assert resources["password-policy"][1] == "password_config"
-    assert resources["session-policy"][1] == "session_config"
-    assert resources["dbt"][1] == "7/13"
+@pytest.mark.parametrize(
+    ("config", "where"),
+    [
+        ({"passwordPolicy": {"import": True}}, "looker-settings:passwordPolicy.import"),
+        ({"sessionPolicy": {"import": False}}, "looker-settings:sessionPolicy.import"),
+        (
+            {"apiCredentials": [{"name": "d", "userId": "7", "import": 1}]},
+            "looker-settings:apiCredentials[0].import",
+        ),
+    ],
+)
+def test_import_is_refused_with_what_works_instead(monkeypatch, config, where) -> None:
+    with pytest.raises(StackConfigError) as raised:
+        run(config, monkeypatch)
+    [line] = str(raised.value).splitlines()
+    assert line.startswith(f"{where}: Pulumi cannot import a dynamic resource")
+    assert "`pulumi-looker adopt --stack STACK`" in line
 
 
 @pytest.mark.parametrize(
@@ -139,7 +141,6 @@ def test_import_flags_become_import_ids(monkeypatch) -> None:
             "(did you mean 'sessionMinutes'?)",
         ),
         ({"passwordPolicy": [1]}, "looker-settings:passwordPolicy must be an object of settings"),
-        ({"passwordPolicy": {"import": "yes"}}, "passwordPolicy.import must be true or false"),
         ({"apiCredentials": {"name": "x"}}, "looker-settings:apiCredentials must be a list"),
         (
             {"apiCredentials": [{"userId": "2"}]},
@@ -153,10 +154,6 @@ def test_import_flags_become_import_ids(monkeypatch) -> None:
             {"apiCredentials": [{"name": "a b", "userId": "2"}]},
             "apiCredentials[0].name must be a unique name of letters, digits, '.', '-' and '_', "
             "got 'a b'",
-        ),
-        (
-            {"apiCredentials": [{"name": "a", "userId": "2", "import": True}]},
-            "apiCredentials[0].import needs credentialsApi3Id (the key to import)",
         ),
     ],
 )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
 
@@ -19,6 +22,11 @@ if TYPE_CHECKING:
 SDK_KEYS = frozenset({"__provider"})
 
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+#: Set to 1 (or true, yes) to see the Python traceback of a failing resource.
+TRACEBACK_SWITCH = "PULUMI_LOOKER_TRACEBACK"
+#: The module the dynamic-provider host runs as (``python -m pulumi.dynamic``).
+_HOST_MODULE = "pulumi.dynamic.__main__"
 
 
 def is_unknown(value: Any) -> bool:
@@ -38,7 +46,9 @@ class LookerProvider(ResourceProvider):
     serialize_as_secret_always = False
 
     def configure(self, req: ConfigureRequest) -> None:
+        """Called once per provider in the dynamic-provider host, before any handler."""
         self._stack_config = req.config
+        quiet_tracebacks()
 
     def client(self, profile: str | None) -> LookerClient:
         """The shared client for the Looker instance of ``profile`` (None: the default one)."""
@@ -56,6 +66,21 @@ class LookerProvider(ResourceProvider):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+
+def quiet_tracebacks() -> None:
+    """In the dynamic-provider host, a failing handler's error reads as one line.
+
+    From Pulumi's Python SDK 3.260 on, the host answers a handler's exception with
+    ``traceback.format_exc()``: our one-line message inside dozens of lines of httpx and gRPC
+    frames. ``sys.tracebacklimit = 0`` keeps only the ``Type: message`` line. Set
+    ``PULUMI_LOOKER_TRACEBACK=1`` to see the whole traceback. Nothing changes outside the host.
+    """
+    main = sys.modules.get("__main__")
+    in_host = getattr(getattr(main, "__spec__", None), "name", None) == _HOST_MODULE
+    wanted = os.environ.get(TRACEBACK_SWITCH, "").strip().lower() in ("1", "true", "yes")
+    if in_host and not wanted:
+        sys.tracebacklimit = 0
 
 
 def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[CheckFailure]:
@@ -89,6 +114,33 @@ def check_profile(value: Any) -> list[CheckFailure]:
             )
         ]
     return []
+
+
+#: What adopts existing Looker objects, since Pulumi's import cannot (see refuse_import).
+IMPORT_ALTERNATIVES = (
+    "declare it without import (its create adopts what Looker has and writes only what "
+    "differs; an existing API key by its credentials_api3_id), or run `pulumi-looker adopt "
+    "--stack STACK` to write the stack's config from the live instance"
+)
+#: Why Pulumi cannot import a dynamic resource, as measured.
+IMPORT_REASON = (
+    "Pulumi cannot import a dynamic resource: the engine sends an import's read neither "
+    "inputs nor state, so the dynamic-provider host cannot find the provider (measured up to "
+    "Pulumi CLI 3.276 with SDK 3.272)"
+)
+
+
+class ImportNotSupportedError(pulumi.RunError):
+    """A resource was declared with ``import_``; Pulumi prints a RunError as its message alone."""
+
+
+def refuse_import(resource: str, name: str, opts: pulumi.ResourceOptions | None) -> None:
+    """Refuse the ``import_`` option at declaration, before the engine fails on it later."""
+    if opts is not None and opts.import_ is not None:
+        raise ImportNotSupportedError(
+            f"{resource} {name!r}: import_={opts.import_!r} cannot work: {IMPORT_REASON}. "
+            f"Instead, {IMPORT_ALTERNATIVES}."
+        )
 
 
 def refuse_unexpected(

@@ -25,6 +25,7 @@ from ._provider import (
     check_names,
     check_profile,
     is_unknown,
+    refuse_import,
     refuse_unexpected,
     set_inputs,
 )
@@ -368,8 +369,8 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
     - **adopt** (``credentials_api3_id`` set): Pulumi manages the ``purpose`` of an existing
       key and, on destroy, leaves the key in Looker with its original purpose.
 
-    Only ``purpose`` is writable in Looker's API. The id is ``<user_id>/<credentials_api3_id>``;
-    import with ``opts=ResourceOptions(import_="42/7")``.
+    Only ``purpose`` is writable in Looker's API. The id is ``<user_id>/<credentials_api3_id>``.
+    Pulumi cannot import it (``import_`` is refused): adopt it by ``credentials_api3_id``.
     """
 
     user_id: pulumi.Output[str]
@@ -400,6 +401,7 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
         refuse_unexpected(
             "ApiCredential", unexpected, [f.name for f in attrs.fields(ApiCredentialArgs)], _OUTPUTS
         )
+        refuse_import("ApiCredential", resource_name, opts)
         if args is None:
             if user_id is None:
                 raise TypeError("ApiCredential needs user_id")

@@ -171,10 +171,10 @@ class NotLookerError(LookerCallError):
 
     def _describe(self) -> str:
         return (
-            f"{self.method} {self.url} answered {self.answer}, not as Looker's API does: "
-            "looker:baseUrl should be the instance's address, such as "
-            "https://example.cloud.looker.com or, self-hosted, https://looker.example.com:19999, "
-            "without /api/..."
+            f"{self.method} {self.url} answered {self.answer}, not as Looker's API does: this "
+            "is not a Looker API. Check looker:baseUrl: it should be the instance's address, "
+            "such as https://example.cloud.looker.com or, self-hosted, "
+            "https://looker.example.com:19999, without /api/..."
         )
 
 
@@ -233,6 +233,10 @@ _ERRORS_BY_STATUS: Mapping[int, type[LookerApiError]] = {
 #: What Looker answers to a login with a wrong client id or secret, or a disabled key.
 _LOGIN_REFUSALS = frozenset({401, 403, 404})
 
+#: Server statuses that a proxy or load balancer in front of Looker answers while it is busy or
+#: restarting: another try may get through.
+RETRYABLE_SERVER_STATUSES = frozenset({502, 503, 504})
+
 
 def error_class_for(status: int) -> type[LookerApiError]:
     """The exception class that stands for an HTTP error status."""
@@ -266,13 +270,10 @@ def api_error(response: httpx.Response) -> LookerApiError:
         location = response.headers.get("location", "?")
         common["message"] = f"unexpected redirect to {location}, not followed"
         return LookerApiError(**common)
-    if (
-        during_login
-        and "message" not in body_keys
-        and response.status_code < 500
-        and (response.status_code != 429)
-    ):
-        # Looker answers every error of its API, a wrong secret included, with a JSON body.
+    transient = response.status_code == 429 or response.status_code in RETRYABLE_SERVER_STATUSES
+    if during_login and "message" not in body_keys and not transient:
+        # Looker answers every error of its API, a wrong secret included, with a JSON body;
+        # a 501 or an HTML page comes from some other web server.
         return not_looker(response)
     if during_login and response.status_code in _LOGIN_REFUSALS:
         return LoginError(**common)

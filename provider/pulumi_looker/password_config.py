@@ -42,7 +42,8 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     On ``destroy`` the live policy is left as it is (weakening it is not a safe default); with
     ``restore_on_delete=True`` the values read when the resource was created are put back.
     ``profile`` picks a second Looker instance from the stack config namespace
-    ``looker-<profile>``. Import with ``opts=ResourceOptions(import_="password_config")``.
+    ``looker-<profile>``. Pulumi cannot import it (``import_`` is refused); declaring it adopts
+    the live policy.
     """
 
     min_length: pulumi.Output[int]
@@ -82,5 +83,5 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
                 restore_on_delete=restore_on_delete,
                 profile=profile,
             )
-        props = declared_props(models.PASSWORD_CONFIG, resource_name, args, unexpected)
+        props = declared_props(models.PASSWORD_CONFIG, resource_name, args, unexpected, opts)
         super().__init__(PasswordConfigProvider(), resource_name, props, opts)

@@ -11,6 +11,7 @@ import attrs
 import tenacity
 
 from .errors import (
+    RETRYABLE_SERVER_STATUSES,
     LookerApiError,
     LookerCallError,
     LookerConnectionError,
@@ -21,8 +22,6 @@ from .errors import (
 T = TypeVar("T")
 
 logger = logging.getLogger("pulumi_looker")
-
-RETRYABLE_SERVER_STATUSES = frozenset({502, 503, 504})
 
 
 @attrs.frozen

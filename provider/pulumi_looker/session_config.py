@@ -73,5 +73,5 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
                 restore_on_delete=restore_on_delete,
                 profile=profile,
             )
-        props = declared_props(models.SESSION_CONFIG, resource_name, args, unexpected)
+        props = declared_props(models.SESSION_CONFIG, resource_name, args, unexpected, opts)
         super().__init__(SessionConfigProvider(), resource_name, props, opts)

@@ -29,6 +29,7 @@ from ._provider import (
     check_names,
     check_profile,
     is_unknown,
+    refuse_import,
     refuse_unexpected,
     set_inputs,
 )
@@ -237,16 +238,18 @@ def declared_props(
     resource_name: str,
     args: Any,
     unexpected: Mapping[str, Any],
+    opts: pulumi.ResourceOptions | None,
 ) -> dict[str, Any]:
     """A resource's props at declaration: its inputs, and its read-only outputs as None.
 
-    Refuses unknown keyword arguments, and a second resource for the same singleton of the same
-    Looker instance (profile) in one program: both would manage one object, and every refresh
-    would show one of them a diff.
+    Refuses unknown keyword arguments, the ``import_`` option (see ``refuse_import``), and a
+    second resource for the same singleton of the same Looker instance (profile) in one
+    program: both would manage one object, and every refresh would show one of them a diff.
     """
     read_only = [n for n in models.read_only_fields(singleton.model) if n != "can"]
     name = singleton.model.__name__
     refuse_unexpected(name, unexpected, [f.name for f in attrs.fields(type(args))], read_only)
+    refuse_import(name, resource_name, opts)
     profile = args.profile
     if profile is None or isinstance(profile, str):  # an Output's profile cannot be known yet
         run = pulumi.runtime.settings.get_monitor() or _NO_MONITOR

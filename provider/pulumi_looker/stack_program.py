@@ -6,7 +6,6 @@ Stack config (namespace: the project's name)::
       minLength: 12
       requireSpecial: true
       restoreOnDelete: false
-      import: false            # adopt the live policy into the stack
     sessionPolicy:             # optional; a SessionConfig, likewise
       sessionMinutes: 720
     apiCredentials:            # optional; one ApiCredential each
@@ -17,7 +16,8 @@ Stack config (namespace: the project's name)::
       - name: dbt-cloud
         userId: "7"
         credentialsApi3Id: "13"  # adopt an existing key
-        import: true           # optional: import it instead of adopting it on create
+
+``import`` is refused with the reason (see ``_provider.refuse_import``): declaring adopts.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import attrs
 import pulumi
 
 from . import models
+from ._provider import IMPORT_ALTERNATIVES, IMPORT_REASON
 from .api_credential import ApiCredential
 from .models import unknown_name_reason
 from .password_config import PasswordConfig
@@ -96,18 +97,15 @@ def _inputs(
 ) -> dict[str, Any]:
     if not isinstance(values, dict):
         raise StackConfigError(f"{where} must be an object of settings, got {values!r}")
+    if "import" in values:
+        raise StackConfigError(
+            f"{where}.import: {IMPORT_REASON}. Remove it and {IMPORT_ALTERNATIVES}."
+        )
     unknown = [k for k in values if k not in keys and k not in extra]
     if unknown:
         reason = unknown_name_reason(unknown[0], [*keys, *extra])
         raise StackConfigError(f"{where}: {reason}")
     return {keys[k]: v for k, v in values.items() if k in keys}
-
-
-def _import_flag(where: str, values: Mapping[str, Any]) -> bool:
-    flag = values.get("import", False)
-    if not isinstance(flag, bool):
-        raise StackConfigError(f"{where}.import must be true or false, got {flag!r}")
-    return flag
 
 
 def declare(config: pulumi.Config) -> None:
@@ -118,13 +116,8 @@ def declare(config: pulumi.Config) -> None:
         if values is None:
             continue
         where = f"{namespace}:{entry.config_key}"
-        inputs = _inputs(where, values, entry.keys, ["import"])
-        opts = (
-            pulumi.ResourceOptions(import_=entry.singleton.id)
-            if _import_flag(where, values)
-            else None
-        )
-        resource = entry.resource(entry.resource_name, **inputs, opts=opts)
+        inputs = _inputs(where, values, entry.keys, [])
+        resource = entry.resource(entry.resource_name, **inputs)
         pulumi.export(
             entry.config_key,
             {camel_case(name): getattr(resource, name) for name in entry.exports},
@@ -137,23 +130,14 @@ def declare(config: pulumi.Config) -> None:
     client_secrets: dict[str, pulumi.Output[Any]] = {}
     for index, item in enumerate(credentials):
         where = f"{namespace}:apiCredentials[{index}]"
-        inputs = _inputs(where, item, _CREDENTIAL_KEYS, ["name", "import"])
+        inputs = _inputs(where, item, _CREDENTIAL_KEYS, ["name"])
         name = item.get("name")
         if not isinstance(name, str) or not _NAME.match(name) or name in client_ids:
             raise StackConfigError(
                 f"{where}.name must be a unique name of letters, digits, '.', '-' and '_', "
                 f"got {name!r}"
             )
-        opts = None
-        if _import_flag(where, item):
-            if "credentials_api3_id" not in inputs:
-                raise StackConfigError(
-                    f"{where}.import needs credentialsApi3Id (the key to import)"
-                )
-            opts = pulumi.ResourceOptions(
-                import_=f"{inputs.get('user_id')}/{inputs['credentials_api3_id']}"
-            )
-        credential = ApiCredential(name, **inputs, opts=opts)
+        credential = ApiCredential(name, **inputs)
         client_ids[name] = credential.client_id
         if "credentials_api3_id" not in inputs:
             client_secrets[name] = credential.client_secret

@@ -60,13 +60,14 @@ class Stack:
         self.baseline: set[str] = set()
 
     def pulumi(
-        self, *args: str, ok: bool = True, timeout: float = 600
+        self, *args: str, ok: bool = True, timeout: float = 600, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``pulumi ARGS`` on this stack; by default raise when it fails."""
+        """Run ``pulumi ARGS`` on this stack (``env``: variables to change for this run); by
+        default raise when it fails."""
         result = subprocess.run(
             ["pulumi", *args, "--stack", self.name, "--non-interactive", "--color", "never"],
             cwd=self.project,
-            env=self.env,
+            env={**self.env, **(env or {})},
             capture_output=True,
             text=True,
             timeout=timeout,

@@ -132,4 +132,4 @@ def test_a_url_that_is_not_looker_fails_in_one_line(stack, lived_in) -> None:
     result = adopt(stack, "--all-users")
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
-    assert "not as Looker's API does: looker:baseUrl should be the instance's address" in line
+    assert "not as Looker's API does: this is not a Looker API. Check looker:baseUrl" in line

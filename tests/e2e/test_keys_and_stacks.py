@@ -78,17 +78,6 @@ def test_existing_settings_are_adopted_without_a_write(dev, looker) -> None:
     ]
 
 
-def test_import_option_needs_a_newer_pulumi_cli(dev, looker) -> None:
-    """Pulumi CLI 3.259 (the newest our Go proxy serves) sends an import's Read neither state
-    nor inputs, so the dynamic-provider host cannot find the provider ('__provider'). Pulumi
-    fixed this in 3.268. When this test fails, the CLI was upgraded: make it assert success."""
-    dev.set_config({POLICY: {"import": True, "minLength": 10}, SESSION: None, CREDENTIALS: []})
-    result = dev.up(ok=False)
-    assert result.returncode != 0
-    assert "'__provider'" in result.stdout + result.stderr
-    assert looker.control.writes() == []
-
-
 def test_two_stacks_hold_their_own_policies(make_stack, start_looker) -> None:
     dev_looker, prod_looker = start_looker(DEV_CLIENT_ID), start_looker(PROD_CLIENT_ID)
     dev, prod = make_stack("dev", dev_looker), make_stack("prod", prod_looker)

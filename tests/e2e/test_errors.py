@@ -1,0 +1,106 @@
+"""What a person reads when something is wrong, on the newest Pulumi SDK and CLI."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.e2e.project import Stack
+from tests.helpers import POLICY, writes
+
+pytestmark = pytest.mark.e2e
+
+#: The dev stack's resources.
+RESOURCES = ("password-policy", "session-policy", "ci-deploy-bot", "admin-key")
+
+
+def diagnostics(output: str) -> dict[str, list[str]]:
+    """The error lines of the CLI's Diagnostics section, by resource name."""
+    found: dict[str, list[str]] = {}
+    section = output.split("\nDiagnostics:\n", 1)[1].split("\nResources:\n", 1)[0]
+    name = None
+    for line in section.splitlines():
+        header = re.match(r"^  \S+ \((.+)\):$", line)
+        if header:
+            name = header.group(1)
+            found[name] = []
+        elif line.strip().startswith("error:") and name is not None:
+            found[name].append(line.strip())
+    return found
+
+
+def test_a_wrong_secret_reads_as_one_line_per_resource(dev: Stack, looker) -> None:
+    dev.up()
+    looker.control.clear_requests()
+    result = dev.pulumi("up", "--yes", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "wrong"})
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert "grpc" not in output.lower()
+    assert "Exception calling application" not in output
+    errors = diagnostics(output)
+    for name in RESOURCES:
+        # The engine may report a failed refresh step twice, once as "Preview failed: ...";
+        # what it reports is our one line.
+        [cause] = {
+            line.removeprefix("error: ").removeprefix("Preview failed: ") for line in errors[name]
+        }
+        assert cause.startswith("pulumi_looker.errors.LoginError: Looker login failed (POST")
+        assert "client_secret from environment variable LOOKERSDK_CLIENT_SECRET)" in cause
+    assert len(output.splitlines()) <= 40, output
+    assert writes(looker) == []
+
+
+def test_the_traceback_switch_shows_where_it_failed(dev: Stack) -> None:
+    dev.up()
+    result = dev.pulumi(
+        "up",
+        "--yes",
+        ok=False,
+        env={"LOOKERSDK_CLIENT_SECRET": "wrong", "PULUMI_LOOKER_TRACEBACK": "1"},
+    )
+    output = result.stdout + result.stderr
+    assert "Traceback (most recent call last)" in output
+    assert "pulumi_looker/auth.py" in output
+
+
+class _PlainServer(BaseHTTPRequestHandler):
+    """Python's own web server: no POST, so it answers 501 with an HTML page."""
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def plain_web_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PlainServer)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_web_server_that_is_not_looker_is_named(dev: Stack, plain_web_server: str) -> None:
+    dev.set_config({"looker:baseUrl": plain_web_server})
+    result = dev.up(ok=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"POST {plain_web_server}/api/4.0/login answered HTTP 501 (text/html)" in output
+    assert "this is not a Looker API. Check looker:baseUrl" in output
+    assert "Traceback" not in output
+
+
+def test_import_in_stack_config_is_refused_at_preview_in_one_line(dev: Stack, looker) -> None:
+    dev.set_config({POLICY: {"import": True, "minLength": 10}})
+    result = dev.preview(ok=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    [line] = [line for line in output.splitlines() if "Pulumi cannot import" in line]
+    assert "looker-settings:passwordPolicy.import: Pulumi cannot import a dynamic resource" in line
+    assert "pulumi-looker adopt --stack STACK" in line
+    assert "Traceback" not in output
+    assert writes(looker) == []
