@@ -62,9 +62,14 @@ class Instance:
 
 
 def read_instance(
-    client: LookerClient, users: Sequence[str] | None, progress: Progress
+    client: LookerClient,
+    users: Sequence[str] | None,
+    progress: Progress,
+    connection_client_id: str | None = None,
 ) -> Instance:
-    """The live singletons, and the keys of ``users`` (None: of every user)."""
+    """The live singletons, and the keys of ``users`` (None: of every user) but the one whose
+    client id is ``connection_client_id``: the key the stack logs in with is the connection's
+    business, which rotating it changes, not a resource of the stack."""
     singletons: dict[str, dict[str, Any]] = {}
     notes = []
     for singleton in models.SINGLETONS:
@@ -99,6 +104,13 @@ def read_instance(
                 "cannot see it"
             )
         keys = [LiveKey(u, k) for u in users for k in listed[u]]
+    own = [live for live in keys if live.key.client_id == connection_client_id]
+    notes += [
+        f"left out key {live.key.id} of user {live.user_id}: this connection logs in with it "
+        "(--include-connection-key adopts it too)"
+        for live in own
+    ]
+    keys = [live for live in keys if live not in own]
     return Instance(singletons, tuple(sorted(keys, key=_order)), tuple(notes))
 
 

@@ -34,6 +34,12 @@ def _parser() -> argparse.ArgumentParser:
         "--user", action="append", default=[], metavar="ID", help="adopt this user's keys"
     )
     adopting.add_argument("--all-users", action="store_true", help="adopt every user's keys")
+    adopting.add_argument(
+        "--include-connection-key",
+        action="store_true",
+        help="adopt the key this connection logs in with too (left out by default: rotating "
+        "the connection's key would otherwise break the stack)",
+    )
     adopting.add_argument("--profile", help="the connection profile (stack config looker-NAME)")
     adopting.add_argument(
         "--stdout", action="store_true", help="print the stack file instead of writing it"
@@ -87,7 +93,12 @@ def _adopt(args: argparse.Namespace) -> int:
     settings = ConnectionSettings.resolve(profile=args.profile, config=project.config(args.stack))
     progress = adopt.Progress()
     with LookerClient(settings) as client:
-        instance = adopt.read_instance(client, None if args.all_users else args.user, progress)
+        instance = adopt.read_instance(
+            client,
+            None if args.all_users else args.user,
+            progress,
+            None if args.include_connection_key else settings.client_id,
+        )
     added = adopt.merge(
         document["config"],
         project.name,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import DEV_CLIENT_ID
+from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
 from tests.e2e.project import ROOT, Stack
 from tests.helpers import CREDENTIALS, LOGIN, POLICY, SESSION, writes
 
@@ -70,9 +70,11 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
     }
     assert config[SESSION]["sessionMinutes"] == 720
     entries = config[CREDENTIALS]
-    assert len(entries) == 9  # the 8 seeded keys and the admin's own
-    assert {e["name"] for e in entries} >= {"dbt-cloud-u2-k2", "key-u2-k4", "key-u1-k1"}
-    assert sum("purpose" not in e for e in entries) == 4  # 3 seeded and the admin's
+    assert len(entries) == 8  # the seeded keys; not the key the connection logs in with
+    assert {e["name"] for e in entries} >= {"dbt-cloud-u2-k2", "key-u2-k4"}
+    assert "key-u1-k1" not in {e["name"] for e in entries}
+    assert "left out key 1 of user 1: this connection logs in with it" in result.stderr
+    assert sum("purpose" not in e for e in entries) == 3
     assert "secret" not in text.lower()
     again = adopt(stack, "--all-users")
     assert again.returncode == 0
@@ -81,6 +83,28 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
     stack.up()
     assert writes(lived_in) == []
     stack.preview("--expect-no-changes")
+
+
+def test_the_connections_key_can_be_rotated_on_an_adopted_stack(stack, lived_in) -> None:
+    """README, Rotating the connection's API key, on a stack that adopt wrote."""
+    assert adopt(stack, "--all-users").returncode == 0
+    stack.up()
+    with admin_client(lived_in) as admin:
+        new = admin.create_credentials_api3("1")
+        stack.set_config({"looker:clientId": new.client_id})
+        stack.env["LOOKERSDK_CLIENT_SECRET"] = new.client_secret
+        admin.delete_credentials_api3("1", "1")
+    lived_in.control.clear_requests()
+    stack.preview("--expect-no-changes")
+    stack.up()
+    assert writes(lived_in) == []
+
+
+def test_the_connections_key_is_adopted_only_when_asked(stack) -> None:
+    result = adopt(stack, "--user", "1", "--include-connection-key")
+    assert result.returncode == 0, result.stderr
+    [entry] = yaml.safe_load(stack.file.read_text())["config"][CREDENTIALS]
+    assert entry == {"name": "key-u1-k1", "userId": "1", "credentialsApi3Id": "1"}
 
 
 def test_declared_entries_are_kept_as_they_are(stack, lived_in) -> None:
