@@ -20,6 +20,13 @@ from pulumi_policy import (
 )
 
 
+def _description(text: str) -> str:
+    """A rule's description as the CLI shows it: the preview's diff prints it straight after the
+    resource's name (``(...: password-policy)``), so a space keeps the two apart. The limits
+    differ by environment: the violation's own line says them."""
+    return f" {text}"
+
+
 def _resource_policy(
     name: str,
     description: str,
@@ -34,7 +41,7 @@ def _resource_policy(
 
     return ResourceValidationPolicy(
         name=name,
-        description=description,
+        description=_description(description),
         validate=validate,
         config_schema=PolicyConfigSchema(properties=schema, required=list(schema)),
     )
@@ -65,14 +72,14 @@ PolicyPack(
     policies=[
         _resource_policy(
             "password-min-length",
-            "Passwords are at least `minimum` characters long.",
+            "Passwords are at least as long as this environment asks.",
             (rules.PASSWORD,),
             rules.password_min_length,
             {"minimum": INTEGER},
         ),
         _resource_policy(
             "password-character-classes",
-            "Passwords need each character class in `required`.",
+            "Passwords need the character classes this environment asks for.",
             (rules.PASSWORD,),
             rules.password_character_classes,
             {
@@ -84,7 +91,7 @@ PolicyPack(
         ),
         _resource_policy(
             "password-expiration",
-            "Passwords expire, after at most `maxDays` days.",
+            "Passwords expire, within the days this environment allows.",
             (rules.PASSWORD,),
             rules.password_expiration,
             {"maxDays": INTEGER},
@@ -105,7 +112,7 @@ PolicyPack(
         ),
         _resource_policy(
             "session-max-minutes",
-            "Sessions last at most `maximum` minutes.",
+            "Sessions last at most the minutes this environment allows.",
             (rules.SESSION,),
             rules.session_max_minutes,
             {"maximum": INTEGER},
@@ -119,13 +126,17 @@ PolicyPack(
         ),
         StackValidationPolicy(
             name="api-key-max-age",
-            description="Keys the stack created are rotated within `maxDays` days.",
+            description=_description(
+                "Keys the stack created are rotated within the days this environment allows."
+            ),
             validate=_key_age,
             config_schema=PolicyConfigSchema(properties={"maxDays": INTEGER}, required=["maxDays"]),
         ),
         StackValidationPolicy(
             name="one-singleton-per-instance",
-            description="At most one PasswordConfig and one SessionConfig per Looker instance.",
+            description=_description(
+                "At most one PasswordConfig and one SessionConfig per Looker instance."
+            ),
             validate=_one_per_instance,
         ),
     ],

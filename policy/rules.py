@@ -24,6 +24,17 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def _shown(value: Any) -> str:
+    """A property as a stack's config writes it: ``not set``, ``true``, ``16``, ``""``."""
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(_number(value))
+
+
 def password_min_length(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     floor = _number(config["minimum"])
     value = props.get("min_length")
@@ -36,7 +47,7 @@ def password_min_length(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
 
 def password_character_classes(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     return [
-        f"{CLASSES[name]} is {props.get(CLASSES[name])!r}; it must be true"
+        f"{CLASSES[name]} is {_shown(props.get(CLASSES[name]))}; it must be true"
         for name in config["required"]
         if props.get(CLASSES[name]) is not True
     ]
@@ -45,22 +56,22 @@ def password_character_classes(props: Mapping[str, Any], config: Mapping[str, An
 def password_expiration(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     limit = _number(config["maxDays"])
     if props.get("expiration_enabled") is not True:
-        return [f"expiration_enabled is {props.get('expiration_enabled')!r}; it must be true"]
+        return [f"expiration_enabled is {_shown(props.get('expiration_enabled'))}; it must be true"]
     days = _number(props.get("expiration_duration_days"))
     if days is None or days > limit:
-        return [f"expiration_duration_days is {days!r}; at most {limit}"]
+        return [f"expiration_duration_days is {_shown(days)}; at most {limit}"]
     return []
 
 
 def key_purpose(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     if not props.get("purpose"):
-        return [f"purpose is {props.get('purpose')!r}; every API key needs one"]
+        return [f"purpose is {_shown(props.get('purpose'))}; every API key needs one"]
     return []
 
 
 def restore_on_delete(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     if props.get("restore_on_delete") and not config["allowed"]:
-        return ["restore_on_delete is True; destroying must not weaken this environment"]
+        return ["restore_on_delete is true; destroying must not weaken this environment"]
     return []
 
 
@@ -68,14 +79,14 @@ def session_max_minutes(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     limit = _number(config["maximum"])
     value = _number(props.get("session_minutes"))
     if value is None or value > limit:
-        return [f"session_minutes is {value!r}; at most {limit}"]
+        return [f"session_minutes is {_shown(value)}; at most {limit}"]
     return []
 
 
 def session_concurrency(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     if not config["allowUnlimited"] and props.get("unlimited_sessions_per_user") is not False:
         value = props.get("unlimited_sessions_per_user")
-        return [f"unlimited_sessions_per_user is {value!r}; it must be false"]
+        return [f"unlimited_sessions_per_user is {_shown(value)}; it must be false"]
     return []
 
 

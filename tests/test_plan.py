@@ -55,6 +55,44 @@ def test_changes_by_field_with_secrets_masked() -> None:
     assert "s3cr3t" not in plan.markdown(found) + plan.as_json(found)
 
 
+def test_drift_from_a_refreshing_preview_of_the_current_cli() -> None:
+    """Pulumi 3.276 lists a refresh step with the state before the refresh (newState has no
+    outputs); the resource's next step starts from the refreshed state."""
+    refresh = step("refresh", "policy", "PasswordConfig", {"min_length": 16}, {"min_length": 16})
+    del refresh["newState"]["outputs"]
+    update = step("update", "policy", "PasswordConfig", {"min_length": 8}, {"min_length": 16})
+    found = plan.changes({"steps": [refresh, update]})
+    assert [(c.op, c.field, c.old, c.new) for c in found] == [
+        ("drift", "min_length", 16, 8),
+        ("update", "min_length", 8, 16),
+    ]
+    assert "drift: changed in Looker since the last `pulumi up`" in plan.markdown(found)
+
+
+def test_a_rotation_says_the_key_is_new_and_a_singleton_create_adopts() -> None:
+    old_key = {"rotation": "2026-11", "client_id": "abc", "credentials_api3_id": "7"}
+    found = plan.changes(
+        {
+            "steps": [
+                step("replace", "bot", "ApiCredential", old_key, {"rotation": "2026-12"}),
+                step("create", "policy", "PasswordConfig", None, {"min_length": 16}),
+            ]
+        }
+    )
+    assert [(c.resource, c.op, c.field, c.old, c.new) for c in found] == [
+        ("bot", "replace", "rotation", "2026-11", "2026-12"),
+        ("bot", "replace", "credentials_api3_id", "7", plan.NEW),
+        ("bot", "replace", "client_id", "abc", plan.NEW),
+        ("bot", "replace", "client_secret", None, plan.NEW),
+        ("policy", "adopt", "min_length", plan.LIVE, 16),
+    ]
+    text = plan.markdown(found)
+    assert '| bot (ApiCredential) | replace | client_id | `"abc"` → (new) |' in text
+    assert "| policy (PasswordConfig) | adopt | min_length | (Looker's value) → `16` |" in text
+    assert "a rotated key is a new key, with a new id, client id and secret" in text
+    assert "reads what Looker has and writes only the settings that differ" in text
+
+
 def test_the_command_prints_markdown_or_json(tmp_path) -> None:
     path = tmp_path / "preview.json"
     path.write_text(json.dumps(PREVIEW))

@@ -38,8 +38,8 @@ _SPEC.loader.exec_module(rules)
             {"require_numeric": True, "require_special": False},
             {"required": ["numeric", "special", "upperlower"]},
             [
-                "require_special is False; it must be true",
-                "require_upperlower is None; it must be true",
+                "require_special is false; it must be true",
+                "require_upperlower is not set; it must be true",
             ],
         ),
         (
@@ -48,7 +48,7 @@ _SPEC.loader.exec_module(rules)
             {"maxDays": 90.0},
             ["expiration_duration_days is 180; at most 90"],
         ),
-        ("key_purpose", {"purpose": ""}, {}, ["purpose is ''; every API key needs one"]),
+        ("key_purpose", {"purpose": ""}, {}, ['purpose is ""; every API key needs one']),
         ("restore_on_delete", {"restore_on_delete": True}, {"allowed": True}, []),
         (
             "session_max_minutes",
@@ -60,7 +60,7 @@ _SPEC.loader.exec_module(rules)
             "session_concurrency",
             {},
             {"allowUnlimited": False},
-            ["unlimited_sessions_per_user is None; it must be false"],
+            ["unlimited_sessions_per_user is not set; it must be false"],
         ),
     ],
 )

@@ -2,15 +2,20 @@
 
 Pulumi's dynamic-provider host sends no per-property diff, so the preview's ``detailedDiff`` is
 null for these resources; the fields are compared here from each step's old and new state.
+Drift: a refreshing preview lists a ``refresh`` step with the state before the refresh, and the
+resource's next step starts from the refreshed state; the fields that differ between the two
+were changed in Looker.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
+
+from . import models
 
 #: Pulumi's mark of a secret value in state and JSON output.
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -25,6 +30,14 @@ _OPS = {
     "create-replacement": "replace",
     "refresh": "drift",
 }
+#: Resources whose create adopts the object Looker has: one per instance, always there.
+_SINGLETONS = frozenset(s.model.__name__ for s in models.SINGLETONS)
+#: What a replacement makes anew: a rotated key has a new id, client id and secret.
+_NEW_ON_REPLACE = {"ApiCredential": ("credentials_api3_id", "client_id", "client_secret")}
+#: Stands for a value that Looker sets when the change is applied.
+NEW = "(new)"
+#: Stands for the value Looker has, which a singleton's create reads and keeps where it fits.
+LIVE = "(Looker's value)"
 
 
 @attrs.frozen
@@ -49,43 +62,72 @@ def _masked(field: str, value: Any) -> Any:
 
 def changes(preview: Mapping[str, Any]) -> list[Change]:
     """The changes of every pulumi-looker resource in a ``pulumi preview --json`` document."""
-    found = []
+    found: list[Change] = []
+    before_refresh: dict[str, Mapping[str, Any]] = {}
     for step in preview.get("steps") or []:
         op = _OPS.get(step.get("op", ""))
         old_state, new_state = step.get("oldState") or {}, step.get("newState") or {}
         type_ = new_state.get("type") or old_state.get("type") or ""
         if op is None or "dynamic/looker:" not in type_:
             continue
-        name = step["urn"].rsplit("::", 1)[-1]
-        if op == "drift":  # Looker's values now against those the state held
-            old, new = old_state.get("outputs") or {}, new_state.get("outputs") or {}
-        else:  # the inputs asked for against what the state holds
-            old = {} if op == "create" else old_state.get("outputs") or {}
-            new = {} if op == "delete" else new_state.get("inputs") or {}
-        fields = (set(new) if op != "delete" else set(old_state.get("inputs") or {})) - _BOOKKEEPING
-        for field in sorted(fields):
-            before, after = old.get(field), new.get(field)
-            if before != after:
-                found.append(
-                    Change(
-                        name,
-                        type_.rsplit(":", 1)[-1],
-                        op,
-                        field,
-                        _masked(field, before),
-                        _masked(field, after),
-                    )
-                )
+        urn, kind = step["urn"], type_.rsplit(":", 1)[-1]
+        name = urn.rsplit("::", 1)[-1]
+        fields = set(old_state.get("inputs") or {}) - _BOOKKEEPING
+        if op == "drift":
+            if "outputs" in new_state:  # the refreshed values are in the step itself
+                found += _rows(name, kind, op, fields, old_state["outputs"], new_state["outputs"])
+            else:  # they are the state the resource's next step starts from
+                before_refresh[urn] = old_state.get("outputs") or {}
+            continue
+        old = old_state.get("outputs") or {}
+        if urn in before_refresh:
+            found += _rows(name, kind, "drift", fields, before_refresh.pop(urn), old)
+        if op == "delete":
+            found += _rows(name, kind, op, fields, old, {})
+            continue
+        new = new_state.get("inputs") or {}
+        fields = set(new) - _BOOKKEEPING
+        if op == "create" and kind in _SINGLETONS:
+            found += [
+                Change(name, kind, "adopt", f, LIVE, _masked(f, new[f])) for f in sorted(fields)
+            ]
+            continue
+        found += _rows(name, kind, op, fields, {} if op == "create" else old, new)
+        if op == "replace" and not old.get("adopted"):
+            found += [
+                Change(name, kind, op, f, _masked(f, old.get(f)), NEW)
+                for f in _NEW_ON_REPLACE.get(kind, ())
+            ]
     return found
+
+
+def _rows(
+    name: str,
+    kind: str,
+    op: str,
+    fields: Iterable[str],
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+) -> list[Change]:
+    return [
+        Change(
+            name, kind, op, field, _masked(field, old.get(field)), _masked(field, new.get(field))
+        )
+        for field in sorted(fields)
+        if old.get(field) != new.get(field)
+    ]
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return "—"
+    if value in (NEW, LIVE):
+        return str(value)
     return f"`{json.dumps(value)}`".replace("|", "\\|")
 
 
 def markdown(found: Iterable[Change]) -> str:
+    found = list(found)
     rows = [
         f"| {c.resource} ({c.type}) | {c.op} | {c.field} | {_cell(c.old)} → {_cell(c.new)} |"
         for c in found
@@ -93,7 +135,28 @@ def markdown(found: Iterable[Change]) -> str:
     if not rows:
         return "No change to Looker settings.\n"
     header = ["| resource | change | field | old → new |", "|---|---|---|---|"]
-    return "\n".join(header + rows) + "\n"
+    notes = [note for shows, note in _NOTES if any(shows(c) for c in found)]
+    return "\n".join(header + rows) + "\n" + "".join(f"\n{note}\n" for note in notes)
+
+
+#: What a reader of the table needs to know about some kinds of change.
+_NOTES: tuple[tuple[Callable[[Change], bool], str], ...] = (
+    (
+        lambda c: c.op == "drift",
+        "drift: changed in Looker since the last `pulumi up` (found by the refresh); the "
+        "update puts the stack's value back.",
+    ),
+    (
+        lambda c: c.op == "adopt",
+        f"adopt: the first `pulumi up` of a {' or '.join(sorted(_SINGLETONS))} reads what "
+        "Looker has and writes only the settings that differ.",
+    ),
+    (
+        lambda c: c.new == NEW,
+        f"{NEW}: a rotated key is a new key, with a new id, client id and secret; the old key "
+        "is deleted once the new one exists.",
+    ),
+)
 
 
 def as_json(found: Iterable[Change]) -> str:

@@ -92,7 +92,10 @@ def test_a_compliant_prod_passes_plans_deploys_and_finds_drift(prod) -> None:
     code, output = run_job(stack, jobs["preview"])
     assert code == 0, output
     plan = (stack.project / "plan.md").read_text()
-    assert "| password-policy (PasswordConfig) | create | min_length | — → `16` |" in plan
+    assert (
+        "| password-policy (PasswordConfig) | adopt | min_length | (Looker's value) → `16` |"
+        in plan
+    )
     assert writes(looker) == []
     code, output = run_job(stack, jobs["up"])
     assert code == 0, output
@@ -104,6 +107,10 @@ def test_a_compliant_prod_passes_plans_deploys_and_finds_drift(prod) -> None:
     assert code != 0
     assert "password-policy" in output
     assert "min_length" in output
+    assert run_job(stack, jobs["preview"])[0] == 0
+    plan = (stack.project / "plan.md").read_text()
+    assert "| password-policy (PasswordConfig) | drift | min_length | `16` → `8` |" in plan
+    assert "| password-policy (PasswordConfig) | update | min_length | `8` → `16` |" in plan
 
 
 def test_a_mandatory_violation_stops_preview_and_up_before_any_write(prod) -> None:
@@ -114,7 +121,12 @@ def test_a_mandatory_violation_stops_preview_and_up_before_any_write(prod) -> No
         code, output = run_job(stack, jobs[job])
         assert code != 0, job
         assert "[mandatory]  password-min-length" in output
-        assert "min_length is 12; the floor is 16" in output
+        assert (
+            "password-min-length  (pulumi-python:dynamic/looker:PasswordConfig: password-policy) "
+            "Passwords are at least as long as this environment asks.\n"
+            "min_length is 12; the floor is 16"
+        ) in output
+        assert "`" not in output.split("Policies:")[1]  # no placeholder left unrendered
     assert writes(looker) == []
 
 
