@@ -448,3 +448,26 @@ def test_an_unknown_user_is_named_as_such(emulator, provider) -> None:
     assert str(raised.value).startswith(
         "user_id '999': Looker has no user 999, or this connection cannot see it (POST "
     )
+
+
+def test_after_a_refresh_check_names_an_unknown_user_or_key_with_no_call(
+    emulator, provider, existing
+) -> None:
+    """The refresh read the users listing in this process: check uses it, and calls nothing."""
+    assert checked(provider, user_id="999") == {"user_id": "999"}  # nothing in hand: no call
+    assert emulator.control.requests() == []
+    provider.read(f"2/{existing}", {})  # the refresh's read: one listing of users
+    emulator.control.clear_requests()
+    unknown_user = provider.check({}, {"user_id": "999", "purpose": "bot"})
+    assert [(f.property, f.reason) for f in unknown_user.failures] == [
+        (
+            "user_id",
+            "user_id '999': Looker has no user 999 (the listing of every user this refresh "
+            "read lacks it)",
+        )
+    ]
+    unknown_key = provider.check({}, {"user_id": "2", "credentials_api3_id": "77"})
+    assert [f.property for f in unknown_key.failures] == ["credentials_api3_id"]
+    assert "user 2 has no API key 77 in Looker" in unknown_key.failures[0].reason
+    assert checked(provider, user_id="2", credentials_api3_id=existing)
+    assert emulator.control.requests() == []

@@ -12,6 +12,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
 from pulumi.runtime.rpc import UNKNOWN
 
+from .errors import SettingsError
 from .models import FieldRule, unknown_name_reason
 from .settings import ConnectionSettings
 
@@ -59,6 +60,19 @@ class LookerProvider(ResourceProvider):
             profile=profile, config=self.__dict__.get("_stack_config")
         )
         return LookerClient.shared(settings)
+
+    def client_in_use(self, profile: str | None) -> LookerClient | None:
+        """The client this process already uses for ``profile``, or None (no call, no login,
+        and no error when the connection settings are missing or wrong)."""
+        from .client import LookerClient
+
+        try:
+            settings = ConnectionSettings.resolve(
+                profile=profile, config=self.__dict__.get("_stack_config")
+            )
+        except SettingsError:
+            return None
+        return LookerClient.existing(settings)
 
     def __getstate__(self) -> dict[str, Any]:
         # Whatever a process learnt at run time stays out of the serialized provider.

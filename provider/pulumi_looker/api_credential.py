@@ -196,7 +196,36 @@ class ApiCredentialProvider(LookerProvider):
         for name in ("user_id", "credentials_api3_id"):
             if name in inputs:
                 inputs[name] = _as_id(inputs[name])
+        if not failures:
+            failures += self._check_existence(inputs)
         return CheckResult(inputs, failures)
+
+    def _check_existence(self, inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        """An unknown user or adopted key, as the users listing that this process read for the
+        refresh already shows: at preview, with no call of its own."""
+        user_id, key_id = inputs.get("user_id"), inputs.get("credentials_api3_id")
+        client = self.client_in_use(inputs.get("profile"))
+        if client is None or not isinstance(user_id, str) or is_unknown(user_id):
+            return []
+        keys = client.key_directory
+        if keys.lacks_user(user_id):
+            return [
+                CheckFailure(
+                    "user_id",
+                    f"user_id {user_id!r}: Looker has no user {user_id} (the listing of every "
+                    "user this refresh read lacks it)",
+                )
+            ]
+        adopted = isinstance(key_id, str) and not is_unknown(key_id)
+        if adopted and keys.holds_key(user_id, key_id) is False:
+            return [
+                CheckFailure(
+                    "credentials_api3_id",
+                    f"credentials_api3_id {key_id!r}: user {user_id} has no API key {key_id} in "
+                    "Looker; leave credentials_api3_id unset to have Pulumi create a key",
+                )
+            ]
+        return []
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Another user, adopted key, rotation or profile replaces the key (create before

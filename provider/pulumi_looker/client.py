@@ -58,6 +58,12 @@ class LookerClient:
                 client = cls._shared[settings] = cls(settings)
             return client
 
+    @classmethod
+    def existing(cls, settings: ConnectionSettings) -> LookerClient | None:
+        """The process-wide client for ``settings`` if one was made; never makes one."""
+        with cls._shared_lock:
+            return cls._shared.get(settings)
+
     def close(self) -> None:
         """Close the connection pool (the token stays valid until it expires)."""
         self.transport.close()

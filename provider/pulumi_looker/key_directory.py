@@ -63,6 +63,8 @@ class KeyDirectory:
         self._listed = False
         #: Whether the listing held every user (then a user it lacks is gone).
         self._complete = False
+        #: The users the listing held.
+        self._users: set[str] = set()
         self._by_user: dict[str, Future[list[models.CredentialsApi3]]] = {}
 
     def key(self, user_id: str, key_id: str) -> models.CredentialsApi3 | None:
@@ -95,6 +97,20 @@ class KeyDirectory:
                 self.forget(user_id)  # the next read tries again
         return future.result()
 
+    def lacks_user(self, user_id: str) -> bool:
+        """Whether a complete listing of users, read already, lacks ``user_id``; no call."""
+        with self._lock:
+            return self._complete and user_id not in self._users
+
+    def holds_key(self, user_id: str, key_id: str) -> bool | None:
+        """Whether the user's keys, in hand already, hold ``key_id``; None when they are not in
+        hand (no call is made to find out)."""
+        with self._lock:
+            future = self._by_user.get(user_id)
+        if future is None or not future.done() or future.exception() is not None:
+            return None
+        return any(k.id == key_id for k in future.result())
+
     def forget(self, user_id: str) -> None:
         """Looker's keys of ``user_id`` changed (or may have): read them again when asked."""
         with self._lock:
@@ -107,6 +123,7 @@ class KeyDirectory:
             for page in range(MAX_PAGES):
                 users = self._client.list_users_keys(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
                 for user_id, keys in users:
+                    self._users.add(user_id)
                     done: Future[list[models.CredentialsApi3]] = Future()
                     done.set_result(keys)
                     self._by_user[user_id] = done

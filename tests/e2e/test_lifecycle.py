@@ -9,7 +9,7 @@ import pytest
 
 from pulumi_looker import models
 from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
-from tests.helpers import POLICY, SESSION, writes
+from tests.helpers import CREDENTIALS, POLICY, SESSION, writes
 
 PASSWORD_PATH = "/api/4.0/password_config"
 
@@ -98,6 +98,20 @@ def test_bad_config_fails_preview_naming_the_field(dev, looker, key, values, mes
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
     assert writes(looker) == []
+
+
+def test_an_unknown_user_id_fails_the_preview_before_any_write(dev, looker) -> None:
+    """The refresh's users listing already says user 99 does not exist: no call of its own."""
+    dev.up()
+    credentials = dev.config[CREDENTIALS]
+    dev.set_config({CREDENTIALS: [*credentials, {"name": "ghost", "userId": "99"}]})
+    dev.set_config({POLICY: {**dev.config[POLICY], "minLength": 14}})
+    looker.control.clear_requests()
+    for result in (dev.preview(ok=False), dev.pulumi("up", "--yes", ok=False)):
+        assert result.returncode != 0
+        assert "user_id '99': Looker has no user 99" in result.stdout + result.stderr
+    assert writes(looker) == []  # the password policy's change waits too
+    assert looker.control.state()["password_config"]["min_length"] == 12
 
 
 def test_destroy_deletes_created_keys_and_leaves_the_rest(dev, looker) -> None:
