@@ -6,7 +6,11 @@ import argparse
 import asyncio
 import importlib.util
 import os
+import selectors
+import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,6 +67,11 @@ def _parser() -> argparse.ArgumentParser:
         "--admin-client-secret",
         default=os.environ.get("LOOKERSDK_CLIENT_SECRET"),
         help="its client secret (default: $LOOKERSDK_CLIENT_SECRET)",
+    )
+    parser.add_argument(
+        "--detach",
+        action="store_true",
+        help="serve in the background: print the base URL once it serves, then return",
     )
     parser.add_argument("--users", type=int, default=4, help="ordinary users to seed")
     parser.add_argument(
@@ -172,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             store.apply_seed(yaml.safe_load(args.seed.read_text(encoding="utf-8")) or {})
         except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as error:
             parser.error(f"--seed {args.seed}: {error}")
+    if args.detach:  # every argument is checked: the server starts with them in the background
+        _detach([arg for arg in (sys.argv[1:] if argv is None else argv) if arg != "--detach"])
+        return
     config = uvicorn.Config(
         Emulator(store, faults, deployment),
         host=args.host,
@@ -183,6 +195,43 @@ def main(argv: Sequence[str] | None = None) -> None:
         ssl_keyfile=args.ssl_keyfile,
     )
     asyncio.run(_serve(uvicorn.Server(config), "https" if args.ssl_certfile else "http"))
+
+
+def _detach(argv: Sequence[str], timeout: float = 30.0) -> None:
+    """Start the emulator as a process of its own session, wait until it serves, print its URL
+    (and on stderr its process id and log file), and return, leaving it running."""
+    log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - the server writes it after we return
+        "w", prefix="looker-emulator-", suffix=".log", delete=False
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pulumi_looker.emulator", *argv],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    log.close()
+    assert process.stdout is not None
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + timeout
+    url = ""
+    while not url and time.monotonic() < deadline and process.poll() is None:
+        if selector.select(timeout=0.1):
+            url = process.stdout.readline().strip()
+    process.stdout.close()
+    if not url:
+        process.kill()
+        sys.stderr.write(Path(log.name).read_text(encoding="utf-8", errors="replace"))
+        sys.exit(f"looker-emulator: the server did not start (log: {log.name})")
+    print(url, flush=True)
+    print(
+        f"looker-emulator: serving in the background as process {process.pid} (stop it with "
+        f"`kill {process.pid}`); log: {log.name}",
+        file=sys.stderr,
+    )
 
 
 async def _serve(server: uvicorn.Server, scheme: str) -> None:
