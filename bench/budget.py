@@ -15,8 +15,8 @@ import attrs
 
 from bench.measure import ADMIN_ID, ADMIN_SECRET, calls_by_kind
 from pulumi_looker.emulator.process import EmulatorProcess
-from tests.e2e.project import Stack, cli_environment, copy_project
-from tests.helpers import CREDENTIALS, POLICY, SESSION, keys_config
+from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_config
+from tests.support.stack import Stack, cli_environment, copy_project
 
 HERE = Path(__file__).resolve().parent
 #: Admin API calls a month by edition (Google's table for Looker (Google Cloud core)).

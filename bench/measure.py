@@ -17,8 +17,8 @@ from pathlib import Path
 import attrs
 
 from pulumi_looker.emulator.process import EmulatorProcess
-from tests.e2e.project import Stack, cli_environment, copy_project
-from tests.helpers import CREDENTIALS, LOGIN, POLICY, keys_config
+from tests.support.looker import CREDENTIALS, LOGIN, POLICY, SESSION, keys_config
+from tests.support.stack import Stack, cli_environment, copy_project
 
 ADMIN_ID, ADMIN_SECRET = "DevAdminClientId0001", "bench-admin-secret"
 KINDS = ("login", "GET", "PATCH", "POST", "DELETE")
@@ -101,7 +101,7 @@ def one_run(work: Path, n: int, latency_ms: int, extra_env: dict[str, str] | Non
                 "looker:baseUrl": emulator.url,
                 CREDENTIALS: keys,
                 POLICY: {"minLength": 12},
-                "looker-settings:sessionPolicy": None,
+                SESSION: None,
             }
         )
 

@@ -1,4 +1,5 @@
-"""Shared fixtures: an emulator per test on loopback, and clients and providers wired to it."""
+"""Shared fixtures: an emulator per test on loopback, and a client wired to it (the helpers
+behind them are in tests/support)."""
 
 from __future__ import annotations
 
@@ -8,32 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi.dynamic import ConfigureRequest
-from pulumi.dynamic.config import Config
 
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
-from pulumi_looker.retry import RetryPolicy
-from pulumi_looker.settings import ConnectionSettings
 from tests.reliability import ReliabilityReport, Row
-
-ADMIN_CLIENT_ID = "AdminClientId0000001"
-ADMIN_CLIENT_SECRET = "AdminSecret-do-not-leak-0001"
-
-
-class RecordedSleeps(list[float]):
-    """A retry policy's ``sleep`` that records each wait instead of waiting."""
-
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def fast_retry(**bounds: Any) -> RetryPolicy:
-    """The retry policy with waits recorded rather than slept, and 4 tries."""
-    return RetryPolicy(
-        **{"max_attempts": 4, "max_elapsed": 20, **bounds, "sleep": RecordedSleeps()}
-    )
-
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
 
 _REPORT = ReliabilityReport()
 
@@ -43,10 +23,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         _REPORT.failed(item.nodeid)
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """An xdist worker finished: its report rows join the controller's."""
+    _REPORT.merge(node.workeroutput.get("reliability", []))
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """docs/reliability.md is written by a run of the whole suite, or when asked
-    (scripts/reliability-report): a partial run leaves tracked files alone."""
+    (scripts/reliability-report): a partial run leaves tracked files alone. Under xdist each
+    worker hands its rows to the controller, which writes."""
     config = session.config
+    workeroutput = getattr(config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["reliability"] = _REPORT.tried_rows()
+        return
     whole = (
         config.args_source == pytest.Config.ArgsSource.TESTPATHS
         and not config.option.keyword
@@ -78,7 +69,7 @@ def _no_ambient_looker_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(LookerClient, "default_retry", fast_retry())
-    LookerClient._shared.clear()
+    LookerClient.close_shared()
 
 
 @pytest.fixture
@@ -109,48 +100,7 @@ def emulator(start_emulator: Callable[..., EmulatorProcess]) -> EmulatorProcess:
     return start_emulator()
 
 
-def settings_for(emulator: EmulatorProcess, **overrides: object) -> ConnectionSettings:
-    values = {
-        "base_url": emulator.url,
-        "client_id": ADMIN_CLIENT_ID,
-        "client_secret": ADMIN_CLIENT_SECRET,
-        **overrides,
-    }
-    return ConnectionSettings.resolve(**values)
-
-
 @pytest.fixture
 def client(emulator: EmulatorProcess) -> Iterator[LookerClient]:
     with LookerClient(settings_for(emulator), retry=fast_retry()) as looker:
         yield looker
-
-
-def stack_config(emulator: EmulatorProcess, namespace: str = "looker") -> dict[str, str]:
-    """Stack config as the dynamic provider host hands it to ``configure``."""
-    return {
-        f"{namespace}:baseUrl": emulator.url,
-        f"{namespace}:clientId": ADMIN_CLIENT_ID,
-        f"{namespace}:clientSecret": ADMIN_CLIENT_SECRET,
-    }
-
-
-def configure(provider: object, config: dict[str, str]) -> None:
-    provider.configure(ConfigureRequest(Config(raw_config=config, project_name="test")))  # type: ignore[attr-defined]
-
-
-def provider_for(cls: type, emulator: EmulatorProcess, key: Any = None) -> Any:
-    """A provider of ``cls`` configured for ``emulator``: as its admin, or with ``key`` (an
-    API key of another user)."""
-    provider = cls()
-    config = stack_config(emulator)
-    if key is not None:
-        config |= {"looker:clientId": key.client_id, "looker:clientSecret": key.client_secret}
-    configure(provider, config)
-    return provider
-
-
-def created_singleton(provider: Any, **inputs: object) -> dict:
-    """A singleton resource created through check then create, as the engine does."""
-    checked = provider.check({}, {"restore_on_delete": False, **inputs})
-    assert checked.failures == []
-    return provider.create(checked.inputs).outs

@@ -58,6 +58,23 @@ class ReliabilityReport:
         for row in self.tried.get(test_id, ()):
             row.result = f"FAILED (the test failed; it saw: {row.result})"
 
+    def tried_rows(self) -> list[dict[str, object]]:
+        """The rows this process's tests tried, with their tests: what an xdist worker hands to
+        the controller, which :meth:`merge` s them."""
+        return [
+            {"test": test_id, **attrs.asdict(row)}
+            for test_id, rows in self.tried.items()
+            for row in rows
+        ]
+
+    def merge(self, tried: list[dict[str, object]]) -> None:
+        for item in tried:
+            fields = dict(item)
+            test_id = str(fields.pop("test"))
+            row = Row(**fields)  # type: ignore[arg-type]
+            self.rows[(row.area, row.case)] = row
+            self.tried.setdefault(test_id, []).append(row)
+
     def write(self, *, keep_untried: bool) -> None:
         """Write the report; rows of cases this run did not try stay only if ``keep_untried``."""
         if not self.tried:

@@ -6,8 +6,7 @@ import pytest
 
 from pulumi_looker import adopt, models
 from pulumi_looker.client import LookerClient
-
-from .conftest import fast_retry, settings_for
+from tests.support.clients import fast_retry, settings_for
 
 
 def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, capsys) -> None:

@@ -21,9 +21,8 @@ from pulumi_looker.errors import (
     ValidationError,
 )
 from pulumi_looker.key_creation import clear_orphans
-
-from .conftest import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
-from .helpers import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
+from tests.support.clients import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
+from tests.support.looker import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
 
 KEYS = keys_path("2")
 USERS = ("GET", "/api/4.0/users")
@@ -287,7 +286,7 @@ def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptu
             call()
         except Exception as error:
             errors.append(str(error))
-    [shared] = LookerClient._shared.values()
+    shared = provider.client_in_use(None)
     token = shared.transport.auth.token.value
     text = caplog.text + "\n".join(errors) + str(emulator.control.requests())
     for secret in (outs["client_secret"], ADMIN_CLIENT_SECRET, token):
@@ -385,7 +384,7 @@ def test_a_create_that_keeps_failing_stops_after_three_sends(emulator, provider)
     emulator.control.aim("error", "POST", KEYS, times=5, status=503)
     message = failed_create(provider)
     assert "HTTP 503" in message
-    assert "(send 3 of 3). Looker has no key of user 2 from those calls" in message
+    assert "(send 3 of 3). Looker has no key of those calls" in message
     calls = statuses(emulator)[1:]
     assert calls == [("POST", KEYS, 503), ("GET", KEYS, 200)] * 3
     assert keys_of_user(emulator, "2") == []

@@ -12,15 +12,14 @@ from hypothesis import strategies as st
 from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker import models
-from pulumi_looker.api_credential import _INPUTS as CREDENTIAL_INPUTS
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.emulator.looker_api import LookerHttpError, validated
 from pulumi_looker.password_config import PasswordConfigProvider
 from pulumi_looker.session_config import SessionConfigProvider
-from pulumi_looker.singleton import OPTIONS, SingletonProvider, settings_of
+from pulumi_looker.singleton import SingletonProvider
+from pulumi_looker.stack_config import CREDENTIAL_INPUTS, SINGLETON_OPTIONS, settings_of
 from tests.reliability import Row
-
-from .conftest import configure
+from tests.support.clients import configure
 
 # What can arrive from a Pulumi program: anything JSON can say, and "not known yet".
 values = st.recursive(
@@ -85,7 +84,9 @@ def declare_case(reliability: Callable[..., Row], resource: str) -> None:
 
 SINGLETON_PROVIDERS = [PasswordConfigProvider, SessionConfigProvider]
 ANY_SETTING = tuple(
-    sorted({n for p in SINGLETON_PROVIDERS for n in (*settings_of(p.singleton), *OPTIONS)})
+    sorted(
+        {n for p in SINGLETON_PROVIDERS for n in (*settings_of(p.singleton), *SINGLETON_OPTIONS)}
+    )
 )
 
 
@@ -104,7 +105,7 @@ def test_singleton_check(
     if failed:
         return
     known = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
-    assert set(known) <= {*settings_of(singleton), *OPTIONS}
+    assert set(known) <= {*settings_of(singleton), *SINGLETON_OPTIONS}
     body = models.writable_body(singleton.model, known)
     try:
         validated(singleton.model, body)  # what the Looker emulator would say

@@ -30,9 +30,8 @@ from pulumi_looker.errors import (
     api_error,
 )
 from pulumi_looker.retry import is_retryable
-
-from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
-from .helpers import LOGIN, keys_path, statuses
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
+from tests.support.looker import LOGIN, keys_path, statuses
 
 CONFIG = ("GET", "/api/4.0/password_config")
 CREATE = ("POST", keys_path("2"))

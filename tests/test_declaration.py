@@ -7,14 +7,7 @@ import pytest
 
 from pulumi_looker import ApiCredential, PasswordConfig, SessionConfig
 from pulumi_looker._provider import ImportNotSupportedError
-
-
-class Mocks(pulumi.runtime.Mocks):
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return {}
+from tests.support.mocks import Mocks
 
 
 @pytest.fixture(autouse=True)

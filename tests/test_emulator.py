@@ -12,8 +12,8 @@ import httpx
 import pytest
 
 from pulumi_looker.emulator.process import EmulatorProcess
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
-from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 from .spec import SPEC
 
 

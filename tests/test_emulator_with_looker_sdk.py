@@ -8,8 +8,7 @@ from looker_sdk.error import SDKError
 from looker_sdk.sdk.api40.methods import Looker40SDK
 
 from pulumi_looker.emulator.process import EmulatorProcess
-
-from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from pulumi_looker import key_directory
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
-
-from .conftest import configure, settings_for, stack_config
-from .helpers import api_calls, keys_path
+from tests.support.clients import configure, settings_for, stack_config
+from tests.support.looker import api_calls, keys_path
 
 USERS = ("GET", "/api/4.0/users")
 
@@ -60,7 +59,7 @@ def refresh_all(provider: ApiCredentialProvider, olds: list[dict], threads: int 
 
 def new_process(provider: ApiCredentialProvider, looker: EmulatorProcess) -> ApiCredentialProvider:
     """The provider as a new pulumi run starts it: nothing read yet."""
-    LookerClient._shared.clear()
+    LookerClient.close_shared()
     looker.control.clear_requests()
     return provider
 

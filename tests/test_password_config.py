@@ -11,9 +11,8 @@ from pulumi_looker import models
 from pulumi_looker.emulator.state import DEFAULT_PASSWORD_CONFIG
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
-
-from .conftest import configure, created_singleton, provider_for, stack_config
-from .helpers import api_calls, patch_bodies
+from tests.support.clients import configure, created_singleton, provider_for, stack_config
+from tests.support.looker import api_calls, patch_bodies
 
 GET = ("GET", "/api/4.0/password_config")
 PATCH = ("PATCH", "/api/4.0/password_config")

@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -16,13 +14,13 @@ from pulumi_looker.errors import (
     GoogleCloudCoreError,
     LoginError,
     NotLookerError,
+    UnconfirmedGoneError,
     UnsupportedReleaseError,
 )
-from pulumi_looker.key_directory import UnconfirmedGoneError
 from pulumi_looker.password_config import PasswordConfigProvider
-
-from .conftest import fast_retry, provider_for, settings_for
-from .helpers import LOGIN, VERSIONS, keys_of_user, statuses, writes
+from tests.support.clients import fast_retry, provider_for, settings_for
+from tests.support.looker import LOGIN, VERSIONS, keys_of_user, statuses, writes
+from tests.support.web import QuietHandler, serving
 
 OLD = "25.10.5"
 
@@ -100,7 +98,7 @@ def non_admin_404(start_emulator):
         outs = made.create({"user_id": "3", "purpose": "made by the admin"}).outs
         key = admin.create_credentials_api3("2")
     provider = provider_for(ApiCredentialProvider, looker, key)
-    LookerClient._shared.clear()
+    LookerClient.close_shared()
     looker.control.clear_requests()
     return looker, provider, outs
 
@@ -120,14 +118,7 @@ def test_a_404_that_may_mean_not_allowed_does_not_drop_the_key(non_admin_404) ->
     assert [k["purpose"] for k in keys_of_user(looker, "3")] == ["made by the admin"]
 
 
-class _Quiet(BaseHTTPRequestHandler):
-    """Python's plain HTTP server: 501 with an HTML page for any method it lacks (all)."""
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-class _NotLooker(_Quiet):
+class _NotLooker(QuietHandler):
     """A web server that is not Looker: HTML for everything; records the headers it got."""
 
     seen: list[dict[str, str]]
@@ -145,11 +136,8 @@ class _NotLooker(_Quiet):
 @pytest.fixture
 def not_looker() -> Iterator[tuple[str, list[dict[str, str]]]]:
     seen: list[dict[str, str]] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("H", (_NotLooker,), {"seen": seen}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
-    server.server_close()
+    with serving(type("H", (_NotLooker,), {"seen": seen})) as url:
+        yield url, seen
 
 
 def test_a_url_that_is_not_looker_is_told_apart_from_a_wrong_secret(not_looker, emulator) -> None:
@@ -172,18 +160,12 @@ def test_a_url_that_is_not_looker_is_told_apart_from_a_wrong_secret(not_looker, 
 
 def test_a_plain_web_server_answering_501_is_not_a_looker_api(emulator) -> None:
     """Python's own HTTP server has no POST: it answers 501 with an HTML page."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Quiet)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with (
-            LookerClient(settings_for(emulator, base_url=url), retry=fast_retry()) as client,
-            pytest.raises(NotLookerError) as raised,
-        ):
-            client.read_singleton(models.PASSWORD_CONFIG)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with (
+        serving(QuietHandler) as url,
+        LookerClient(settings_for(emulator, base_url=url), retry=fast_retry()) as client,
+        pytest.raises(NotLookerError) as raised,
+    ):
+        client.read_singleton(models.PASSWORD_CONFIG)
     message = str(raised.value)
     assert f"POST {url}/api/4.0/login answered HTTP 501 (text/html)" in message
     assert "this is not a Looker API. Check looker:baseUrl" in message

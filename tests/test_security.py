@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,8 @@ from pulumi_looker import models
 from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import LookerApiError, LookerConnectionError, SettingsError
 from pulumi_looker.settings import ConnectionSettings
-
-from .conftest import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
+from tests.support.web import QuietHandler, serving
 
 
 @pytest.fixture
@@ -70,7 +68,7 @@ def test_a_missing_ca_bundle_is_a_settings_error(emulator) -> None:
         settings_for(emulator, ca_bundle="/no/such/ca.pem")
 
 
-class _Recorder(BaseHTTPRequestHandler):
+class _Recorder(QuietHandler):
     """Logs in anyone, then redirects every API call to ``target``."""
 
     target = ""
@@ -100,27 +98,20 @@ class _Recorder(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PATCH = _answer
 
-    def log_message(self, *args: object) -> None:
-        pass
 
-
-def _serve(target: str) -> tuple[ThreadingHTTPServer, list]:
-    seen: list = []
-    handler = type("Handler", (_Recorder,), {"target": target, "seen": seen})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, seen
+def _recorder(target: str, seen: list) -> type[_Recorder]:
+    return type("Handler", (_Recorder,), {"target": target, "seen": seen})
 
 
 @pytest.fixture
 def redirecting() -> Iterator[tuple[str, list, list]]:
-    other, other_seen = _serve("")
-    other_url = f"http://127.0.0.1:{other.server_address[1]}"
-    looker, looker_seen = _serve(other_url)
-    yield f"http://127.0.0.1:{looker.server_address[1]}", looker_seen, other_seen
-    for server in (looker, other):
-        server.shutdown()
-        server.server_close()
+    looker_seen: list = []
+    other_seen: list = []
+    with (
+        serving(_recorder("", other_seen)) as other_url,
+        serving(_recorder(other_url, looker_seen)) as looker_url,
+    ):
+        yield looker_url, looker_seen, other_seen
 
 
 def test_redirect_is_not_followed_with_the_token(redirecting, reliability) -> None:

@@ -15,8 +15,8 @@ from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.password_config import PasswordConfigProvider
 from pulumi_looker.session_config import SessionConfigProvider
-
-from .conftest import ADMIN_CLIENT_SECRET, configure, stack_config
+from tests.support.clients import ADMIN_CLIENT_SECRET, configure, stack_config
+from tests.support.mocks import Mocks
 
 
 def strings(serialized: str) -> list[str]:
@@ -51,21 +51,9 @@ def test_serialized_provider_is_a_reference_with_no_state(
     assert restored.__dict__ == {}
 
 
-class _Mocks(pulumi.runtime.Mocks):
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs):  # type: ignore[override]
-        self.resources.append(args)
-        return f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs):  # type: ignore[override]
-        return {}
-
-
 def test_declared_resources_store_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", ADMIN_CLIENT_SECRET)
-    mocks = _Mocks()
+    mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, project="test", stack="dev", preview=False)
 
     @pulumi.runtime.test

@@ -9,9 +9,8 @@ import pytest
 from pulumi_looker import models
 from pulumi_looker.emulator.state import DEFAULT_SESSION_CONFIG
 from pulumi_looker.session_config import SessionConfigProvider
-
-from .conftest import created_singleton, provider_for
-from .helpers import api_calls, patch_bodies
+from tests.support.clients import created_singleton, provider_for
+from tests.support.looker import api_calls, patch_bodies
 
 GET = ("GET", "/api/4.0/session_config")
 PATCH = ("PATCH", "/api/4.0/session_config")

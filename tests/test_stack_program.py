@@ -8,23 +8,11 @@ from typing import Any
 import pulumi
 import pytest
 
-from pulumi_looker.stack_program import StackConfigError, camel_case, declare
+from pulumi_looker.stack_config import camel_case
+from pulumi_looker.stack_program import StackConfigError, declare
+from tests.support.mocks import Mocks
 
 PROJECT = "looker-settings"
-
-
-class Mocks(pulumi.runtime.Mocks):
-    """Records each resource declared; its outputs are its inputs."""
-
-    def __init__(self) -> None:
-        self.resources: list[pulumi.runtime.MockResourceArgs] = []
-
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
-        self.resources.append(args)
-        return args.resource_id or f"{args.name}-id", dict(args.inputs)
-
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        return {}
 
 
 def run(config: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> tuple[Mocks, dict[str, Any]]:

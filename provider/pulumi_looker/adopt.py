@@ -16,21 +16,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from . import models
-from .errors import GoogleCloudCoreError, LookerError
-from .singleton import settings_of
-from .stack_program import camel_case
+from .errors import GoogleCloudCoreError, NotInLookerError
+from .stack_config import CREDENTIALS, camel_case, settings_of, singleton_key
 
 if TYPE_CHECKING:
     from .client import LookerClient
 
 #: Users per page when every user's keys are read.
 PAGE_SIZE = 500
-
-#: The config keys of the project's program, by singleton.
-SINGLETON_KEYS = {
-    models.PASSWORD_CONFIG.id: "passwordPolicy",
-    models.SESSION_CONFIG.id: "sessionPolicy",
-}
 
 
 class Progress:
@@ -80,7 +73,7 @@ def read_instance(
                 f"{singleton.label}: Looker (Google Cloud core) does not allow it; left out"
             )
             continue
-        singletons[SINGLETON_KEYS[singleton.id]] = {
+        singletons[singleton_key(singleton).config_key] = {
             camel_case(name): live[name]
             for name in settings_of(singleton)
             if live.get(name) is not None
@@ -99,7 +92,7 @@ def read_instance(
         listed = dict(client.list_users_keys(limit=len(users), offset=0, ids=users))
         missing = [u for u in users if u not in listed]
         if missing:
-            raise LookerError(
+            raise NotInLookerError(
                 f"--user {', '.join(missing)}: Looker has no such user, or this connection "
                 "cannot see it"
             )
@@ -143,7 +136,7 @@ def merge(
             continue
         config[full] = {**settings, **({"profile": profile} if profile else {})}
         added.append(full)
-    entries_key = f"{namespace}:apiCredentials"
+    entries_key = f"{namespace}:{CREDENTIALS}"
     had_entries = entries_key in config
     entries = config.get(entries_key) if had_entries else []
     declared = {str(e.get("credentialsApi3Id")) for e in entries if isinstance(e, dict)}

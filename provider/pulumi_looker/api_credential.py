@@ -29,13 +29,19 @@ from ._provider import (
     refuse_unexpected,
     set_inputs,
 )
-from .errors import LookerError, NotFoundError
+from .errors import (
+    InvalidIdError,
+    KeyNotDeletedError,
+    LookerError,
+    NotFoundError,
+    NotInLookerError,
+)
 from .key_creation import create_key, discard_key
+from .stack_config import CREDENTIAL_INPUTS
 
 if TYPE_CHECKING:
     from .client import LookerClient
 
-_INPUTS = ("user_id", "credentials_api3_id", "purpose", "rotation", "profile")
 _READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
 _ID_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 #: The key's fields a resource outputs as Looker last answered them.
@@ -157,7 +163,7 @@ def parse_id(id_: str) -> tuple[str, str]:
     """``"42/7"`` -> ``("42", "7")``; anything else is a clear error."""
     user_id, sep, credentials_id = str(id_).partition("/")
     if not sep or not _ID_PART.match(user_id) or not _ID_PART.match(credentials_id):
-        raise LookerError(
+        raise InvalidIdError(
             "an ApiCredential's id is '<user_id>/<credentials_api3_id>', for example '42/7'; "
             f"got {id_!r}"
         )
@@ -171,7 +177,9 @@ class ApiCredentialProvider(LookerProvider):
         """Read-only fields, unknown names and malformed ids or values fail; no call."""
         read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
         failures = [CheckFailure(n, _read_only_reason(n)) for n in read_only]
-        failures += check_names({k: v for k, v in news.items() if k not in read_only}, _INPUTS)
+        failures += check_names(
+            {k: v for k, v in news.items() if k not in read_only}, CREDENTIAL_INPUTS
+        )
         failures += _check_id("user_id", news.get("user_id"), required=True)
         failures += _check_id(
             "credentials_api3_id", news.get("credentials_api3_id"), required=False
@@ -217,7 +225,7 @@ class ApiCredentialProvider(LookerProvider):
                 )
             ]
         adopted = isinstance(key_id, str) and not is_unknown(key_id)
-        if adopted and keys.holds_key(user_id, key_id) is False:
+        if adopted and keys.holds_key(user_id, str(key_id)) is False:
             return [
                 CheckFailure(
                     "credentials_api3_id",
@@ -266,7 +274,7 @@ class ApiCredentialProvider(LookerProvider):
             try:
                 created = create_key(client, user_id)
             except NotFoundError as error:
-                raise LookerError(
+                raise NotInLookerError(
                     f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
                     f"cannot see it ({error})"
                 ) from None
@@ -296,7 +304,7 @@ class ApiCredentialProvider(LookerProvider):
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
         key = client.key_directory.key(user_id, credentials_id)
         if key is None:
-            raise LookerError(
+            raise NotInLookerError(
                 f"API key {credentials_id} of Looker user {user_id} does not exist (Looker's "
                 f"list of user {user_id}'s keys lacks it). Adopting manages an existing key; "
                 "leave credentials_api3_id unset to have Pulumi create one."
@@ -363,7 +371,7 @@ class ApiCredentialProvider(LookerProvider):
             except NotFoundError as error:
                 # Gone already, or hidden from this connection: only Looker's list can tell.
                 if client.key_directory.key(state.user_id, state.key.id) is not None:
-                    raise LookerError(
+                    raise KeyNotDeletedError(
                         f"{error}, yet Looker still lists key {state.key.id} of user "
                         f"{state.user_id}: this connection may lack the permission to delete "
                         "it. The key stays in Pulumi's state."

@@ -64,6 +64,16 @@ class LookerClient:
         with cls._shared_lock:
             return cls._shared.get(settings)
 
+    @classmethod
+    def close_shared(cls) -> None:
+        """Close every process-wide client and forget it: the next :meth:`shared` makes a new
+        one, which logs in again (as a new provider process would)."""
+        with cls._shared_lock:
+            clients = list(cls._shared.values())
+            cls._shared.clear()
+        for client in clients:
+            client.close()
+
     def close(self) -> None:
         """Close the connection pool (the token stays valid until it expires)."""
         self.transport.close()

@@ -11,7 +11,12 @@ from pathlib import Path
 
 from . import adopt, plan, stack_file
 from .errors import LookerError
+from .files import write_atomically
 from .settings import ConnectionSettings
+
+
+class CommandError(Exception):
+    """What the user gave a command cannot be used (a file that is not what it should be)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,10 +35,11 @@ def _parser() -> argparse.ArgumentParser:
         "LOOKERSDK_* and looker.ini, as for the provider; never from the command line.",
     )
     adopting.add_argument("--stack", required=True, help="the stack whose config to write")
-    adopting.add_argument(
+    users = adopting.add_mutually_exclusive_group()
+    users.add_argument(
         "--user", action="append", default=[], metavar="ID", help="adopt this user's keys"
     )
-    adopting.add_argument("--all-users", action="store_true", help="adopt every user's keys")
+    users.add_argument("--all-users", action="store_true", help="adopt every user's keys")
     adopting.add_argument(
         "--include-connection-key",
         action="store_true",
@@ -66,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pulumi_looker").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     try:
         return _plan(args) if args.command == "plan" else _adopt(args)
-    except (LookerError, stack_file.StackFileError, OSError, ValueError) as error:
+    except (LookerError, stack_file.StackFileError, CommandError, OSError) as error:
         print(f"pulumi-looker {args.command}: error: {error}", file=sys.stderr)
         return 1
 
@@ -76,7 +82,7 @@ def _plan(args: argparse.Namespace) -> int:
     try:
         preview = json.loads(text)
     except ValueError:
-        raise ValueError(f"{args.preview} is not the JSON of `pulumi preview --json`") from None
+        raise CommandError(f"{args.preview} is not the JSON of `pulumi preview --json`") from None
     found = plan.changes(preview)
     sys.stdout.write(plan.as_json(found) if args.format == "json" else plan.markdown(found))
     return 0
@@ -85,8 +91,6 @@ def _plan(args: argparse.Namespace) -> int:
 def _adopt(args: argparse.Namespace) -> int:
     from .client import LookerClient  # HTTP only when a command talks to Looker
 
-    if args.user and args.all_users:
-        raise LookerError("give either --user or --all-users")
     project = stack_file.Project(args.project)
     path = project.stack_file(args.stack)
     document = stack_file.load(path)
@@ -112,7 +116,7 @@ def _adopt(args: argparse.Namespace) -> int:
     if args.stdout:
         sys.stdout.write(text)
     elif added:
-        stack_file.write_atomically(path, text)
+        write_atomically(path, text)
     if not args.user and not args.all_users:
         print("pulumi-looker adopt: no --user or --all-users: no API keys read", file=sys.stderr)
     where = "stdout" if args.stdout else str(path)

@@ -1,6 +1,32 @@
 """Typed exceptions raised by pulumi-looker, and how Looker's answers become them.
 
 Every message names what failed and why; none ever carries a client secret or an access token.
+The tree::
+
+    LookerError                      every error of pulumi-looker
+    ├── SettingsError                a connection setting is missing or malformed
+    ├── InvalidInputError            values for a Looker object are not valid (before any call)
+    ├── InvalidIdError               a resource id is not of the resource's form
+    ├── UnsupportedReleaseError      an input needs a newer Looker release (before any write)
+    ├── NotInLookerError             a user or key the inputs name does not exist in Looker
+    ├── UnconfirmedGoneError         a 404 that nothing confirms: gone, or hidden from us
+    ├── SettingsNotAppliedError      Looker answered a PATCH without every value asked for
+    ├── KeyCreateError               a key's create failed where Looker may have acted
+    ├── KeyNotDeletedError           Looker still lists a key its DELETE answered 404 to
+    └── LookerCallError              a call to Looker failed (method, path, attempts)
+        ├── NotLookerError           the base URL answers, but not as Looker's API does
+        ├── LookerConnectionError    no HTTP answer: refused, dropped, timed out, TLS
+        └── LookerApiError           Looker answered with an error status
+            ├── BadRequestError          400
+            ├── AuthenticationError      401
+            ├── LoginError               the login was refused (wrong id or secret)
+            ├── PermissionDeniedError    403
+            │   └── GoogleCloudCoreError   that edition does not allow the call
+            ├── NotFoundError            404
+            ├── ConflictError            409
+            ├── ValidationError          422, with Looker's per-field details
+            ├── RateLimitError           429
+            └── ServerError              5xx
 """
 
 from __future__ import annotations
@@ -61,6 +87,55 @@ class UnsupportedReleaseError(LookerError):
             f"{'it' if len(self.missing) == 1 else 'them'} from the inputs, or upgrade Looker. "
             "Nothing was changed."
         )
+
+
+class InvalidIdError(LookerError):
+    """A resource id (an import's, or the state's) is not of the resource's form."""
+
+
+class NotInLookerError(LookerError):
+    """A user or key that the inputs name does not exist in Looker (or this connection cannot
+    see it, where Looker cannot tell the two apart)."""
+
+
+class UnconfirmedGoneError(LookerError):
+    """Looker answered 404 for a user's keys, and nothing confirms that the user is gone:
+    Looker answers 404 too where the connection may not see the user."""
+
+    def __init__(self, user_id: str, cause: Exception) -> None:
+        super().__init__(
+            f"Looker answered 404 for the API keys of user {user_id} ({cause}): the user may be "
+            "gone, or this connection may lack the permission to see it (Looker answers 404 for "
+            "both, and this connection cannot list users to tell). Pulumi keeps the key in its "
+            "state: give the connection the Admin role, or, if the user is gone, remove the key "
+            "with `pulumi state delete`."
+        )
+
+
+class SettingsNotAppliedError(LookerError):
+    """Looker answered a PATCH without every value asked for: ``refused`` maps each such field to
+    (the value asked for, the value Looker has)."""
+
+    def __init__(self, label: str, refused: Mapping[str, tuple[Any, Any]]) -> None:
+        self.refused = dict(refused)
+        detail = ", ".join(f"{k} (asked {w!r}, Looker has {g!r})" for k, (w, g) in refused.items())
+        super().__init__(f"Looker did not apply every {label} setting: {detail}")
+
+
+class KeyCreateError(LookerError):
+    """A key's create failed where Looker may have acted (a 5xx, a lost answer), and sending it
+    again did not mend it. ``left_behind`` says which keys Pulumi's state lacks but Looker may
+    hold, and what to do; None when Looker holds none of them."""
+
+    def __init__(self, cause: LookerError, send: int, sends: int, left_behind: str | None) -> None:
+        self.left_behind = left_behind
+        reason = left_behind or "Looker has no key of those calls"
+        super().__init__(f"{cause} (send {send} of {sends}). {reason}")
+
+
+class KeyNotDeletedError(LookerError):
+    """A key's DELETE was answered 404, yet Looker still lists the key: the connection may lack
+    the permission to delete it. The key stays in Pulumi's state."""
 
 
 class LookerCallError(LookerError):
@@ -245,9 +320,10 @@ def error_class_for(status: int) -> type[LookerApiError]:
     return _ERRORS_BY_STATUS.get(status, LookerApiError)
 
 
-def api_error(response: httpx.Response) -> LookerApiError:
+def api_error(response: httpx.Response) -> LookerCallError:
     """The typed error for an answer with an error status, from Looker's ``Error`` or
-    ``ValidationError`` body when it has one."""
+    ``ValidationError`` body when it has one; a login answered by something else than Looker's
+    API is a :class:`NotLookerError`."""
     request = response.request
     during_login = bool(request.extensions.get(LOGIN_EXTENSION))
     try:

@@ -12,7 +12,7 @@ import datetime
 import logging
 from typing import TYPE_CHECKING
 
-from .errors import LookerConnectionError, LookerError, ServerError
+from .errors import KeyCreateError, LookerConnectionError, LookerError, ServerError
 
 if TYPE_CHECKING:
     from . import models
@@ -42,8 +42,7 @@ def create_key(client: LookerClient, user_id: str) -> models.CreateCredentialsAp
                 raise
             left_behind = clear_orphans(client, user_id, sent_at)
             if left_behind is not None or send == CREATE_SENDS:
-                reason = left_behind or f"Looker has no key of user {user_id} from those calls"
-                raise LookerError(f"{error} (send {send} of {CREATE_SENDS}). {reason}") from None
+                raise KeyCreateError(error, send, CREATE_SENDS, left_behind) from None
             logger.warning("%s; nothing of it is left in Looker, sending the create again", error)
     raise AssertionError("unreachable")
 

@@ -16,7 +16,7 @@ import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
-from .errors import BadRequestError, LookerError, NotFoundError, PermissionDeniedError
+from .errors import BadRequestError, NotFoundError, PermissionDeniedError, UnconfirmedGoneError
 
 if TYPE_CHECKING:
     from . import models
@@ -30,20 +30,6 @@ MAX_PAGES = 4
 
 #: How Looker refuses the listing to a connection that may not list users.
 _REFUSALS = (PermissionDeniedError, NotFoundError, BadRequestError)
-
-
-class UnconfirmedGoneError(LookerError):
-    """Looker answered 404 for a user's keys, and nothing confirms that the user is gone:
-    Looker answers 404 too where the connection may not see the user."""
-
-    def __init__(self, user_id: str, cause: NotFoundError) -> None:
-        super().__init__(
-            f"Looker answered 404 for the API keys of user {user_id} ({cause}): the user may be "
-            "gone, or this connection may lack the permission to see it (Looker answers 404 for "
-            "both, and this connection cannot list users to tell). Pulumi keeps the key in its "
-            "state: give the connection the Admin role, or, if the user is gone, remove the key "
-            "with `pulumi state delete`."
-        )
 
 
 class KeyDirectory:
@@ -79,11 +65,9 @@ class KeyDirectory:
         with self._lock:
             if not self._listed:
                 self._list_users()
-            future = self._by_user.get(user_id)
-            mine = future is None
-            if mine:
-                future = self._by_user[user_id] = Future()
-        if mine:
+            known = self._by_user.get(user_id)
+            future = known or self._by_user.setdefault(user_id, Future())
+        if known is None:  # this thread reads the user's keys; others wait for its answer
             try:
                 future.set_result(self._client.list_credentials_api3(user_id))
             except NotFoundError as error:

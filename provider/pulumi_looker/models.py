@@ -98,7 +98,10 @@ def _field(
     maximum: int | None = None,
     since: str | None = None,
     secret: bool = False,
+    required: bool = False,
 ) -> Any:
+    """A model field with its rule. Absent from an answer it is None, unless ``required`` (every
+    answer of every release carries it), or its kind is ``dict`` (then it is empty)."""
     rule = FieldRule(
         kind=kind,
         writable=writable,
@@ -107,14 +110,18 @@ def _field(
         maximum=maximum,
         since=since,
     )
+    if required:
+        return attrs.field(metadata={_RULE: rule}, repr=not secret)
+    if kind is dict:
+        return attrs.field(factory=dict, metadata={_RULE: rule}, repr=not secret)
     return attrs.field(default=None, metadata={_RULE: rule}, repr=not secret)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class PasswordConfig:
     """``PasswordConfig``: the instance-wide password policy."""
 
-    can: dict[str, bool] | None = _field(dict, nullable=False)
+    can: dict[str, bool] = _field(dict, nullable=False)
     min_length: int | None = _field(int, writable=True, minimum=7, maximum=100)
     require_numeric: bool | None = _field(bool, writable=True, nullable=False)
     require_upperlower: bool | None = _field(bool, writable=True, nullable=False)
@@ -126,11 +133,11 @@ class PasswordConfig:
     policy_enabled_at: str | None = _field(str, since="26.0")
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class SessionConfig:
     """``SessionConfig``: how long and where users stay logged in."""
 
-    can: dict[str, bool] | None = _field(dict, nullable=False)
+    can: dict[str, bool] = _field(dict, nullable=False)
     allow_persistent_sessions: bool | None = _field(bool, writable=True, nullable=False)
     session_minutes: int | None = _field(int, writable=True, minimum=5, maximum=43200)
     unlimited_sessions_per_user: bool | None = _field(bool, writable=True, nullable=False)
@@ -159,12 +166,12 @@ SESSION_CONFIG = Singleton(SessionConfig, "/session_config", "session policy")
 SINGLETONS = (PASSWORD_CONFIG, SESSION_CONFIG)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CredentialsApi3:
     """``CredentialsApi3``: a user's API key, as every call but create returns it."""
 
-    can: dict[str, bool] | None = _field(dict, nullable=False)
-    id: str | None = _field(str, nullable=False)
+    can: dict[str, bool] = _field(dict, nullable=False)
+    id: str = _field(str, nullable=False, required=True)
     client_id: str | None = _field(str)
     created_at: str | None = _field(str)
     is_disabled: bool | None = _field(bool, nullable=False)
@@ -174,18 +181,18 @@ class CredentialsApi3:
     url: str | None = _field(str)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class CreateCredentialsApi3(CredentialsApi3):
     """``CreateCredentialsApi3``: the answer to create, the only one that carries the secret."""
 
     client_secret: str | None = _field(str, secret=True)
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class AccessToken:
     """``AccessToken``: the answer to ``POST /login``."""
 
-    access_token: str | None = _field(str, nullable=False, secret=True)
+    access_token: str = _field(str, nullable=False, secret=True, required=True)
     token_type: str | None = _field(str, nullable=False)
     expires_in: int | None = _field(int, nullable=False)
     refresh_token: str | None = _field(str, secret=True)
@@ -259,10 +266,11 @@ def unavailable_fields(
 ) -> list[tuple[str, str]]:
     """``(field, release needed)`` for each of ``names`` that ``release`` does not have yet."""
     known = rules(model)
+    needed = {name: known[name].since for name in names if name in known}
     return [
-        (name, known[name].since)  # type: ignore[misc]
-        for name in names
-        if name in known and known[name].since and parse_release(known[name].since) > release
+        (name, since)
+        for name, since in needed.items()
+        if since is not None and parse_release(since) > release
     ]
 
 

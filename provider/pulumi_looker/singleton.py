@@ -33,18 +33,11 @@ from ._provider import (
     refuse_unexpected,
     set_inputs,
 )
-from .errors import LookerError
+from .errors import InvalidIdError, SettingsNotAppliedError
+from .stack_config import SINGLETON_OPTIONS, settings_of
 
 if TYPE_CHECKING:
     from .client import LookerClient
-
-#: Inputs of every singleton resource besides its settings.
-OPTIONS = ("restore_on_delete", "profile")
-
-
-def settings_of(singleton: models.Singleton) -> tuple[str, ...]:
-    """The settings a resource can manage: the model's writable fields."""
-    return models.writable_fields(singleton.model)
 
 
 @attrs.frozen
@@ -116,7 +109,7 @@ class SingletonProvider(LookerProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Unknown names, values out of range and bad options fail; nothing calls Looker."""
-        failures = check_names(news, (*self._settings, *OPTIONS))
+        failures = check_names(news, (*self._settings, *SINGLETON_OPTIONS))
         known = {k: v for k, v in news.items() if not is_unknown(v)}
         failures += [
             CheckFailure(f, r) for f, r in models.check_values(self.singleton.model, known)
@@ -181,7 +174,7 @@ class SingletonProvider(LookerProvider):
         import adopts every live setting."""
         if id_ != self.singleton.id:
             name = self.singleton.model.__name__
-            raise LookerError(
+            raise InvalidIdError(
                 f"a {name}'s id is always {self.singleton.id!r} (there is one "
                 f"{self.singleton.label} per Looker instance), got {id_!r}"
             )
@@ -220,12 +213,7 @@ class SingletonProvider(LookerProvider):
         live = models.to_dict(client.update_singleton(self.singleton, wanted))
         refused = {k: (v, live.get(k)) for k, v in wanted.items() if live.get(k) != v}
         if refused:
-            detail = ", ".join(
-                f"{k} (asked {w!r}, Looker has {g!r})" for k, (w, g) in refused.items()
-            )
-            raise LookerError(
-                f"Looker did not apply every {self.singleton.label} setting: {detail}"
-            )
+            raise SettingsNotAppliedError(self.singleton.label, refused)
         return live
 
 

@@ -26,7 +26,6 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import attrs
 import pulumi
 
 from . import models
@@ -35,55 +34,12 @@ from .api_credential import ApiCredential
 from .models import unknown_name_reason
 from .password_config import PasswordConfig
 from .session_config import SessionConfig
-from .singleton import OPTIONS, settings_of
+from .stack_config import CREDENTIAL_KEYS, CREDENTIALS, SINGLETONS, camel_case
 
-
-def camel_case(name: str) -> str:
-    """``min_length`` -> ``minLength``: how stack config spells an input."""
-    first, *rest = name.split("_")
-    return first + "".join(part.title() for part in rest)
-
-
-@attrs.frozen
-class _SingletonEntry:
-    """A singleton declared from one stack config key."""
-
-    config_key: str
-    resource_name: str
-    resource: type
-    singleton: models.Singleton
-    #: Outputs the stack exports: only settings that are never null (a null output reads as
-    #: unknown in every preview).
-    exports: tuple[str, ...]
-
-    @property
-    def keys(self) -> dict[str, str]:
-        names = (*settings_of(self.singleton), *OPTIONS)
-        return {camel_case(name): name for name in names}
-
-
-_SINGLETONS = (
-    _SingletonEntry(
-        "passwordPolicy",
-        "password-policy",
-        PasswordConfig,
-        models.PASSWORD_CONFIG,
-        ("min_length", "expiration_enabled"),
-    ),
-    _SingletonEntry(
-        "sessionPolicy",
-        "session-policy",
-        SessionConfig,
-        models.SESSION_CONFIG,
-        ("allow_persistent_sessions", "unlimited_sessions_per_user"),
-    ),
-)
-_CREDENTIAL_KEYS = {
-    "userId": "user_id",
-    "credentialsApi3Id": "credentials_api3_id",
-    "purpose": "purpose",
-    "rotation": "rotation",
-    "profile": "profile",
+#: The resource of each singleton.
+_RESOURCES: dict[str, type[PasswordConfig | SessionConfig]] = {
+    models.PASSWORD_CONFIG.id: PasswordConfig,
+    models.SESSION_CONFIG.id: SessionConfig,
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -111,26 +67,26 @@ def _inputs(
 def declare(config: pulumi.Config) -> None:
     """Declare the stack's Looker settings and export what dependents need."""
     namespace = config.name
-    for entry in _SINGLETONS:
+    for entry in SINGLETONS:
         values = config.get_object(entry.config_key)
         if values is None:
             continue
         where = f"{namespace}:{entry.config_key}"
         inputs = _inputs(where, values, entry.keys, [])
-        resource = entry.resource(entry.resource_name, **inputs)
+        resource = _RESOURCES[entry.singleton.id](entry.resource_name, **inputs)
         pulumi.export(
             entry.config_key,
             {camel_case(name): getattr(resource, name) for name in entry.exports},
         )
 
-    credentials = config.get_object("apiCredentials") or []
+    credentials = config.get_object(CREDENTIALS) or []
     if not isinstance(credentials, list):
-        raise StackConfigError(f"{namespace}:apiCredentials must be a list, got {credentials!r}")
+        raise StackConfigError(f"{namespace}:{CREDENTIALS} must be a list, got {credentials!r}")
     client_ids: dict[str, pulumi.Output[str]] = {}
     client_secrets: dict[str, pulumi.Output[Any]] = {}
     for index, item in enumerate(credentials):
-        where = f"{namespace}:apiCredentials[{index}]"
-        inputs = _inputs(where, item, _CREDENTIAL_KEYS, ["name"])
+        where = f"{namespace}:{CREDENTIALS}[{index}]"
+        inputs = _inputs(where, item, CREDENTIAL_KEYS, ["name"])
         name = item.get("name")
         if not isinstance(name, str) or not _NAME.match(name) or name in client_ids:
             raise StackConfigError(

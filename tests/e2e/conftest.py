@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
-from pulumi_looker.settings import ConnectionSettings
-from tests.conftest import ADMIN_CLIENT_SECRET
-from tests.e2e.project import Stack, cli_environment, copy_project
-
-DEV_CLIENT_ID = "DevAdminClientId0001"
-PROD_CLIENT_ID = "ProdAdminClientId001"
+from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID
+from tests.support.stack import Stack, cli_environment, copy_project
 
 
 @pytest.fixture(scope="session")
@@ -68,11 +63,3 @@ def looker(start_looker: Callable[..., EmulatorProcess]) -> EmulatorProcess:
 @pytest.fixture
 def dev(make_stack: Callable[..., Stack], looker: EmulatorProcess) -> Stack:
     return make_stack("dev", looker)
-
-
-def admin_client(emulator: EmulatorProcess, client_id: str = DEV_CLIENT_ID) -> LookerClient:
-    """Looker's admin, acting outside Pulumi (in the admin page, say)."""
-    settings = ConnectionSettings.resolve(
-        base_url=emulator.url, client_id=client_id, client_secret=ADMIN_CLIENT_SECRET
-    )
-    return LookerClient(settings)

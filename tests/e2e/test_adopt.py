@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
-from tests.e2e.project import ROOT, Stack
-from tests.helpers import CREDENTIALS, LOGIN, POLICY, SESSION, writes
+from tests.support.clients import DEV_CLIENT_ID, admin_client
+from tests.support.looker import CREDENTIALS, LOGIN, POLICY, SESSION, writes
+from tests.support.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
 

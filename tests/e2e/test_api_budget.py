@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from tests.e2e.conftest import DEV_CLIENT_ID
-from tests.helpers import CREDENTIALS, LOGIN, keys_config
+from tests.support.clients import DEV_CLIENT_ID
+from tests.support.looker import CREDENTIALS, LOGIN, keys_config
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import admin_client
-from tests.helpers import CREDENTIALS
+from tests.support.clients import admin_client
+from tests.support.looker import CREDENTIALS
 
 pytestmark = pytest.mark.e2e
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.e2e.project import Stack
-from tests.helpers import POLICY, writes
+from tests.support.looker import POLICY, writes
+from tests.support.stack import Stack
+from tests.support.web import QuietHandler, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -68,20 +67,11 @@ def test_the_traceback_switch_shows_where_it_failed(dev: Stack) -> None:
     assert "pulumi_looker/auth.py" in output
 
 
-class _PlainServer(BaseHTTPRequestHandler):
-    """Python's own web server: no POST, so it answers 501 with an HTML page."""
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def plain_web_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _PlainServer)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    """Python's own web server: no POST, so it answers 501 with an HTML page."""
+    with serving(QuietHandler) as url:
+        yield url
 
 
 def test_a_web_server_that_is_not_looker_is_named(dev: Stack, plain_web_server: str) -> None:

@@ -10,9 +10,9 @@ import subprocess
 
 import pytest
 
-from tests.e2e.conftest import DEV_CLIENT_ID
-from tests.e2e.project import Stack
-from tests.helpers import CREDENTIALS, LOGIN, POLICY, keys_config, keys_path, live_keys
+from tests.support.clients import DEV_CLIENT_ID
+from tests.support.looker import CREDENTIALS, LOGIN, POLICY, keys_config, keys_path, live_keys
+from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN_CLIENT_SECRET
-from tests.e2e.conftest import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
-from tests.helpers import CREDENTIALS, POLICY, SESSION, keys_config, keys_of_user
+from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
+from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_config, keys_of_user
 
 pytestmark = pytest.mark.e2e
 

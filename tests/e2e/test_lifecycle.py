@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from pulumi_looker import models
-from tests.e2e.conftest import DEV_CLIENT_ID, admin_client
-from tests.helpers import CREDENTIALS, POLICY, SESSION, writes
+from tests.support.clients import DEV_CLIENT_ID, admin_client
+from tests.support.looker import CREDENTIALS, POLICY, SESSION, writes
 
 PASSWORD_PATH = "/api/4.0/password_config"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import DEV_CLIENT_ID
-from tests.helpers import CREDENTIALS, POLICY, SESSION, keys_of_user, live_keys, writes
+from tests.support.clients import DEV_CLIENT_ID
+from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_of_user, live_keys, writes
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,9 @@ import pytest
 import yaml
 
 from pulumi_looker import models
-from tests.e2e.conftest import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
-from tests.e2e.project import ROOT, Stack
-from tests.helpers import CREDENTIALS, POLICY, keys_of_user, writes
+from tests.support.clients import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
+from tests.support.looker import CREDENTIALS, POLICY, keys_of_user, writes
+from tests.support.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
 

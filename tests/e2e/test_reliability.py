@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN_CLIENT_SECRET
-from tests.e2e.conftest import DEV_CLIENT_ID
-from tests.helpers import CREDENTIALS, LOGIN, keys_config
+from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID
+from tests.support.looker import CREDENTIALS, LOGIN, keys_config
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.project import ROOT, Stack
-from tests.helpers import POLICY, keys_of_user, patch_bodies, writes
+from tests.support.looker import POLICY, keys_of_user, patch_bodies, writes
+from tests.support.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
 

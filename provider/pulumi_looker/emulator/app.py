@@ -26,10 +26,7 @@ class Emulator:
         api = LookerApi(store, lambda: self.plan.periodic.token_ttl, deployment)
         app = Starlette(
             routes=api.routes(),
-            exception_handlers={
-                LookerHttpError: _looker_error,
-                HTTPException: _http_error,
-            },  # type: ignore[dict-item]
+            exception_handlers={LookerHttpError: _looker_error, HTTPException: _http_error},
         )
         self._log = RequestLog(FaultInjector(app, self.plan, store.sessions.clear))
         control = ControlApi(store, self.plan, self._log.entries)
@@ -42,11 +39,13 @@ class Emulator:
             await self._app(scope, receive, send)
 
 
-async def _looker_error(request: Request, error: LookerHttpError) -> Response:
+async def _looker_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, LookerHttpError)  # Starlette calls it for that class only
     return error.response()
 
 
-async def _http_error(request: Request, error: HTTPException) -> Response:
+async def _http_error(request: Request, error: Exception) -> Response:
     """Unknown paths and methods answer in Looker's ``Error`` shape too."""
+    assert isinstance(error, HTTPException)  # Starlette calls it for that class only
     message = "Not found" if error.status_code == 404 else str(error.detail)
     return LookerHttpError(error.status_code, message).response()

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
 import yaml
 
 from pulumi_looker import models
 
-from .faults import Faults
+from .faults import HELP, Faults
 from .state import Store
 
 if TYPE_CHECKING:
@@ -103,17 +104,14 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="answer 404 instead of 403 to a caller without the permission",
     )
-    faults = parser.add_argument_group("fault injection")
-    faults.add_argument("--latency-ms", type=float, default=0, help="added to every API request")
-    faults.add_argument("--rate-limit-every", type=int, default=0, help="429 every N requests")
-    faults.add_argument("--retry-after", type=int, default=1, help="Retry-After of those 429s")
-    faults.add_argument("--error-every", type=int, default=0, help="an error every N requests")
-    faults.add_argument(
-        "--error-status", type=int, default=503, help="status of those errors (4xx or 5xx)"
-    )
-    faults.add_argument("--drop-every", type=int, default=0, help="drop every Nth connection")
-    faults.add_argument("--lose-every", type=int, default=0, help="handle, then drop, every Nth")
-    faults.add_argument("--token-ttl", type=float, default=3600, help="token lifetime, seconds")
+    faults = parser.add_argument_group("fault injection (periodic; see also the control routes)")
+    for field in attrs.fields(Faults):
+        faults.add_argument(
+            f"--{field.name.replace('_', '-')}",
+            type=type(field.default),
+            default=field.default,
+            help=field.metadata[HELP],
+        )
     return parser
 
 
@@ -156,16 +154,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         not_found_for_forbidden=args.permission_404,
     )
     try:
-        faults = Faults(
-            latency_ms=args.latency_ms,
-            rate_limit_every=args.rate_limit_every,
-            retry_after=args.retry_after,
-            error_every=args.error_every,
-            error_status=args.error_status,
-            drop_every=args.drop_every,
-            lose_every=args.lose_every,
-            token_ttl=args.token_ttl,
-        )
+        faults = Faults(**{field.name: getattr(args, field.name) for field in attrs.fields(Faults)})
     except ValueError as error:
         parser.error(str(error))
     seed = {

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from .answers import error_response
 from .faults import FaultPlan
 from .state import Store
 
@@ -53,7 +54,7 @@ class ControlApi:
             try:
                 self.plan.set_periodic(await request.json())
             except (ValueError, TypeError) as error:
-                return JSONResponse({"message": str(error)}, status_code=400)
+                return error_response(400, str(error))
         return JSONResponse(attrs.asdict(self.plan.periodic))
 
     async def aim(self, request: Request) -> Response:
@@ -61,7 +62,7 @@ class ControlApi:
         try:
             aimed = self.plan.aim(await request.json())
         except (ValueError, TypeError) as error:
-            return JSONResponse({"message": str(error)}, status_code=400)
+            return error_response(400, str(error))
         return JSONResponse(attrs.asdict(aimed), status_code=201)
 
     async def sessions(self, request: Request) -> Response:
@@ -76,7 +77,7 @@ class ControlApi:
         (``{"deleted": true}``, with its keys), as an admin in Looker's admin page would."""
         user = self.store.users.get(request.path_params["user_id"])
         if user is None:
-            return JSONResponse({"message": "no such user"}, status_code=404)
+            return error_response(404, "no such user")
         changes = await request.json()
         if changes.get("deleted"):
             self.store.delete_user(user.id)
@@ -90,7 +91,7 @@ class ControlApi:
         """Age a key (``{"age_days": 200}``): as if it had been created that long ago."""
         key = self.store.keys.get(request.path_params["key_id"])
         if key is None:
-            return JSONResponse({"message": "no such key"}, status_code=404)
+            return error_response(404, "no such key")
         self.store.age_key(key.id, float((await request.json())["age_days"]))
         return JSONResponse(attrs.asdict(key, filter=lambda a, _: a.name != "secret_hash"))
 

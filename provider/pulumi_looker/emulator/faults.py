@@ -25,6 +25,15 @@ def _error_status(instance: Any, attribute: attrs.Attribute, value: int) -> None
         )
 
 
+#: Where a periodic fault's command-line help is kept, in its field's metadata.
+HELP = "help"
+
+
+def _flag(default: float, meaning: str, validator: Any = _non_negative) -> Any:
+    """A periodic fault: a field, and the emulator's command-line flag of the same name."""
+    return attrs.field(default=default, validator=validator, metadata={HELP: meaning})
+
+
 @attrs.frozen
 class Fault:
     """What happens to one request.
@@ -58,14 +67,14 @@ class Faults:
     - ``token_ttl``: lifetime in seconds of the access tokens issued from now on.
     """
 
-    latency_ms: float = attrs.field(default=0, validator=_non_negative)
-    rate_limit_every: int = attrs.field(default=0, validator=_non_negative)
-    retry_after: int = attrs.field(default=1, validator=_non_negative)
-    error_every: int = attrs.field(default=0, validator=_non_negative)
-    error_status: int = attrs.field(default=503, validator=_error_status)
-    drop_every: int = attrs.field(default=0, validator=_non_negative)
-    lose_every: int = attrs.field(default=0, validator=_non_negative)
-    token_ttl: float = attrs.field(default=3600, validator=_non_negative)
+    latency_ms: float = _flag(0.0, "added to every API request")
+    rate_limit_every: int = _flag(0, "429 every N requests")
+    retry_after: int = _flag(1, "Retry-After of those 429s")
+    error_every: int = _flag(0, "an error every N requests")
+    error_status: int = _flag(503, "status of those errors (4xx or 5xx)", _error_status)
+    drop_every: int = _flag(0, "drop every Nth connection")
+    lose_every: int = _flag(0, "handle, then drop, every Nth")
+    token_ttl: float = _flag(3600.0, "token lifetime, seconds")
 
     def updated(self, changes: dict[str, Any]) -> Faults:
         """A copy with ``changes`` applied; unknown names are an error."""

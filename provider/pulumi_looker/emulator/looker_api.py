@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from pulumi_looker import models
 
-from .middleware import DOCS
+from .answers import error_response, validation_detail
 from .state import ApiKey, Store, User
 
 API = "/api/4.0"
@@ -24,16 +24,15 @@ class LookerHttpError(Exception):
     """An error answer, in the shape of the spec's ``Error`` or ``ValidationError``."""
 
     def __init__(
-        self, status: int, message: str, *, errors: list[dict[str, Any]] | None = None
+        self, status: int, message: str, *, errors: list[dict[str, str]] | None = None
     ) -> None:
         self.status = status
-        self.body: dict[str, Any] = {"message": message, "documentation_url": DOCS}
-        if errors is not None:
-            self.body["errors"] = errors
+        self.message = message
+        self.errors = errors
         super().__init__(message)
 
     def response(self) -> Response:
-        return JSONResponse(self.body, status_code=self.status)
+        return error_response(self.status, self.message, errors=self.errors)
 
 
 GOOGLE_CLOUD_CORE_REFUSAL = "Unsupported in Looker (Google Cloud core)"
@@ -338,9 +337,7 @@ def validated(
         reason = None if value is None and rule.nullable else rule.reason(name, value)
         if reason:
             code = "missing_field" if value is None else "invalid"
-            errors.append(
-                {"field": name, "code": code, "message": reason, "documentation_url": DOCS}
-            )
+            errors.append(validation_detail(name, code, reason))
         else:
             changes[name] = rule.normalize(value)
     if errors:

@@ -9,12 +9,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .answers import error_response, validation_detail
 from .faults import Fault, FaultPlan
-
-DOCS = "https://docs.cloud.google.com/looker/docs/r/api/support"
 
 #: Where the log entry of a request travels in its ASGI scope, for inner layers to annotate.
 ENTRY = "pulumi_looker.emulator.entry"
@@ -89,10 +87,8 @@ class FaultInjector:
             await asyncio.sleep(fault.latency_ms / 1000)
             await self.app(scope, receive, send)
         elif fault.kind == "rate_limit":
-            response = JSONResponse(
-                {"message": "Too many requests", "documentation_url": DOCS},
-                status_code=429,
-                headers={"Retry-After": str(fault.retry_after)},
+            response = error_response(
+                429, "Too many requests", headers={"Retry-After": str(fault.retry_after)}
             )
             await response(scope, receive, send)
         elif fault.kind == "error":
@@ -117,20 +113,9 @@ class FaultInjector:
 
 
 def _error_response(fault: Fault) -> ASGIApp:
-    body: dict[str, Any] = {
-        "message": _ERROR_MESSAGES.get(fault.status, "Injected error"),
-        "documentation_url": DOCS,
-    }
-    if fault.status == 422:
-        body["errors"] = [
-            {
-                "field": "purpose",
-                "code": "invalid",
-                "message": "injected",
-                "documentation_url": DOCS,
-            }
-        ]
-    return JSONResponse(body, status_code=fault.status)
+    errors = [validation_detail("purpose", "invalid", "injected")] if fault.status == 422 else None
+    message = _ERROR_MESSAGES.get(fault.status, "Injected error")
+    return error_response(fault.status, message, errors=errors)
 
 
 async def _break_connection(send: Send) -> None:

@@ -62,16 +62,16 @@ class EmulatorProcess:
         ]
         if self.state_file is not None:
             args += ["--state-file", str(self.state_file)]
-        stderr = open(self.log_file, "a") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
+        log = open(self.log_file, "a") if self.log_file else None  # noqa: SIM115
         self._process = subprocess.Popen(
             args,
             stdout=subprocess.PIPE,
-            stderr=stderr,
+            stderr=log or subprocess.DEVNULL,
             text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
-        if self.log_file:
-            stderr.close()
+        if log is not None:
+            log.close()
         self.url = self._read_url(timeout)
         self.port = int(self.url.rsplit(":", 1)[1])
         return self

@@ -6,10 +6,8 @@ import datetime
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import string
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import attrs
 
 from pulumi_looker import models
+from pulumi_looker.files import write_atomically
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -212,17 +211,7 @@ class Store:
             "keys": [attrs.asdict(k) for k in self.keys.values()],
             "next_key_id": self.next_key_id,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, indent=1)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(data, indent=1))
 
     def add_key(
         self, user_id: str, *, client_id: str | None = None, client_secret: str | None = None

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from pulumi_looker import stack_config
 from pulumi_looker.emulator.process import EmulatorProcess
 
 API = "/api/4.0"
 LOGIN = ("POST", f"{API}/login")
 VERSIONS = ("GET", f"{API}/versions")
 
-#: Stack config keys of the project's program.
-POLICY = "looker-settings:passwordPolicy"
-SESSION = "looker-settings:sessionPolicy"
-CREDENTIALS = "looker-settings:apiCredentials"
+#: Stack config keys of the project's program (its namespace is the project's name).
+PROJECT = "looker-settings"
+POLICY = f"{PROJECT}:{stack_config.PASSWORD_POLICY.config_key}"
+SESSION = f"{PROJECT}:{stack_config.SESSION_POLICY.config_key}"
+CREDENTIALS = f"{PROJECT}:{stack_config.CREDENTIALS}"
 
 
 def keys_path(user_id: str, credentials_id: str | None = None) -> str:

@@ -1,0 +1,69 @@
+"""The stack config of the project's program: its keys and their spelling, from the models.
+
+The program (``stack_program``), ``pulumi-looker adopt``, the tests and the benchmarks all spell
+stack config through this module; it imports nothing but the models, so writing a stack file
+never needs Pulumi's resources.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from . import models
+
+#: The inputs of every singleton resource besides its settings.
+SINGLETON_OPTIONS = ("restore_on_delete", "profile")
+#: The inputs of an ApiCredential.
+CREDENTIAL_INPUTS = ("user_id", "credentials_api3_id", "purpose", "rotation", "profile")
+#: The key of the list of API keys.
+CREDENTIALS = "apiCredentials"
+
+
+def camel_case(name: str) -> str:
+    """``min_length`` -> ``minLength``: how stack config spells an input."""
+    first, *rest = name.split("_")
+    return first + "".join(part.title() for part in rest)
+
+
+def settings_of(singleton: models.Singleton) -> tuple[str, ...]:
+    """The settings a singleton resource can manage: the model's writable fields."""
+    return models.writable_fields(singleton.model)
+
+
+@attrs.frozen
+class SingletonKey:
+    """A singleton declared from one stack config key (``passwordPolicy``)."""
+
+    config_key: str
+    resource_name: str
+    singleton: models.Singleton
+    #: Outputs the stack exports: only settings that are never null (a null output reads as
+    #: unknown in every preview).
+    exports: tuple[str, ...]
+
+    @property
+    def keys(self) -> dict[str, str]:
+        """Each config spelling and the input it sets."""
+        return {camel_case(n): n for n in (*settings_of(self.singleton), *SINGLETON_OPTIONS)}
+
+
+PASSWORD_POLICY = SingletonKey(
+    "passwordPolicy",
+    "password-policy",
+    models.PASSWORD_CONFIG,
+    ("min_length", "expiration_enabled"),
+)
+SESSION_POLICY = SingletonKey(
+    "sessionPolicy",
+    "session-policy",
+    models.SESSION_CONFIG,
+    ("allow_persistent_sessions", "unlimited_sessions_per_user"),
+)
+SINGLETONS = (PASSWORD_POLICY, SESSION_POLICY)
+#: Each config spelling of an ApiCredential entry and the input it sets.
+CREDENTIAL_KEYS = {camel_case(n): n for n in CREDENTIAL_INPUTS}
+
+
+def singleton_key(singleton: models.Singleton) -> SingletonKey:
+    """The stack config key that declares ``singleton``."""
+    return next(key for key in SINGLETONS if key.singleton == singleton)

@@ -1,0 +1,59 @@
+"""Each resource restates its fields for its users (typed arguments, Args classes, outputs):
+every copy must equal what the models say."""
+
+from __future__ import annotations
+
+import inspect
+
+import attrs
+import pytest
+
+from pulumi_looker import (
+    ApiCredential,
+    ApiCredentialArgs,
+    PasswordConfig,
+    PasswordConfigArgs,
+    SessionConfig,
+    SessionConfigArgs,
+    models,
+    stack_config,
+)
+
+#: What a resource constructor takes besides its inputs.
+NOT_INPUTS = {"self", "resource_name", "args", "opts", "unexpected"}
+
+
+def keyword_arguments(resource: type) -> set[str]:
+    return set(inspect.signature(resource.__init__).parameters) - NOT_INPUTS
+
+
+def outputs(resource: type) -> set[str]:
+    return set(resource.__annotations__)
+
+
+@pytest.mark.parametrize(
+    ("resource", "args", "singleton"),
+    [
+        (PasswordConfig, PasswordConfigArgs, models.PASSWORD_CONFIG),
+        (SessionConfig, SessionConfigArgs, models.SESSION_CONFIG),
+    ],
+)
+def test_a_singleton_restates_exactly_its_models_fields(resource, args, singleton) -> None:
+    inputs = {*stack_config.settings_of(singleton), *stack_config.SINGLETON_OPTIONS}
+    read_only = set(models.read_only_fields(singleton.model)) - {"can"}
+    assert {f.name for f in attrs.fields(args)} == inputs
+    assert keyword_arguments(resource) == inputs
+    assert outputs(resource) == inputs | read_only
+    assert set(stack_config.singleton_key(singleton).keys.values()) == inputs
+
+
+def test_an_api_credential_restates_exactly_its_models_fields() -> None:
+    inputs = set(stack_config.CREDENTIAL_INPUTS)
+    writable = set(models.writable_fields(models.CreateCredentialsApi3))
+    # The key's id is an input (to adopt a key by it) named as Looker's path names it.
+    read_only = set(models.read_only_fields(models.CreateCredentialsApi3)) - {"can", "id"}
+    assert writable <= inputs
+    assert {f.name for f in attrs.fields(ApiCredentialArgs)} == inputs
+    assert keyword_arguments(ApiCredential) == inputs
+    assert outputs(ApiCredential) == inputs | read_only
+    assert set(stack_config.CREDENTIAL_KEYS.values()) == inputs
