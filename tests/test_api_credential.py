@@ -20,7 +20,7 @@ from pulumi_looker.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from pulumi_looker.key_creation import clear_orphans
+from pulumi_looker.keys import ApiKeys
 from tests.support.clients import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
 from tests.support.looker import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
 
@@ -409,9 +409,6 @@ def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() ->
     class Listing:
         """A client whose user 2 has two keys just made without a purpose (null and empty)."""
 
-        def __init__(self) -> None:
-            self.created_key_ids: set[str] = set()
-
         def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
             return [
                 models.CredentialsApi3(id="5", purpose="", created_at=local),
@@ -424,7 +421,7 @@ def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() ->
             deleted.append(key_id)
 
     deleted: list[str] = []
-    assert clear_orphans(Listing(), "2", sent_at) is None  # type: ignore[arg-type]
+    assert ApiKeys(Listing()).clear_orphans("2", sent_at) is None  # type: ignore[arg-type]
     assert deleted == ["5", "6"]
 
 

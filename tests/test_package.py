@@ -23,3 +23,74 @@ def test_declaring_resources_loads_no_http_stack() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each module of the package and the package's modules it imports (at run time or for
+    type checking alike), by dotted name."""
+    import ast
+    from pathlib import Path
+
+    root = Path(str(resources.files("pulumi_looker")))
+    graph: dict[str, set[str]] = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                base = package
+                for _ in range(node.level - 1):
+                    base = base.rpartition(".")[0]
+                module = f"{base}.{node.module}" if node.level and node.module else node.module
+                module = module or base
+                for alias in node.names:
+                    candidate = f"{module}.{alias.name}"
+                    found.add(
+                        candidate
+                        if (root.parent / candidate.replace(".", "/")).with_suffix(".py").exists()
+                        else module
+                    )
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {m for m in found if m.startswith("pulumi_looker") and m != name}
+    return graph
+
+
+def test_the_package_has_no_import_circle() -> None:
+    graph = _imports()
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, f"import circle: {' -> '.join((*path, module))}"
+        if module in done:
+            return
+        for imported in graph.get(module, ()):
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in graph:
+        visit(module, ())
+
+
+def test_data_flows_down_the_layers() -> None:
+    """The command line and stack config never import Pulumi's resources; the client never
+    imports a resource; the models and errors import nothing else of the package."""
+    graph = _imports()
+    resources_ = {
+        f"pulumi_looker.{m}"
+        for m in (
+            "api_credential",
+            "singleton",
+            "password_config",
+            "session_config",
+            "stack_program",
+            "_provider",
+        )
+    }
+    for module in ("command", "adopt", "plan", "stack_file", "stack_config", "client", "keys"):
+        assert not graph[f"pulumi_looker.{module}"] & resources_, module
+    assert graph["pulumi_looker.models"] == set()
+    assert graph["pulumi_looker.errors"] == set()
+    assert graph["pulumi_looker.stack_config"] == {"pulumi_looker.models"}

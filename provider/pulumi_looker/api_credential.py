@@ -36,7 +36,6 @@ from .errors import (
     NotFoundError,
     NotInLookerError,
 )
-from .key_creation import create_key, discard_key
 from .stack_config import CREDENTIAL_INPUTS
 
 if TYPE_CHECKING:
@@ -215,7 +214,7 @@ class ApiCredentialProvider(LookerProvider):
         client = self.client_in_use(inputs.get("profile"))
         if client is None or not isinstance(user_id, str) or is_unknown(user_id):
             return []
-        keys = client.key_directory
+        keys = client.keys
         if keys.lacks_user(user_id):
             return [
                 CheckFailure(
@@ -272,7 +271,7 @@ class ApiCredentialProvider(LookerProvider):
             if props.get("purpose") is not None:  # before the POST: nothing half-made
                 client.require(models.CredentialsApi3, ["purpose"])
             try:
-                created = create_key(client, user_id)
+                created = client.keys.create(user_id)
             except NotFoundError as error:
                 raise NotInLookerError(
                     f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
@@ -281,13 +280,11 @@ class ApiCredentialProvider(LookerProvider):
             key: models.CredentialsApi3 = created
             if props.get("purpose") is not None:
                 try:
-                    key = client.update_credentials_api3(
-                        user_id, created.id, {"purpose": props["purpose"]}
-                    )
+                    key = client.keys.set_purpose(user_id, created.id, props["purpose"])
                 except LookerError:
                     # A key whose id we know is deleted, or kept in the state with the purpose it
                     # really has (so the next `pulumi up` sets it); never left behind unseen.
-                    if discard_key(client, user_id, created.id):
+                    if client.keys.discard(user_id, created.id):
                         raise
             state = ApiKeyState(
                 user_id=user_id,
@@ -302,7 +299,7 @@ class ApiCredentialProvider(LookerProvider):
 
     def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
-        key = client.key_directory.key(user_id, credentials_id)
+        key = client.keys.key(user_id, credentials_id)
         if key is None:
             raise NotInLookerError(
                 f"API key {credentials_id} of Looker user {user_id} does not exist (Looker's "
@@ -312,7 +309,7 @@ class ApiCredentialProvider(LookerProvider):
         original = key.purpose
         wanted = props.get("purpose")
         if wanted is not None and wanted != key.purpose:
-            key = client.update_credentials_api3(user_id, credentials_id, {"purpose": wanted})
+            key = client.keys.set_purpose(user_id, credentials_id, wanted)
         return ApiKeyState(
             user_id=user_id,
             key=key,
@@ -327,8 +324,8 @@ class ApiCredentialProvider(LookerProvider):
         old = ApiKeyState.from_props(olds)
         key = old.key
         if news.get("purpose") is not None and news["purpose"] != key.purpose:
-            key = self.client(news.get("profile")).update_credentials_api3(
-                old.user_id, key.id, {"purpose": news["purpose"]}
+            key = self.client(news.get("profile")).keys.set_purpose(
+                old.user_id, key.id, news["purpose"]
             )
         state = attrs.evolve(
             old,
@@ -339,11 +336,11 @@ class ApiCredentialProvider(LookerProvider):
         return UpdateResult(state.to_outs())
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """Looks the key up in the process's one listing of users' keys (see KeyDirectory). A
+        """Looks the key up in the process's one listing of users' keys (see keys.ApiKeys). A
         refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
         gone from the state; an import adopts the key with its purpose."""
         user_id, credentials_id = parse_id(id_)
-        key = self.client(props.get("profile")).key_directory.key(user_id, credentials_id)
+        key = self.client(props.get("profile")).keys.key(user_id, credentials_id)
         if key is None:
             return ReadResult(None, {})  # Looker confirms it is gone
         if ApiKeyState.is_state(props):
@@ -367,10 +364,10 @@ class ApiCredentialProvider(LookerProvider):
         client = self.client(state.profile)
         if not state.adopted:
             try:
-                client.delete_credentials_api3(state.user_id, state.key.id)
+                client.keys.delete(state.user_id, state.key.id)
             except NotFoundError as error:
                 # Gone already, or hidden from this connection: only Looker's list can tell.
-                if client.key_directory.key(state.user_id, state.key.id) is not None:
+                if client.keys.key(state.user_id, state.key.id) is not None:
                     raise KeyNotDeletedError(
                         f"{error}, yet Looker still lists key {state.key.id} of user "
                         f"{state.user_id}: this connection may lack the permission to delete "
@@ -378,9 +375,7 @@ class ApiCredentialProvider(LookerProvider):
                     ) from None
             return
         if state.purpose_managed and state.key.purpose != state.original_purpose:
-            client.update_credentials_api3(
-                state.user_id, state.key.id, {"purpose": state.original_purpose}
-            )
+            client.keys.set_purpose(state.user_id, state.key.id, state.original_purpose)
 
 
 @attrs.frozen

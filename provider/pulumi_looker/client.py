@@ -10,7 +10,7 @@ from urllib.parse import quote, urlencode
 
 from . import models
 from .errors import InvalidInputError, UnsupportedReleaseError
-from .key_directory import KeyDirectory
+from .keys import ApiKeys
 from .retry import RetryPolicy
 from .settings import ConnectionSettings
 from .transport import Transport
@@ -41,10 +41,8 @@ class LookerClient:
         self.transport = Transport(settings, clock=clock)
         self._release: str | None = None
         self._release_lock = threading.Lock()
-        #: The keys as read by this client, shared by its reads (see KeyDirectory).
-        self.key_directory = KeyDirectory(self)
-        #: Ids of the keys this client created: never taken for what a lost create left.
-        self.created_key_ids: set[str] = set()
+        #: The instance's API keys through this client: every read and write of a resource.
+        self.keys = ApiKeys(self)
 
     def __repr__(self) -> str:
         return f"LookerClient(base_url={self.settings.base_url!r})"
@@ -171,32 +169,22 @@ class LookerClient:
         """``POST /users/{user_id}/credentials_api3``: a new key, the only answer with its secret.
 
         Looker's create takes no body; set a purpose with :meth:`update_credentials_api3`.
+        Resources create keys through :attr:`keys`, which never leaves one behind unseen.
         """
-        try:
-            data = self.request("POST", _credentials_path(user_id))
-        finally:
-            self.key_directory.forget(user_id)
-        created = models.from_api(models.CreateCredentialsApi3, data)
-        self.created_key_ids.add(created.id)
-        return created
+        data = self.request("POST", _credentials_path(user_id))
+        return models.from_api(models.CreateCredentialsApi3, data)
 
     def update_credentials_api3(
         self, user_id: str, credentials_id: str, values: Mapping[str, Any]
     ) -> models.CredentialsApi3:
         """``PATCH /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
         body = self._checked_body(models.CredentialsApi3, values)
-        try:
-            data = self.request("PATCH", _credentials_path(user_id, credentials_id), json=body)
-        finally:
-            self.key_directory.forget(user_id)
+        data = self.request("PATCH", _credentials_path(user_id, credentials_id), json=body)
         return models.from_api(models.CredentialsApi3, data)
 
     def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
         """``DELETE /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
-        try:
-            self.request("DELETE", _credentials_path(user_id, credentials_id))
-        finally:
-            self.key_directory.forget(user_id)
+        self.request("DELETE", _credentials_path(user_id, credentials_id))
 
 
 def _credentials_path(user_id: str, credentials_id: str | None = None) -> str:

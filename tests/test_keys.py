@@ -1,4 +1,5 @@
-"""Refreshing API keys costs the pages of one listing of users, shared by every read."""
+"""API keys: a refresh costs the pages of one listing of users, shared by every read; every
+write forgets what it touched."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from pulumi_looker import key_directory
+from pulumi_looker import keys
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
@@ -110,7 +111,7 @@ def test_a_write_makes_the_next_read_of_that_user_ask_again(looker, provider) ->
 
 def test_many_users_are_listed_in_pages(looker, provider, monkeypatch, caplog) -> None:
     caplog.set_level(logging.DEBUG, "pulumi_looker")
-    monkeypatch.setattr(key_directory, "PAGE_SIZE", 4)  # 9 users: pages of 4, 4 and 1
+    monkeypatch.setattr(keys, "PAGE_SIZE", 4)  # 9 users: pages of 4, 4 and 1
     olds = create_keys(provider, range(2, 10), 1)
     new_process(provider, looker)
     refresh_all(provider, olds)
@@ -123,8 +124,8 @@ def test_beyond_the_page_bound_users_are_read_one_by_one(
     looker, provider, monkeypatch, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG, "pulumi_looker")
-    monkeypatch.setattr(key_directory, "PAGE_SIZE", 2)
-    monkeypatch.setattr(key_directory, "MAX_PAGES", 2)  # users 1 to 4 listed, 5 and up not
+    monkeypatch.setattr(keys, "PAGE_SIZE", 2)
+    monkeypatch.setattr(keys, "MAX_PAGES", 2)  # users 1 to 4 listed, 5 and up not
     olds = create_keys(provider, range(2, 8), 2)
     new_process(provider, looker)
     results = refresh_all(provider, olds)
