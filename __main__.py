@@ -2,6 +2,6 @@
 
 import pulumi
 
-from pulumi_looker.stack_program import declare
+from pulumi_looker.dynamic.stack_program import declare
 
 declare(pulumi.Config())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pulumi_looker import adopt, models
+from pulumi_looker import models
+from pulumi_looker.cli import adopt
 from pulumi_looker.client import LookerClient
 from tests.support.clients import fast_retry, settings_for
 

@@ -12,6 +12,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
+from pulumi_looker.client.keys import ApiKeys
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import (
     ConflictError,
@@ -20,7 +21,6 @@ from pulumi_looker.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from pulumi_looker.keys import ApiKeys
 from tests.support.clients import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
 from tests.support.looker import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
 

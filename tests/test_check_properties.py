@@ -13,10 +13,10 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
+from pulumi_looker.dynamic.singleton import SingletonProvider
 from pulumi_looker.emulator.looker_api import LookerHttpError, validated
 from pulumi_looker.password_config import PasswordConfigProvider
 from pulumi_looker.session_config import SessionConfigProvider
-from pulumi_looker.singleton import SingletonProvider
 from pulumi_looker.stack_config import CREDENTIAL_INPUTS, SINGLETON_OPTIONS, settings_of
 from tests.reliability import Row
 from tests.support.clients import configure

@@ -12,6 +12,7 @@ import pytest
 
 from pulumi_looker import models
 from pulumi_looker.client import LookerClient
+from pulumi_looker.client.retry import is_retryable
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import (
     LOGIN_EXTENSION,
@@ -29,7 +30,6 @@ from pulumi_looker.errors import (
     ValidationError,
     api_error,
 )
-from pulumi_looker.retry import is_retryable
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
 from tests.support.looker import LOGIN, keys_path, statuses
 

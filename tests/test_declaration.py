@@ -6,7 +6,7 @@ import pulumi
 import pytest
 
 from pulumi_looker import ApiCredential, PasswordConfig, SessionConfig
-from pulumi_looker._provider import ImportNotSupportedError
+from pulumi_looker.dynamic.provider import ImportNotSupportedError
 from tests.support.mocks import Mocks
 
 

@@ -9,9 +9,8 @@ from collections import Counter
 
 import pytest
 
-from pulumi_looker import keys
 from pulumi_looker.api_credential import ApiCredentialProvider
-from pulumi_looker.client import LookerClient
+from pulumi_looker.client import LookerClient, keys
 from pulumi_looker.emulator.process import EmulatorProcess
 from tests.support.clients import configure, settings_for, stack_config
 from tests.support.looker import api_calls, keys_path

@@ -14,7 +14,7 @@ def test_ships_py_typed() -> None:
 def test_declaring_resources_loads_no_http_stack() -> None:
     # The program process only declares resources; the provider process talks to Looker.
     code = (
-        "import sys, pulumi_looker, pulumi_looker.stack_program; "
+        "import sys, pulumi_looker, pulumi_looker.dynamic.stack_program; "
         "heavy = ('httpx', 'httpcore', 'tenacity', 'starlette'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
@@ -74,23 +74,41 @@ def test_the_package_has_no_import_circle() -> None:
         visit(module, ())
 
 
+#: The package's layers, bottom up, and what each may import: data flows one way, down.
+BASE = {"models", "errors", "settings", "stack_config", "files"}
+MAY_IMPORT = {
+    "base": {"base"},
+    "client": {"base", "client"},
+    "resources": {"base", "client", "resources"},
+    "dynamic": {"base", "client", "resources", "dynamic"},
+    "plugin": {"base", "client", "resources", "plugin"},
+    "cli": {"base", "client", "cli"},
+    "emulator": {"base", "emulator"},
+    # The package itself, and the old paths kept for stacks made by 0.1.0: the Python face.
+    "top": {"base", "dynamic"},
+}
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "top"
+    if parts[1] in BASE:
+        return "base"
+    return parts[1] if parts[1] in MAY_IMPORT else "top"
+
+
 def test_data_flows_down_the_layers() -> None:
-    """The command line and stack config never import Pulumi's resources; the client never
-    imports a resource; the models and errors import nothing else of the package."""
+    """Each folder is a layer (client, resources, the dynamic face, the plugin face, the command
+    line, the emulator); none imports a layer above it or beside it."""
     graph = _imports()
-    resources_ = {
-        f"pulumi_looker.{m}"
-        for m in (
-            "api_credential",
-            "singleton",
-            "password_config",
-            "session_config",
-            "stack_program",
-            "_provider",
-        )
-    }
-    for module in ("command", "adopt", "plan", "stack_file", "stack_config", "client", "keys"):
-        assert not graph[f"pulumi_looker.{module}"] & resources_, module
+    wrong = [
+        f"{module} imports {imported}"
+        for module, imports in sorted(graph.items())
+        for imported in sorted(imports)
+        if _layer(imported) not in MAY_IMPORT[_layer(module)]
+    ]
+    assert wrong == []
     assert graph["pulumi_looker.models"] == set()
     assert graph["pulumi_looker.errors"] == set()
     assert graph["pulumi_looker.stack_config"] == {"pulumi_looker.models"}

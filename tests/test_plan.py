@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from pulumi_looker import plan
+from pulumi_looker.cli import plan
 
 TYPE = "pulumi-python:dynamic/looker:"
 
@@ -96,7 +96,7 @@ def test_a_rotation_says_the_key_is_new_and_a_singleton_create_adopts() -> None:
 def test_the_command_prints_markdown_or_json(tmp_path) -> None:
     path = tmp_path / "preview.json"
     path.write_text(json.dumps(PREVIEW))
-    command = [sys.executable, "-m", "pulumi_looker.command", "plan", str(path)]
+    command = [sys.executable, "-m", "pulumi_looker.cli.command", "plan", str(path)]
     markdown = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     assert "| policy (PasswordConfig) | update | min_length | `8` → `16` |" in markdown
     as_json = subprocess.run(
@@ -104,7 +104,7 @@ def test_the_command_prints_markdown_or_json(tmp_path) -> None:
     ).stdout
     assert json.loads(as_json)[0]["op"] == "drift"
     bad = subprocess.run(
-        [sys.executable, "-m", "pulumi_looker.command", "plan", "-"],
+        [sys.executable, "-m", "pulumi_looker.cli.command", "plan", "-"],
         input="not json",
         capture_output=True,
         text=True,

@@ -8,8 +8,8 @@ from typing import Any
 import pulumi
 import pytest
 
+from pulumi_looker.dynamic.stack_program import StackConfigError, declare
 from pulumi_looker.stack_config import camel_case
-from pulumi_looker.stack_program import StackConfigError, declare
 from tests.support.mocks import Mocks
 
 PROJECT = "looker-settings"

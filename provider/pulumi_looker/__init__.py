@@ -1,6 +1,8 @@
 """Manage Looker (Google Cloud core) instance settings as Pulumi resources."""
 
-from .api_credential import ApiCredential, ApiCredentialArgs
+from .dynamic.api_credential import ApiCredential, ApiCredentialArgs
+from .dynamic.password_config import PasswordConfig, PasswordConfigArgs
+from .dynamic.session_config import SessionConfig, SessionConfigArgs
 from .errors import (
     InvalidInputError,
     LookerApiError,
@@ -8,8 +10,6 @@ from .errors import (
     LookerError,
     SettingsError,
 )
-from .password_config import PasswordConfig, PasswordConfigArgs
-from .session_config import SessionConfig, SessionConfigArgs
 from .settings import ConnectionSettings
 
 __all__ = [

@@ -64,7 +64,7 @@ def test_the_traceback_switch_shows_where_it_failed(dev: Stack) -> None:
     )
     output = result.stdout + result.stderr
     assert "Traceback (most recent call last)" in output
-    assert "pulumi_looker/auth.py" in output
+    assert "pulumi_looker/client/auth.py" in output
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_looker.client import LookerClient
+from pulumi_looker.client.retry import RetryPolicy
 from pulumi_looker.emulator.process import EmulatorProcess
-from pulumi_looker.retry import RetryPolicy
 from pulumi_looker.settings import ConnectionSettings
 
 ADMIN_CLIENT_ID = "AdminClientId0000001"

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from . import models
+from pulumi_looker import models
 
 #: Pulumi's mark of a secret value in state and JSON output.
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"

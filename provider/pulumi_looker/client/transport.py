@@ -11,9 +11,10 @@ from typing import Any
 
 import httpx
 
+from pulumi_looker.errors import LookerCallError, api_error, connection_error
+from pulumi_looker.settings import ConnectionSettings
+
 from .auth import LookerAuth
-from .errors import LookerCallError, api_error, connection_error
-from .settings import ConnectionSettings
 
 logger = logging.getLogger("pulumi_looker")
 

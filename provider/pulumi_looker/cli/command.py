@@ -9,10 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pulumi_looker.errors import LookerError
+from pulumi_looker.files import write_atomically
+from pulumi_looker.settings import ConnectionSettings
+
 from . import adopt, plan, stack_file
-from .errors import LookerError
-from .files import write_atomically
-from .settings import ConnectionSettings
 
 
 class CommandError(Exception):
@@ -89,7 +90,7 @@ def _plan(args: argparse.Namespace) -> int:
 
 
 def _adopt(args: argparse.Namespace) -> int:
-    from .client import LookerClient  # HTTP only when a command talks to Looker
+    from pulumi_looker.client import LookerClient  # HTTP only when a command talks to Looker
 
     project = stack_file.Project(args.project)
     path = project.stack_file(args.stack)

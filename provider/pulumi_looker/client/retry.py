@@ -10,7 +10,7 @@ from typing import TypeVar
 import attrs
 import tenacity
 
-from .errors import (
+from pulumi_looker.errors import (
     RETRYABLE_SERVER_STATUSES,
     LookerApiError,
     LookerCallError,

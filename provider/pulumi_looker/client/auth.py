@@ -10,8 +10,8 @@ from collections.abc import Callable, Generator, Mapping
 import attrs
 import httpx
 
-from . import models
-from .errors import LOGIN_EXTENSION, api_error, not_looker
+from pulumi_looker import models
+from pulumi_looker.errors import LOGIN_EXTENSION, api_error, not_looker
 
 logger = logging.getLogger("pulumi_looker")
 

@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from . import models
-from .errors import GoogleCloudCoreError, NotInLookerError
-from .stack_config import CREDENTIALS, camel_case, settings_of, singleton_key
+from pulumi_looker import models
+from pulumi_looker.errors import GoogleCloudCoreError, NotInLookerError
+from pulumi_looker.stack_config import CREDENTIALS, camel_case, settings_of, singleton_key
 
 if TYPE_CHECKING:
-    from .client import LookerClient
+    from pulumi_looker.client import LookerClient
 
 #: Users per page when every user's keys are read.
 PAGE_SIZE = 500

@@ -1,28 +1,30 @@
-"""What every dynamic provider shares: the connection, and the checks of common inputs."""
+"""What every dynamic provider shares: the connection, readable errors, the results of the
+resources' logic as the dynamic-provider host wants them, and what a declaration refuses."""
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, ConfigureRequest, ResourceProvider
-from pulumi.runtime.rpc import UNKNOWN
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+)
 
-from .errors import SettingsError
-from .models import FieldRule, unknown_name_reason
-from .settings import ConnectionSettings
+from pulumi_looker.errors import SettingsError
+from pulumi_looker.models import unknown_name_reason
+from pulumi_looker.resources.common import Checked, Diff, Found
+from pulumi_looker.settings import ConnectionSettings
 
 if TYPE_CHECKING:
-    from .client import LookerClient
-
-#: Inputs the Pulumi SDK adds itself; never the user's.
-SDK_KEYS = frozenset({"__provider"})
-
-_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    from pulumi_looker.client import LookerClient
 
 #: Set to 1 (or true, yes) to see the Python traceback of a failing resource.
 TRACEBACK_SWITCH = "PULUMI_LOOKER_TRACEBACK"
@@ -30,13 +32,8 @@ TRACEBACK_SWITCH = "PULUMI_LOOKER_TRACEBACK"
 _HOST_MODULE = "pulumi.dynamic.__main__"
 
 
-def is_unknown(value: Any) -> bool:
-    """Whether a value is not known yet (during preview, an output of another resource)."""
-    return value == UNKNOWN
-
-
 class LookerProvider(ResourceProvider):
-    """Base of the dynamic providers.
+    """Base of the dynamic providers, and the ``Connections`` of the logic they adapt.
 
     Pulumi serializes the provider object into the state; it holds no setting and no client
     there. The connection is resolved in the provider process from the stack config that
@@ -54,7 +51,7 @@ class LookerProvider(ResourceProvider):
     def client(self, profile: str | None) -> LookerClient:
         """The shared client for the Looker instance of ``profile`` (None: the default one)."""
         # Imported here: the program process declares resources and never needs HTTP.
-        from .client import LookerClient
+        from pulumi_looker.client import LookerClient
 
         settings = ConnectionSettings.resolve(
             profile=profile, config=self.__dict__.get("_stack_config")
@@ -64,7 +61,7 @@ class LookerProvider(ResourceProvider):
     def client_in_use(self, profile: str | None) -> LookerClient | None:
         """The client this process already uses for ``profile``, or None (no call, no login,
         and no error when the connection settings are missing or wrong)."""
-        from .client import LookerClient
+        from pulumi_looker.client import LookerClient
 
         try:
             settings = ConnectionSettings.resolve(
@@ -82,6 +79,25 @@ class LookerProvider(ResourceProvider):
         self.__dict__.update(state)
 
 
+def as_check_result(checked: Checked) -> CheckResult:
+    return CheckResult(checked.inputs, [CheckFailure(f, r) for f, r in checked.failures])
+
+
+def as_diff_result(diff: Diff) -> DiffResult:
+    """The host's diff has no per-field detail: only whether, and what replaces."""
+    return DiffResult(
+        changes=diff.changes,
+        replaces=list(diff.replaces),
+        delete_before_replace=diff.delete_before_replace,
+    )
+
+
+def as_read_result(found: Found) -> ReadResult:
+    if found.id is None:
+        return ReadResult(None, {})
+    return ReadResult(found.id, found.outs, found.inputs)
+
+
 def quiet_tracebacks() -> None:
     """In the dynamic-provider host, a failing handler's error reads as one line.
 
@@ -95,39 +111,6 @@ def quiet_tracebacks() -> None:
     wanted = os.environ.get(TRACEBACK_SWITCH, "").strip().lower() in ("1", "true", "yes")
     if in_host and not wanted:
         sys.tracebacklimit = 0
-
-
-def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[CheckFailure]:
-    """A failure for each input no one knows that is set, naming the nearest valid one."""
-    allowed = set(allowed)
-    return [
-        CheckFailure(name, unknown_name_reason(name, allowed))
-        for name, value in news.items()
-        if name not in allowed and name not in SDK_KEYS and value is not None
-    ]
-
-
-def check_kind(name: str, value: Any, kind: type) -> list[CheckFailure]:
-    """A failure when a set, known value is not of ``kind`` (by the models' rules)."""
-    if value is None or is_unknown(value):
-        return []
-    reason = FieldRule(kind).reason(name, value)
-    return [CheckFailure(name, reason)] if reason else []
-
-
-def check_profile(value: Any) -> list[CheckFailure]:
-    """The profile picks the connection settings; it is a plain name, never a credential."""
-    if value is None or is_unknown(value):
-        return []
-    if not isinstance(value, str) or not _PROFILE.match(value):
-        return [
-            CheckFailure(
-                "profile",
-                "profile must be a name of letters, digits, '-' and '_' "
-                f"(the stack config namespace looker-<profile>), got {value!r}",
-            )
-        ]
-    return []
 
 
 #: What adopts existing Looker objects, since Pulumi's import cannot (see refuse_import).
@@ -175,8 +158,3 @@ def refuse_unexpected(
         else:
             reasons.append(unknown_name_reason(name, valid).replace("property", "argument"))
     raise TypeError(f"{resource}: {'; '.join(reasons)}")
-
-
-def set_inputs(news: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs the user set: ``None`` means "not managed" and is dropped."""
-    return {k: v for k, v in news.items() if v is not None and k not in SDK_KEYS}

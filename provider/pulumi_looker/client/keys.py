@@ -27,8 +27,8 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, Protocol
 
-from . import models
-from .errors import (
+from pulumi_looker import models
+from pulumi_looker.errors import (
     BadRequestError,
     KeyCreateError,
     LookerConnectionError,

@@ -28,13 +28,14 @@ from typing import Any
 
 import pulumi
 
-from . import models
-from ._provider import IMPORT_ALTERNATIVES, IMPORT_REASON
+from pulumi_looker import models
+from pulumi_looker.models import unknown_name_reason
+from pulumi_looker.stack_config import CREDENTIAL_KEYS, CREDENTIALS, SINGLETONS, camel_case
+
 from .api_credential import ApiCredential
-from .models import unknown_name_reason
 from .password_config import PasswordConfig
+from .provider import IMPORT_ALTERNATIVES, IMPORT_REASON
 from .session_config import SessionConfig
-from .stack_config import CREDENTIAL_KEYS, CREDENTIALS, SINGLETONS, camel_case
 
 #: The resource of each singleton.
 _RESOURCES: dict[str, type[PasswordConfig | SessionConfig]] = {

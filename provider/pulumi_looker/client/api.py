@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
-from . import models
-from .errors import InvalidInputError, UnsupportedReleaseError
+from pulumi_looker import models
+from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
+from pulumi_looker.settings import ConnectionSettings
+
 from .keys import ApiKeys
 from .retry import RetryPolicy
-from .settings import ConnectionSettings
 from .transport import Transport
 
 

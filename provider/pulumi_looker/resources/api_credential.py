@@ -1,0 +1,367 @@
+"""The logic of ``ApiCredential``: a Looker user's API3 key, its typed state and its calls."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from pulumi_looker import models
+from pulumi_looker.errors import (
+    InvalidIdError,
+    KeyNotDeletedError,
+    LookerError,
+    NotFoundError,
+    NotInLookerError,
+)
+from pulumi_looker.stack_config import CREDENTIAL_INPUTS
+
+from .common import (
+    Checked,
+    Connections,
+    Created,
+    Diff,
+    Failure,
+    Found,
+    check_kind,
+    check_names,
+    check_profile,
+    is_unknown,
+    set_inputs,
+)
+
+if TYPE_CHECKING:
+    from pulumi_looker.client import LookerClient
+
+_READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
+_ID_PART = re.compile(r"^[A-Za-z0-9_-]+$")
+#: The key's fields a resource outputs as Looker last answered them.
+_KEY_FIELDS = ("client_id", "created_at", "type", "url", "is_disabled", "purpose")
+#: Outputs that are not inputs.
+OUTPUTS = ("client_id", "created_at", "type", "url", "is_disabled", "client_secret")
+
+
+@attrs.frozen
+class ApiKeyState:
+    """What an ``ApiCredential`` keeps in Pulumi's state.
+
+    ``key``: the key as Looker last answered; ``adopted``: it existed before the resource (adopt
+    mode), and ``original_purpose`` is the purpose destroy puts back; ``purpose_managed``: the
+    inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on
+    (an adopted key has none we can know: ``""``).
+    """
+
+    user_id: str
+    key: models.CredentialsApi3
+    adopted: bool
+    purpose_managed: bool
+    original_purpose: str | None = None
+    rotation: str | None = None
+    profile: str | None = None
+    client_secret: str | None = attrs.field(default=None, repr=False)
+
+    @classmethod
+    def from_props(cls, props: Mapping[str, Any]) -> ApiKeyState:
+        """The state stored in ``props`` (a resource's outputs)."""
+        return cls(
+            user_id=props["user_id"],
+            key=models.from_api(
+                models.CredentialsApi3, {**props, "id": props["credentials_api3_id"]}
+            ),
+            adopted=bool(props.get("adopted")),
+            purpose_managed="purpose" in (props.get("managed_fields") or ()),
+            original_purpose=props.get("original_purpose"),
+            rotation=props.get("rotation"),
+            profile=props.get("profile"),
+            client_secret=props.get("client_secret"),
+        )
+
+    @staticmethod
+    def is_state(props: Mapping[str, Any]) -> bool:
+        """Whether ``props`` hold a state; an import's read gets none."""
+        return "adopted" in props
+
+    @property
+    def id(self) -> str:
+        return f"{self.user_id}/{self.key.id}"
+
+    def to_outs(self) -> dict[str, Any]:
+        live = models.to_dict(self.key)
+        outs = {
+            "user_id": self.user_id,
+            "credentials_api3_id": self.key.id,
+            **{name: live[name] for name in _KEY_FIELDS},
+            "rotation": self.rotation,
+            "profile": self.profile,
+            "adopted": self.adopted,
+            "original_purpose": self.original_purpose,
+            "managed_fields": ["purpose"] if self.purpose_managed else [],
+        }
+        # Looker shows a secret only when it creates a key: an adopted key's is a known "".
+        outs["client_secret"] = self.client_secret or ""
+        return outs
+
+    def inputs(self) -> dict[str, Any]:
+        """The inputs that would give this state."""
+        inputs = {
+            "user_id": self.user_id,
+            "credentials_api3_id": self.key.id if self.adopted else None,
+            "purpose": self.key.purpose if self.purpose_managed else None,
+            "rotation": self.rotation,
+            "profile": self.profile,
+        }
+        return {k: v for k, v in inputs.items() if v is not None}
+
+
+def _read_only_reason(name: str) -> str:
+    return (
+        f"{name} is read-only in Looker's API (CredentialsApi3.{name}): Looker sets it and "
+        "ignores it in a PATCH; only purpose can be changed. Remove it from the inputs "
+        "(to disable or revoke a key, delete the resource or use Looker's admin page)."
+    )
+
+
+def _as_id(value: Any) -> Any:
+    """An id as Looker writes it: numbers (floats on Pulumi's wire) become strings."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _check_id(name: str, value: Any, *, required: bool) -> list[Failure]:
+    value = _as_id(value)
+    if value is None:
+        return [(name, f"{name} is required (a Looker id such as '42')")] if required else []
+    if is_unknown(value):
+        return []
+    if not isinstance(value, str) or not _ID_PART.match(value):
+        return [
+            (
+                name,
+                f"{name} must be a Looker id of letters and digits such as '42', got {value!r}",
+            )
+        ]
+    return []
+
+
+def parse_id(id_: str) -> tuple[str, str]:
+    """``"42/7"`` -> ``("42", "7")``; anything else is a clear error."""
+    user_id, sep, credentials_id = str(id_).partition("/")
+    if not sep or not _ID_PART.match(user_id) or not _ID_PART.match(credentials_id):
+        raise InvalidIdError(
+            "an ApiCredential's id is '<user_id>/<credentials_api3_id>', for example '42/7'; "
+            f"got {id_!r}"
+        )
+    return user_id, credentials_id
+
+
+class ApiCredentialLogic:
+    """CRUD for ``/api/4.0/users/{user_id}/credentials_api3[/{credentials_api3_id}]``, over
+    the client that ``connections`` gives."""
+
+    def __init__(self, connections: Connections) -> None:
+        self.connections = connections
+
+    def check(self, news: Mapping[str, Any]) -> Checked:
+        """Read-only fields, unknown names and malformed ids or values fail; no call."""
+        read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
+        failures = [(n, _read_only_reason(n)) for n in read_only]
+        failures += check_names(
+            {k: v for k, v in news.items() if k not in read_only}, CREDENTIAL_INPUTS
+        )
+        failures += _check_id("user_id", news.get("user_id"), required=True)
+        failures += _check_id(
+            "credentials_api3_id", news.get("credentials_api3_id"), required=False
+        )
+        purpose = news.get("purpose")
+        if not is_unknown(purpose):
+            failures += models.check_values(models.CredentialsApi3, {"purpose": purpose})
+        failures += check_kind("rotation", news.get("rotation"), str)
+        failures += check_profile(news.get("profile"))
+        if news.get("rotation") is not None and news.get("credentials_api3_id") is not None:
+            failures.append(
+                (
+                    "rotation",
+                    "rotation replaces a key this resource creates; it cannot rotate an adopted "
+                    "key (credentials_api3_id is set). Remove one of the two.",
+                )
+            )
+        inputs = set_inputs(news)
+        for name in ("user_id", "credentials_api3_id"):
+            if name in inputs:
+                inputs[name] = _as_id(inputs[name])
+        if not failures:
+            failures += self._check_existence(inputs)
+        return Checked(inputs, failures)
+
+    def _check_existence(self, inputs: Mapping[str, Any]) -> list[Failure]:
+        """An unknown user or adopted key, as the users listing that this process read for the
+        refresh already shows: at preview, with no call of its own."""
+        user_id, key_id = inputs.get("user_id"), inputs.get("credentials_api3_id")
+        client = self.connections.client_in_use(inputs.get("profile"))
+        if client is None or not isinstance(user_id, str) or is_unknown(user_id):
+            return []
+        keys = client.keys
+        if keys.lacks_user(user_id):
+            return [
+                (
+                    "user_id",
+                    f"user_id {user_id!r}: Looker has no user {user_id} (the listing of every "
+                    "user this refresh read lacks it)",
+                )
+            ]
+        adopted = isinstance(key_id, str) and not is_unknown(key_id)
+        if adopted and keys.holds_key(user_id, str(key_id)) is False:
+            return [
+                (
+                    "credentials_api3_id",
+                    f"credentials_api3_id {key_id!r}: user {user_id} has no API key {key_id} in "
+                    "Looker; leave credentials_api3_id unset to have Pulumi create a key",
+                )
+            ]
+        return []
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+        """Another user, adopted key, rotation or profile replaces the key (create before
+        delete); a managed purpose that differs from the live one is an update."""
+        old = ApiKeyState.from_props(olds)
+        replaces = tuple(
+            name
+            for name, value in (
+                ("user_id", old.user_id),
+                ("credentials_api3_id", old.key.id if old.adopted else None),
+                ("rotation", old.rotation),
+                ("profile", old.profile),
+            )
+            if news.get(name) != value
+        )
+        purpose_changed = "purpose" in news and news["purpose"] != old.key.purpose
+        if purpose_changed and not is_unknown(news["purpose"]):
+            # At preview already: an instance older than the purpose field refuses it.
+            client = self.connections.client(news.get("profile"))
+            client.require(models.CredentialsApi3, ["purpose"])
+        return Diff(updates=("purpose",) if purpose_changed else (), replaces=replaces)
+
+    def create(self, props: Mapping[str, Any]) -> Created:
+        """Create mode: one POST, then one PATCH when ``purpose`` is set. If the PATCH fails the
+        new key is deleted again, or, when Looker cannot be reached to delete it, kept with no
+        purpose for the next update to set. Adopt mode: the key from the listing of users'
+        keys, and a PATCH only when the purpose differs."""
+        client = self.connections.client(props.get("profile"))
+        if props.get("credentials_api3_id") is not None:
+            state = self._adopt(client, props)
+        else:
+            user_id = props["user_id"]
+            if props.get("purpose") is not None:  # before the POST: nothing half-made
+                client.require(models.CredentialsApi3, ["purpose"])
+            try:
+                created = client.keys.create(user_id)
+            except NotFoundError as error:
+                raise NotInLookerError(
+                    f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
+                    f"cannot see it ({error})"
+                ) from None
+            key: models.CredentialsApi3 = created
+            if props.get("purpose") is not None:
+                try:
+                    key = client.keys.set_purpose(user_id, created.id, props["purpose"])
+                except LookerError:
+                    # A key whose id we know is deleted, or kept in the state with the purpose it
+                    # really has (so the next `pulumi up` sets it); never left behind unseen.
+                    if client.keys.discard(user_id, created.id):
+                        raise
+            state = ApiKeyState(
+                user_id=user_id,
+                key=key,
+                adopted=False,
+                purpose_managed=props.get("purpose") is not None,
+                rotation=props.get("rotation"),
+                profile=props.get("profile"),
+                client_secret=created.client_secret,
+            )
+        return Created(state.id, state.to_outs())
+
+    def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
+        user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
+        key = client.keys.key(user_id, credentials_id)
+        if key is None:
+            raise NotInLookerError(
+                f"API key {credentials_id} of Looker user {user_id} does not exist (Looker's "
+                f"list of user {user_id}'s keys lacks it). Adopting manages an existing key; "
+                "leave credentials_api3_id unset to have Pulumi create one."
+            )
+        original = key.purpose
+        wanted = props.get("purpose")
+        if wanted is not None and wanted != key.purpose:
+            key = client.keys.set_purpose(user_id, credentials_id, wanted)
+        return ApiKeyState(
+            user_id=user_id,
+            key=key,
+            adopted=True,
+            purpose_managed=wanted is not None,
+            original_purpose=original,
+            profile=props.get("profile"),
+        )
+
+    def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """One PATCH when the managed purpose changed; otherwise no call."""
+        old = ApiKeyState.from_props(olds)
+        key = old.key
+        if news.get("purpose") is not None and news["purpose"] != key.purpose:
+            key = self.connections.client(news.get("profile")).keys.set_purpose(
+                old.user_id, key.id, news["purpose"]
+            )
+        state = attrs.evolve(
+            old,
+            key=key,
+            purpose_managed=news.get("purpose") is not None,
+            profile=news.get("profile"),
+        )
+        return state.to_outs()
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> Found:
+        """Looks the key up in the process's one listing of users' keys (see keys.ApiKeys). A
+        refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
+        gone from the state; an import adopts the key with its purpose."""
+        user_id, credentials_id = parse_id(id_)
+        client = self.connections.client(props.get("profile"))
+        key = client.keys.key(user_id, credentials_id)
+        if key is None:
+            return Found(None)  # Looker confirms it is gone
+        if ApiKeyState.is_state(props):
+            state = attrs.evolve(ApiKeyState.from_props(props), user_id=user_id, key=key)
+        else:
+            state = ApiKeyState(
+                user_id=user_id,
+                key=key,
+                adopted=True,
+                purpose_managed=True,
+                original_purpose=key.purpose,
+                profile=props.get("profile"),
+            )
+        return Found(id_, state.to_outs(), state.inputs())
+
+    def delete(self, props: Mapping[str, Any]) -> None:
+        """Create mode: DELETE; a 404 counts as done only when Looker's key list confirms the
+        key is gone. Adopt mode: the key stays, with its original purpose put back if the
+        resource changed it."""
+        state = ApiKeyState.from_props(props)
+        client = self.connections.client(state.profile)
+        if not state.adopted:
+            try:
+                client.keys.delete(state.user_id, state.key.id)
+            except NotFoundError as error:
+                # Gone already, or hidden from this connection: only Looker's list can tell.
+                if client.keys.key(state.user_id, state.key.id) is not None:
+                    raise KeyNotDeletedError(
+                        f"{error}, yet Looker still lists key {state.key.id} of user "
+                        f"{state.user_id}: this connection may lack the permission to delete "
+                        "it. The key stays in Pulumi's state."
+                    ) from None
+            return
+        if state.purpose_managed and state.key.purpose != state.original_purpose:
+            client.keys.set_purpose(state.user_id, state.key.id, state.original_purpose)

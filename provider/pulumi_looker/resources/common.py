@@ -1,0 +1,118 @@
+"""What every resource's logic shares: its results, the connections it is given, and the
+checks of common inputs.
+
+A face turns a request into plain Python values (an unknown value is ``UNKNOWN``), calls the
+logic, and turns its result into the face's answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
+
+import attrs
+from pulumi.runtime.rpc import UNKNOWN
+
+from pulumi_looker.models import FieldRule, unknown_name_reason
+
+if TYPE_CHECKING:
+    from pulumi_looker.client import LookerClient
+
+#: Inputs the Pulumi SDK adds itself; never the user's.
+SDK_KEYS = frozenset({"__provider"})
+
+_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+#: ``(field, reason)``: why an input is refused.
+Failure = tuple[str, str]
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether a value is not known yet (during preview, an output of another resource)."""
+    return bool(value == UNKNOWN)
+
+
+class Connections(Protocol):
+    """Where a resource's logic gets its Looker client (the face knows the configuration)."""
+
+    def client(self, profile: str | None) -> LookerClient:
+        """The shared client for the Looker instance of ``profile`` (None: the default one)."""
+
+    def client_in_use(self, profile: str | None) -> LookerClient | None:
+        """The client already in use for ``profile``, or None: never a call or a login."""
+
+
+@attrs.frozen
+class Checked:
+    """The inputs as the resource takes them, and why any of them is refused."""
+
+    inputs: dict[str, Any]
+    failures: list[Failure]
+
+
+@attrs.frozen
+class Diff:
+    """What an update would change: ``updates`` changes in place, ``replaces`` makes anew."""
+
+    updates: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.updates or self.replaces)
+
+
+@attrs.frozen
+class Created:
+    id: str
+    outs: dict[str, Any]
+
+
+@attrs.frozen
+class Found:
+    """A read: the object's id and state, and the inputs that would give it; ``id`` is None when
+    Looker confirms the object is gone."""
+
+    id: str | None
+    outs: dict[str, Any] = attrs.field(factory=dict)
+    inputs: dict[str, Any] = attrs.field(factory=dict)
+
+
+def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[Failure]:
+    """A failure for each input no one knows that is set, naming the nearest valid one."""
+    allowed = set(allowed)
+    return [
+        (name, unknown_name_reason(name, allowed))
+        for name, value in news.items()
+        if name not in allowed and name not in SDK_KEYS and value is not None
+    ]
+
+
+def check_kind(name: str, value: Any, kind: type) -> list[Failure]:
+    """A failure when a set, known value is not of ``kind`` (by the models' rules)."""
+    if value is None or is_unknown(value):
+        return []
+    reason = FieldRule(kind).reason(name, value)
+    return [(name, reason)] if reason else []
+
+
+def check_profile(value: Any) -> list[Failure]:
+    """The profile picks the connection settings; it is a plain name, never a credential."""
+    if value is None or is_unknown(value):
+        return []
+    if not isinstance(value, str) or not _PROFILE.match(value):
+        return [
+            (
+                "profile",
+                "profile must be a name of letters, digits, '-' and '_' "
+                f"(the stack config namespace looker-<profile>), got {value!r}",
+            )
+        ]
+    return []
+
+
+def set_inputs(news: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs the user set: ``None`` means "not managed" and is dropped."""
+    return {k: v for k, v in news.items() if v is not None and k not in SDK_KEYS}
