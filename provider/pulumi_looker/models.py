@@ -188,6 +188,15 @@ class CreateCredentialsApi3(CredentialsApi3):
     client_secret: str | None = _field(str, secret=True)
 
 
+@attrs.frozen
+class ListedUser:
+    """A user as the listing of users shows it to pulumi-looker: id, email and API keys."""
+
+    id: str
+    email: str | None
+    keys: list[CredentialsApi3]
+
+
 @attrs.frozen(kw_only=True)
 class AccessToken:
     """``AccessToken``: the answer to ``POST /login``."""

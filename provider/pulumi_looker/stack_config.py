@@ -25,6 +25,11 @@ def camel_case(name: str) -> str:
     return first + "".join(part.title() for part in rest)
 
 
+def snake_case(name: str) -> str:
+    """``minLength`` -> ``min_length``: the input a camelCase property sets."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
 def settings_of(singleton: models.Singleton) -> tuple[str, ...]:
     """The settings a singleton resource can manage: the model's writable fields."""
     return models.writable_fields(singleton.model)

@@ -30,6 +30,15 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def copy_yaml_example(work: Path) -> Path:
+    """examples/yaml in ``work``, where its Pulumi.yaml finds the plugin: ``.venv`` beside
+    ``examples``, as in the repository (it is this run's virtualenv)."""
+    project = work / "examples" / "yaml"
+    shutil.copytree(ROOT / "examples" / "yaml", project)
+    (work / ".venv").symlink_to(sys.prefix)
+    return project
+
+
 def cli_environment(*, backend: Path, home: Path, client_secret: str) -> dict[str, str]:
     """The environment for pulumi: a local backend, no ambient Pulumi or Looker settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "LOOKERSDK_"))}
@@ -50,11 +59,13 @@ def cli_environment(*, backend: Path, home: Path, client_secret: str) -> dict[st
 class Stack:
     """One stack of a copy of the project, driven through the pulumi CLI."""
 
-    def __init__(self, project: Path, name: str, env: dict[str, str]) -> None:
+    def __init__(
+        self, project: Path, name: str, env: dict[str, str], config_dir: str = "stacks"
+    ) -> None:
         self.project = project
         self.name = name
         self.env = env
-        self.file = project / "stacks" / f"Pulumi.{name}.yaml"
+        self.file = project / config_dir / f"Pulumi.{name}.yaml"
         self.transcript: list[str] = []
         #: Keys "<user>/<id>" that Looker held before this stack touched it.
         self.baseline: set[str] = set()

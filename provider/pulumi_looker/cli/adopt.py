@@ -83,13 +83,14 @@ def read_instance(
         offset = 0
         while True:
             page = client.list_users_keys(limit=PAGE_SIZE, offset=offset)
-            keys += [LiveKey(u, k) for u, user_keys in page for k in user_keys]
+            keys += [LiveKey(user.id, k) for user in page for k in user.keys]
             offset += len(page)
             progress(f"read the keys of {offset} users")
             if len(page) < PAGE_SIZE:
                 break
     elif users:
-        listed = dict(client.list_users_keys(limit=len(users), offset=0, ids=users))
+        page = client.list_users_keys(limit=len(users), offset=0, ids=users)
+        listed = {user.id: user.keys for user in page}
         missing = [u for u in users if u not in listed]
         if missing:
             raise NotInLookerError(

@@ -142,18 +142,19 @@ class LookerClient:
 
     def list_users_keys(
         self, *, limit: int, offset: int, ids: Sequence[str] | None = None
-    ) -> list[tuple[str, list[models.CredentialsApi3]]]:
-        """``GET /users`` with only ``id`` and ``credentials_api3``, one page in id order (of
-        the users ``ids`` names, if given): ``(user id, keys)`` for each user."""
-        params: dict[str, Any] = {"fields": "id,credentials_api3", "sorts": "id"}
+    ) -> list[models.ListedUser]:
+        """``GET /users`` with only ``id``, ``email`` and ``credentials_api3``, one page in id
+        order (of the users ``ids`` names, if given)."""
+        params: dict[str, Any] = {"fields": "id,email,credentials_api3", "sorts": "id"}
         if ids is not None:
             params["ids"] = ",".join(ids)
         query = urlencode({**params, "limit": limit, "offset": offset})
         data = self.request("GET", f"/users?{query}")
         return [
-            (
-                str(user["id"]),
-                [
+            models.ListedUser(
+                id=str(user["id"]),
+                email=user.get("email"),
+                keys=[
                     models.from_api(models.CredentialsApi3, key)
                     for key in user.get("credentials_api3") or []
                 ],

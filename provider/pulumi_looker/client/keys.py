@@ -57,7 +57,7 @@ class KeyCalls(Protocol):
 
     def list_users_keys(
         self, *, limit: int, offset: int, ids: Sequence[str] | None = None
-    ) -> list[tuple[str, list[models.CredentialsApi3]]]: ...
+    ) -> list[models.ListedUser]: ...
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]: ...
 
@@ -86,8 +86,8 @@ class ApiKeys:
         self._listed = False
         #: Whether the listing held every user (then a user it lacks is gone).
         self._complete = False
-        #: The users the listing held.
-        self._users: set[str] = set()
+        #: The users the listing held: id -> email.
+        self._users: dict[str, str | None] = {}
         self._by_user: dict[str, Future[list[models.CredentialsApi3]]] = {}
         #: Ids of the keys this object created: never taken for what a lost create left.
         self._created: set[str] = set()
@@ -126,6 +126,22 @@ class ApiKeys:
         """Whether a complete listing of users, read already, lacks ``user_id``; no call."""
         with self._lock:
             return self._complete and user_id not in self._users
+
+    def user_id_of(self, email: str) -> str | None:
+        """The id of the user with ``email`` (case as Looker compares it: ignored), from the one
+        listing of users that reads keys too; None when the listing has no such user."""
+        with self._lock:
+            if not self._listed:
+                self._list_users()
+            wanted = email.strip().lower()
+            return next(
+                (uid for uid, mail in self._users.items() if (mail or "").lower() == wanted), None
+            )
+
+    def email_of(self, user_id: str) -> str | None:
+        """The email of a user the listing held (no call)."""
+        with self._lock:
+            return self._users.get(user_id)
 
     def holds_key(self, user_id: str, key_id: str) -> bool | None:
         """Whether the user's keys, in hand already, hold ``key_id``; None when they are not in
@@ -231,11 +247,11 @@ class ApiKeys:
         try:
             for page in range(MAX_PAGES):
                 users = self._calls.list_users_keys(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
-                for user_id, keys in users:
-                    self._users.add(user_id)
+                for user in users:
+                    self._users[user.id] = user.email
                     done: Future[list[models.CredentialsApi3]] = Future()
-                    done.set_result(keys)
-                    self._by_user[user_id] = done
+                    done.set_result(user.keys)
+                    self._by_user[user.id] = done
                 if len(users) < PAGE_SIZE:
                     self._complete = True
                     logger.debug(

@@ -1,0 +1,187 @@
+"""The resources and functions the plugin serves, and the package schema generated from the
+models: one source for names, types, ranges, read-only fields, secrets and releases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from pulumi_looker import models
+from pulumi_looker.resources.api_credential import ApiCredentialLogic
+from pulumi_looker.resources.common import Connections
+from pulumi_looker.resources.singleton import SingletonLogic
+from pulumi_looker.stack_config import CREDENTIAL_INPUTS, camel_case, settings_of
+
+PACKAGE = "looker"
+#: The plugin's own settings, besides the connection's (``settings.ConnectionSettings``).
+CONNECTION = {
+    "baseUrl": ("string", "The instance's address, such as https://example.cloud.looker.com."),
+    "clientId": ("string", "An admin's API client id."),
+    "clientSecret": ("string", "Its client secret (or LOOKERSDK_CLIENT_SECRET)."),
+    "verifySsl": ("boolean", "Verify TLS certificates (default true)."),
+    "timeout": ("number", "Seconds a request may take (default 120)."),
+    "caBundle": ("string", "A PEM file of CAs to trust instead of the system's."),
+}
+OPTIONS = {
+    "maxConcurrency": (
+        "integer",
+        "Operations the plugin runs at once (default 16); each is one or two Looker calls.",
+    ),
+    "keyMaxAgeDays": (
+        "integer",
+        "A warning names each API key the stack created that is older (default 90 days).",
+    ),
+}
+CONFIG_SECRETS = ("clientSecret",)
+
+_TYPES = {bool: "boolean", int: "integer", str: "string", dict: "object", list: "array"}
+
+
+def _property(rule: models.FieldRule, description: str) -> dict[str, Any]:
+    spec: dict[str, Any] = {"type": _TYPES[rule.kind], "description": description}
+    if rule.kind is list:
+        spec["items"] = {"type": "string"}
+    if rule.kind is int and rule.minimum is not None:
+        spec["description"] += f" From {rule.minimum} to {rule.maximum}."
+    if rule.since:
+        spec["description"] += f" Needs Looker {rule.since} or newer."
+    return spec
+
+
+@attrs.frozen
+class PluginResource:
+    """One resource the plugin serves, over its logic."""
+
+    name: str
+    description: str
+    logic: Callable[[Connections], Any]
+    #: snake_case inputs with their rules; outputs likewise (inputs are outputs too).
+    inputs: dict[str, models.FieldRule]
+    outputs: dict[str, models.FieldRule]
+    secrets: tuple[str, ...] = ()
+    replace_on_changes: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+
+    @property
+    def token(self) -> str:
+        return f"{PACKAGE}:index:{self.name}"
+
+    def schema(self) -> dict[str, Any]:
+        def spec(fields: dict[str, models.FieldRule]) -> dict[str, Any]:
+            return {
+                camel_case(n): {
+                    **_property(r, n.replace("_", " ")),
+                    **({"secret": True} if n in self.secrets else {}),
+                    **({"replaceOnChanges": True} if n in self.replace_on_changes else {}),
+                }
+                for n, r in fields.items()
+            }
+
+        return {
+            "description": self.description,
+            "inputProperties": spec(self.inputs),
+            "properties": spec({**self.inputs, **self.outputs}),
+            "requiredInputs": [camel_case(n) for n in self.required],
+        }
+
+
+_BOOL = models.FieldRule(bool, writable=True)
+_STR = models.FieldRule(str, writable=True)
+_LIST = models.FieldRule(list)
+_MAP = models.FieldRule(dict)
+
+
+def _singleton(name: str, singleton: models.Singleton, description: str) -> PluginResource:
+    rules = models.rules(singleton.model)
+    settings = {n: rules[n] for n in settings_of(singleton)}
+    read_only = {n: r for n, r in rules.items() if not r.writable and n != "can"}
+    return PluginResource(
+        name=name,
+        description=description,
+        logic=lambda connections: SingletonLogic(singleton, connections),
+        inputs={**settings, "restore_on_delete": _BOOL},
+        outputs={**read_only, "managed_fields": _LIST, "initial_config": _MAP},
+    )
+
+
+_KEY = models.rules(models.CreateCredentialsApi3)
+RESOURCES = {
+    r.token: r
+    for r in (
+        _singleton(
+            "PasswordConfig",
+            models.PASSWORD_CONFIG,
+            "Looker's instance-wide password policy: only the settings given are managed.",
+        ),
+        _singleton(
+            "SessionConfig",
+            models.SESSION_CONFIG,
+            "Looker's session policy: only the settings given are managed.",
+        ),
+        PluginResource(
+            name="ApiCredential",
+            description="A Looker user's API3 key: created (and rotated), or adopted by id.",
+            logic=ApiCredentialLogic,
+            inputs={
+                "user_id": _STR,
+                "credentials_api3_id": _STR,
+                "purpose": _KEY["purpose"],
+                "rotation": _STR,
+            },
+            outputs={
+                **{n: r for n, r in _KEY.items() if not r.writable and n not in ("can", "id")},
+                "adopted": models.FieldRule(bool),
+                "original_purpose": models.FieldRule(str),
+                "managed_fields": _LIST,
+            },
+            secrets=("client_secret",),
+            replace_on_changes=("user_id", "credentials_api3_id", "rotation"),
+            required=("user_id",),
+        ),
+    )
+}
+assert set(RESOURCES["looker:index:ApiCredential"].inputs) == set(CREDENTIAL_INPUTS) - {"profile"}
+
+GET_USER = f"{PACKAGE}:index:getUser"
+
+
+def schema(version: str) -> dict[str, Any]:
+    """The package schema (``pulumi package get-schema``)."""
+    variables = {
+        name: {
+            "type": kind,
+            "description": text,
+            **({"secret": True} if name in CONFIG_SECRETS else {}),
+        }
+        for name, (kind, text) in {**CONNECTION, **OPTIONS}.items()
+    }
+    return {
+        "name": PACKAGE,
+        "displayName": "Looker",
+        "version": version,
+        "description": "Looker (Google Cloud core) instance settings through Looker API 4.0.",
+        "config": {"variables": variables},
+        "provider": {"inputProperties": variables},
+        "resources": {token: r.schema() for token, r in RESOURCES.items()},
+        "functions": {
+            GET_USER: {
+                "description": "A Looker user by email or id, from one listing of users.",
+                "inputs": {
+                    "properties": {
+                        "email": {"type": "string"},
+                        "id": {"type": "string"},
+                    }
+                },
+                "outputs": {
+                    "properties": {
+                        "id": {"type": "string"},
+                        "email": {"type": "string"},
+                        "credentialsApi3Ids": {"type": "array", "items": {"type": "string"}},
+                    },
+                    "required": ["id", "credentialsApi3Ids"],
+                },
+            }
+        },
+    }

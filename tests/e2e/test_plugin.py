@@ -1,0 +1,108 @@
+"""The provider plugin with the real CLI, through examples/yaml (a Pulumi YAML program): up, a
+clean preview, per-field diffs and drift, import, warnings, one-line errors and destroy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pulumi_looker import models
+from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID, admin_client
+from tests.support.looker import keys_of_user, writes
+from tests.support.stack import Stack, cli_environment, copy_yaml_example
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def yaml_stack(tmp_path: Path, pulumi_home: Path, looker) -> Stack:
+    """examples/yaml's dev stack, pointed at the emulator."""
+    project = copy_yaml_example(tmp_path / "work")
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
+    stack = Stack(project, "dev", env, config_dir=".")
+    stack.pulumi("stack", "init")
+    stack.set_config({"looker:baseUrl": looker.url})
+    return stack
+
+
+def test_up_then_nothing_to_change_with_no_plugin_warning(yaml_stack: Stack, looker) -> None:
+    result = yaml_stack.up()
+    assert "using pulumi-resource-looker from $PATH" not in result.stdout + result.stderr
+    assert looker.control.state()["password_config"]["min_length"] == 12
+    [key] = keys_of_user(looker, "2")  # getUser found ada.lovelace@example.com: user 2
+    assert key["purpose"] == "CI deploy bot"
+    outputs = yaml_stack.outputs(secrets=True)
+    assert (outputs["botUserId"], outputs["botClientId"]) == ("2", key["client_id"])
+    assert len(outputs["botClientSecret"]) == 24
+    assert yaml_stack.outputs()["botClientSecret"] == "[secret]"
+    looker.control.clear_requests()
+    yaml_stack.preview("--expect-no-changes")
+    assert writes(looker) == []
+
+
+def test_drift_shows_per_field_and_is_put_right(yaml_stack: Stack, looker) -> None:
+    yaml_stack.up()
+    with admin_client(looker, DEV_CLIENT_ID) as admin:  # by hand, in Looker's admin page
+        admin.update_singleton(models.PASSWORD_CONFIG, {"min_length": 8})
+    preview = yaml_stack.preview("--refresh", ok=False).stdout
+    assert "~ minLength: 8 => 12" in preview
+    as_json = json.loads(yaml_stack.pulumi("preview", "--refresh", "--json").stdout)
+    [update] = [s for s in as_json["steps"] if s["op"] == "update"]
+    assert update["detailedDiff"] == {"minLength": {"kind": "update", "inputDiff": True}}
+    yaml_stack.up("--refresh")
+    assert looker.control.state()["password_config"]["min_length"] == 12
+
+
+def test_import_adopts_what_looker_has_with_no_write(yaml_stack: Stack, looker) -> None:
+    yaml_stack.up()
+    with admin_client(looker, DEV_CLIENT_ID) as admin:
+        key = admin.create_credentials_api3("3")
+    looker.control.clear_requests()
+    for type_, name, id_ in (
+        ("looker:index:SessionConfig", "sessions", "session_config"),
+        ("looker:index:ApiCredential", "dbt", f"3/{key.id}"),
+    ):
+        yaml_stack.pulumi("import", type_, name, id_, "--yes", "--generate-code=false")
+    assert writes(looker) == []
+    imported = {
+        r["urn"].rsplit("::", 1)[1]: r for r in yaml_stack.export()["deployment"]["resources"]
+    }
+    assert imported["dbt"]["id"] == f"3/{key.id}"
+    assert imported["sessions"]["outputs"]["sessionMinutes"] == 30
+
+
+def test_an_overdue_key_is_a_warning(yaml_stack: Stack, looker) -> None:
+    yaml_stack.up()
+    [key] = keys_of_user(looker, "2")
+    looker.control.age_key(key["id"], 120)
+    result = yaml_stack.preview("--refresh")
+    output = result.stdout + result.stderr
+    assert f"API key {key['id']} of user 2 was created 120 days ago" in output
+    assert "change its rotation to replace it" in output
+
+
+def test_a_wrong_secret_is_one_line_per_resource(yaml_stack: Stack, looker) -> None:
+    yaml_stack.up()
+    result = yaml_stack.pulumi(
+        "preview", "--refresh", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "no"}
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert 'File "' not in output
+    errors = [line for line in output.splitlines() if "Looker login failed" in line]
+    assert errors
+    assert all(
+        "client_secret from environment variable LOOKERSDK_CLIENT_SECRET" in e for e in errors
+    )
+
+
+def test_destroy_deletes_the_key_and_leaves_the_policy(yaml_stack: Stack, looker) -> None:
+    yaml_stack.up()
+    yaml_stack.pulumi("destroy", "--yes", "--skip-preview")
+    assert keys_of_user(looker, "2") == []
+    assert looker.control.state()["password_config"]["min_length"] == 12
