@@ -37,8 +37,11 @@ POLICY = "urn:pulumi:dev::p::looker:index:PasswordConfig::password-policy"
 KEY = "urn:pulumi:dev::p::looker:index:ApiCredential::bot"
 
 
+_LOOP = asyncio.new_event_loop()  # the plugin's own loop; Pulumi's mocks keep the default one
+
+
 def run(coroutine: Coroutine[Any, Any, T]) -> T:
-    return asyncio.run(coroutine)
+    return _LOOP.run_until_complete(coroutine)
 
 
 def props(**values: Any) -> dict[str, PropertyValue]:
