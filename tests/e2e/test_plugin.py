@@ -4,12 +4,14 @@ clean preview, per-field diffs and drift, import, warnings, one-line errors and 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
 
 from pulumi_looker import models
-from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID, admin_client
+from pulumi_looker.cli import plan
+from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
 from tests.support.looker import keys_of_user, writes
 from tests.support.stack import Stack, cli_environment, copy_yaml_example
 
@@ -53,6 +55,8 @@ def test_drift_shows_per_field_and_is_put_right(yaml_stack: Stack, looker) -> No
     as_json = json.loads(yaml_stack.pulumi("preview", "--refresh", "--json").stdout)
     [update] = [s for s in as_json["steps"] if s["op"] == "update"]
     assert update["detailedDiff"] == {"minLength": {"kind": "update", "inputDiff": True}}
+    rows = {(c.op, c.field, c.old, c.new) for c in plan.changes(as_json)}
+    assert rows == {("drift", "minLength", 12, 8), ("update", "minLength", 8, 12)}
     yaml_stack.up("--refresh")
     assert looker.control.state()["password_config"]["min_length"] == 12
 
@@ -106,3 +110,50 @@ def test_destroy_deletes_the_key_and_leaves_the_policy(yaml_stack: Stack, looker
     yaml_stack.pulumi("destroy", "--yes", "--skip-preview")
     assert keys_of_user(looker, "2") == []
     assert looker.control.state()["password_config"]["min_length"] == 12
+
+
+def test_a_second_looker_through_an_explicit_provider(
+    tmp_path: Path, pulumi_home: Path, start_looker
+) -> None:
+    default, second = start_looker(DEV_CLIENT_ID), start_looker(PROD_CLIENT_ID)
+    work = tmp_path / "work"
+    project = work / "two-lookers"
+    project.mkdir(parents=True)
+    (work / ".venv").symlink_to(sys.prefix)
+    (project / "Pulumi.yaml").write_text(
+        f"""name: two-lookers
+runtime: yaml
+plugins:
+  providers:
+    - name: looker
+      path: ../.venv/bin
+resources:
+  second-looker:
+    type: pulumi:providers:looker
+    properties:
+      baseUrl: {second.url}
+      clientId: {PROD_CLIENT_ID}
+  policy:
+    type: looker:index:PasswordConfig
+    properties:
+      minLength: 14
+  second-policy:
+    type: looker:index:PasswordConfig
+    properties:
+      minLength: 20
+    options:
+      provider: ${{second-looker}}
+"""
+    )
+    (project / "Pulumi.dev.yaml").write_text(
+        f"config:\n  looker:baseUrl: {default.url}\n  looker:clientId: {DEV_CLIENT_ID}\n"
+    )
+    backend = tmp_path / "backend"
+    backend.mkdir()
+    env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
+    stack = Stack(project, "dev", env, config_dir=".")
+    stack.pulumi("stack", "init")
+    stack.up()
+    assert default.control.state()["password_config"]["min_length"] == 14
+    assert second.control.state()["password_config"]["min_length"] == 20
+    stack.preview("--expect-no-changes")

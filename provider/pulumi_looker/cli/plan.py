@@ -1,7 +1,7 @@
 """The per-field change list of a ``pulumi preview --json``, for a pull-request comment or a tool.
 
-Pulumi's dynamic-provider host sends no per-property diff, so the preview's ``detailedDiff`` is
-null for these resources; the fields are compared here from each step's old and new state.
+The plugin's resources (``looker:index:*``) carry a per-field ``detailedDiff``; for the
+dynamic resources it is null, so their fields are compared from each step's old and new state.
 Drift: a refreshing preview lists a ``refresh`` step with the state before the refresh, and the
 resource's next step starts from the refreshed state; the fields that differ between the two
 were changed in Looker.
@@ -16,12 +16,22 @@ from typing import Any
 import attrs
 
 from pulumi_looker import models
+from pulumi_looker.stack_config import camel_case
 
 #: Pulumi's mark of a secret value in state and JSON output.
 _SECRET_SIG = "4dabf18193072939515e22adb298388d"
-_ALWAYS_SECRET = frozenset({"client_secret"})
+_ALWAYS_SECRET = frozenset({"client_secret", "clientSecret"})
 #: What Pulumi adds to every input map, and the state's bookkeeping: never a change of ours.
-_BOOKKEEPING = frozenset({"__provider", "managed_fields", "initial_config", "original_purpose"})
+_BOOKKEEPING = frozenset(
+    {
+        "__provider",
+        *(
+            f
+            for name in ("managed_fields", "initial_config", "original_purpose")
+            for f in (name, camel_case(name))
+        ),
+    }
+)
 _OPS = {
     "create": "create",
     "update": "update",
@@ -34,6 +44,7 @@ _OPS = {
 _SINGLETONS = frozenset(s.model.__name__ for s in models.SINGLETONS)
 #: What a replacement makes anew: a rotated key has a new id, client id and secret.
 _NEW_ON_REPLACE = {"ApiCredential": ("credentials_api3_id", "client_id", "client_secret")}
+_NEW_ON_REPLACE_PLUGIN = {k: tuple(camel_case(f) for f in v) for k, v in _NEW_ON_REPLACE.items()}
 #: Stands for a value that Looker sets when the change is applied.
 NEW = "(new)"
 #: Stands for the value Looker has, which a singleton's create reads and keeps where it fits.
@@ -68,7 +79,7 @@ def changes(preview: Mapping[str, Any]) -> list[Change]:
         op = _OPS.get(step.get("op", ""))
         old_state, new_state = step.get("oldState") or {}, step.get("newState") or {}
         type_ = new_state.get("type") or old_state.get("type") or ""
-        if op is None or "dynamic/looker:" not in type_:
+        if op is None or not ("dynamic/looker:" in type_ or type_.startswith("looker:index:")):
             continue
         urn, kind = step["urn"], type_.rsplit(":", 1)[-1]
         name = urn.rsplit("::", 1)[-1]
@@ -86,7 +97,7 @@ def changes(preview: Mapping[str, Any]) -> list[Change]:
             found += _rows(name, kind, op, fields, old, {})
             continue
         new = new_state.get("inputs") or {}
-        fields = set(new) - _BOOKKEEPING
+        fields = set(step.get("detailedDiff") or new) - _BOOKKEEPING
         if op == "create" and kind in _SINGLETONS:
             found += [
                 Change(name, kind, "adopt", f, LIVE, _masked(f, new[f])) for f in sorted(fields)
@@ -96,7 +107,9 @@ def changes(preview: Mapping[str, Any]) -> list[Change]:
         if op == "replace" and not old.get("adopted"):
             found += [
                 Change(name, kind, op, f, _masked(f, old.get(f)), NEW)
-                for f in _NEW_ON_REPLACE.get(kind, ())
+                for f in (
+                    _NEW_ON_REPLACE_PLUGIN if type_.startswith("looker:") else _NEW_ON_REPLACE
+                ).get(kind, ())
             ]
     return found
 

@@ -1,0 +1,166 @@
+"""The behaviour both faces share, run against each: the dynamic providers (the Python face)
+and the provider plugin, over the same logic and the same emulator."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from pulumi.provider.experimental.property_value import PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    CreateRequest,
+    DeleteRequest,
+    DiffRequest,
+    ReadRequest,
+    UpdateRequest,
+)
+
+from pulumi_looker import models
+from pulumi_looker.dynamic.api_credential import ApiCredentialProvider
+from pulumi_looker.dynamic.password_config import PasswordConfigProvider
+from pulumi_looker.plugin.provider import LookerPlugin
+from pulumi_looker.plugin.values import inputs_of, properties_of
+from pulumi_looker.stack_config import snake_case
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, provider_for
+from tests.support.looker import keys_of_user, patch_bodies, writes
+
+KINDS = ("PasswordConfig", "ApiCredential")
+
+
+class DynamicFace:
+    """Each handler as the dynamic-provider host calls it."""
+
+    def __init__(self, emulator: Any) -> None:
+        self.providers = {
+            "PasswordConfig": provider_for(PasswordConfigProvider, emulator),
+            "ApiCredential": provider_for(ApiCredentialProvider, emulator),
+        }
+
+    def check(self, kind: str, news: dict) -> tuple[dict, list[tuple[str, str]]]:
+        result = self.providers[kind].check({}, news)
+        return result.inputs, [(f.property, f.reason) for f in result.failures]
+
+    def create(self, kind: str, inputs: dict) -> tuple[str, dict]:
+        result = self.providers[kind].create(inputs)
+        return result.id, result.outs
+
+    def diff(self, kind: str, id_: str, olds: dict, news: dict) -> tuple[bool, list[str]]:
+        result = self.providers[kind].diff(id_, olds, news)
+        return bool(result.changes), sorted(result.replaces or [])
+
+    def update(self, kind: str, id_: str, olds: dict, news: dict) -> dict:
+        return self.providers[kind].update(id_, olds, news).outs
+
+    def read(self, kind: str, id_: str, outs: dict) -> tuple[str | None, dict]:
+        result = self.providers[kind].read(id_, outs)
+        return result.id, result.outs
+
+    def delete(self, kind: str, id_: str, outs: dict) -> None:
+        self.providers[kind].delete(id_, outs)
+
+
+class PluginFace:
+    """Each handler as Pulumi's engine calls the plugin: camelCase property values."""
+
+    def __init__(self, emulator: Any) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.plugin = LookerPlugin("0.2.0")
+        config = {
+            "baseUrl": PropertyValue(emulator.url),
+            "clientId": PropertyValue(ADMIN_CLIENT_ID),
+            "clientSecret": PropertyValue(ADMIN_CLIENT_SECRET, is_secret=True),
+        }
+        self.run(self.plugin.configure(ConfigureRequest({}, config, True, True)))
+
+    def run(self, coroutine: Any) -> Any:
+        return self.loop.run_until_complete(coroutine)
+
+    @staticmethod
+    def urn(kind: str) -> str:
+        return f"urn:pulumi:dev::p::looker:index:{kind}::it"
+
+    def check(self, kind: str, news: dict) -> tuple[dict, list[tuple[str, str]]]:
+        result = self.run(
+            self.plugin.check(CheckRequest(self.urn(kind), {}, properties_of(news), b""))
+        )
+        return inputs_of(result.inputs), [
+            (snake_case(f.property), f.reason) for f in result.failures
+        ]
+
+    def create(self, kind: str, inputs: dict) -> tuple[str, dict]:
+        result = self.run(
+            self.plugin.create(CreateRequest(self.urn(kind), properties_of(inputs), 60, False))
+        )
+        return result.resource_id, inputs_of(result.properties)
+
+    def diff(self, kind: str, id_: str, olds: dict, news: dict) -> tuple[bool, list[str]]:
+        request = DiffRequest(self.urn(kind), id_, properties_of(olds), properties_of(news), [])
+        result = self.run(self.plugin.diff(request))
+        return bool(result.changes), sorted(snake_case(r) for r in result.replaces)
+
+    def update(self, kind: str, id_: str, olds: dict, news: dict) -> dict:
+        request = UpdateRequest(
+            self.urn(kind), id_, properties_of(olds), properties_of(news), 60, [], False
+        )
+        return inputs_of(self.run(self.plugin.update(request)).properties)
+
+    def read(self, kind: str, id_: str, outs: dict) -> tuple[str | None, dict]:
+        result = self.run(
+            self.plugin.read(ReadRequest(self.urn(kind), id_, properties_of(outs), {}))
+        )
+        return result.resource_id, inputs_of(result.properties)
+
+    def delete(self, kind: str, id_: str, outs: dict) -> None:
+        self.run(self.plugin.delete(DeleteRequest(self.urn(kind), id_, properties_of(outs), 60)))
+
+
+@pytest.fixture(params=["dynamic", "plugin"])
+def face(request: pytest.FixtureRequest, emulator: Any) -> DynamicFace | PluginFace:
+    return DynamicFace(emulator) if request.param == "dynamic" else PluginFace(emulator)
+
+
+def test_bad_input_is_named_with_no_call(face, emulator) -> None:
+    _, failures = face.check("PasswordConfig", {"min_length": 3, "require_special": "yes"})
+    assert failures == [
+        ("min_length", "min_length must be an integer from 7 to 100, got 3"),
+        ("require_special", "require_special must be a boolean (true or false), got 'yes'"),
+    ]
+    _, failures = face.check("ApiCredential", {"user_id": "2", "client_id": "x"})
+    assert [f for f, _ in failures] == ["client_id"]
+    assert emulator.control.requests() == []
+
+
+def test_a_policy_writes_only_what_differs_and_shows_drift(face, emulator, client) -> None:
+    inputs, _ = face.check("PasswordConfig", {"min_length": 10, "require_special": False})
+    id_, outs = face.create("PasswordConfig", inputs)
+    assert id_ == "password_config"
+    assert patch_bodies(emulator) == [{"require_special": False}]  # min_length was 10 already
+    assert face.diff("PasswordConfig", id_, outs, inputs) == (False, [])
+    assert face.diff("PasswordConfig", id_, outs, {**inputs, "min_length": 16}) == (True, [])
+    client.update_singleton(models.PASSWORD_CONFIG, {"min_length": 8})  # by hand, in Looker
+    _, refreshed = face.read("PasswordConfig", id_, outs)
+    assert refreshed["min_length"] == 8
+    outs = face.update("PasswordConfig", id_, refreshed, inputs)
+    assert emulator.control.state()["password_config"]["min_length"] == 10
+    face.delete("PasswordConfig", id_, outs)
+    assert emulator.control.state()["password_config"]["min_length"] == 10  # left as it is
+
+
+def test_a_key_lives_rotates_by_replacement_and_is_deleted(face, emulator) -> None:
+    inputs, _ = face.check("ApiCredential", {"user_id": "2", "purpose": "bot", "rotation": "r1"})
+    id_, outs = face.create("ApiCredential", inputs)
+    [key] = keys_of_user(emulator, "2")
+    assert (id_, key["purpose"]) == (f"2/{key['id']}", "bot")
+    assert outs["client_secret"]
+    assert face.diff("ApiCredential", id_, outs, {**inputs, "rotation": "r2"}) == (
+        True,
+        ["rotation"],
+    )
+    assert face.diff("ApiCredential", id_, outs, {**inputs, "purpose": "new"}) == (True, [])
+    face.delete("ApiCredential", id_, outs)
+    assert keys_of_user(emulator, "2") == []
+    assert face.read("ApiCredential", id_, outs)[0] is None  # Looker confirms it is gone
+    assert writes(emulator)[-1] == ("DELETE", f"/api/4.0/users/2/credentials_api3/{key['id']}")
