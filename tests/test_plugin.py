@@ -85,7 +85,9 @@ def test_the_schema_is_the_models() -> None:
         "restoreOnDelete",
     }
     assert policy["inputProperties"]["minLength"]["type"] == "integer"
-    assert "From 7 to 100." in policy["inputProperties"]["minLength"]["description"]
+    assert policy["inputProperties"]["minLength"]["description"] == (
+        "Min length: an integer from 7 to 100."
+    )
     assert "Needs Looker 26.0" in policy["inputProperties"]["expirationEnabled"]["description"]
     assert "policyEnabledAt" in policy["properties"]
     key = schema["resources"]["looker:index:ApiCredential"]

@@ -59,6 +59,10 @@ class FieldRule:
             return "an integer"
         if self.kind is str:
             return "a string"
+        if self.kind is list:
+            return "a list"
+        if self.kind is dict:
+            return "an object"
         return f"a {self.kind.__name__}"
 
     def normalize(self, value: Any) -> Any:

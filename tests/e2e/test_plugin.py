@@ -4,6 +4,8 @@ clean preview, per-field diffs and drift, import, warnings, one-line errors and 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,9 +13,11 @@ import pytest
 
 from pulumi_looker import models
 from pulumi_looker.cli import plan
+from pulumi_looker.plugin import resources
+from pulumi_looker.plugin.server import version
 from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
 from tests.support.looker import keys_of_user, writes
-from tests.support.stack import Stack, cli_environment, copy_yaml_example
+from tests.support.stack import ROOT, Stack, cli_environment, copy_yaml_example
 
 pytestmark = pytest.mark.e2e
 
@@ -157,3 +161,18 @@ resources:
     assert default.control.state()["password_config"]["min_length"] == 14
     assert second.control.state()["password_config"]["min_length"] == 20
     stack.preview("--expect-no-changes")
+
+
+def test_get_schema_as_the_readme_says(pulumi_home: Path) -> None:
+    """`pulumi package get-schema ./.venv/bin/pulumi-resource-looker`, from the repository."""
+    env = {**os.environ, "PULUMI_HOME": str(pulumi_home), "PULUMI_SKIP_UPDATE_CHECK": "true"}
+    result = subprocess.run(
+        ["pulumi", "package", "get-schema", "./.venv/bin/pulumi-resource-looker"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == resources.schema(version())

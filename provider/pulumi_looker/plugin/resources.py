@@ -39,14 +39,14 @@ CONFIG_SECRETS = ("clientSecret",)
 _TYPES = {bool: "boolean", int: "integer", str: "string", dict: "object", list: "array"}
 
 
-def _property(rule: models.FieldRule, description: str) -> dict[str, Any]:
+def _property(rule: models.FieldRule, name: str) -> dict[str, Any]:
+    """A property's schema: its type, and in words what Looker accepts and since when."""
+    description = f"{name.replace('_', ' ').capitalize()}: {rule.describe()}."
+    if rule.since:
+        description += f" Needs Looker {rule.since} or newer."
     spec: dict[str, Any] = {"type": _TYPES[rule.kind], "description": description}
     if rule.kind is list:
         spec["items"] = {"type": "string"}
-    if rule.kind is int and rule.minimum is not None:
-        spec["description"] += f" From {rule.minimum} to {rule.maximum}."
-    if rule.since:
-        spec["description"] += f" Needs Looker {rule.since} or newer."
     return spec
 
 
@@ -72,19 +72,21 @@ class PluginResource:
         def spec(fields: dict[str, models.FieldRule]) -> dict[str, Any]:
             return {
                 camel_case(n): {
-                    **_property(r, n.replace("_", " ")),
+                    **_property(r, n),
                     **({"secret": True} if n in self.secrets else {}),
                     **({"replaceOnChanges": True} if n in self.replace_on_changes else {}),
                 }
                 for n, r in fields.items()
             }
 
-        return {
+        schema = {
             "description": self.description,
             "inputProperties": spec(self.inputs),
             "properties": spec({**self.inputs, **self.outputs}),
-            "requiredInputs": [camel_case(n) for n in self.required],
         }
+        if self.required:
+            schema["requiredInputs"] = [camel_case(n) for n in self.required]
+        return schema
 
 
 _BOOL = models.FieldRule(bool, writable=True)
