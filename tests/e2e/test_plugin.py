@@ -176,3 +176,33 @@ def test_get_schema_as_the_readme_says(pulumi_home: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == resources.schema(version())
+
+
+def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stack, looker) -> None:
+    with admin_client(looker, DEV_CLIENT_ID) as admin:
+        key = admin.create_credentials_api3("3")
+        admin.keys.set_purpose("3", key.id, "dbt cloud")
+    looker.control.clear_requests()
+    adopted = subprocess.run(
+        ["pulumi-looker", "adopt", "--stack", "dev", "--all-users", "--import-file", "import.json"],
+        cwd=yaml_stack.project,
+        env=yaml_stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert adopted.returncode == 0, adopted.stderr
+    document = json.loads((yaml_stack.project / "import.json").read_text())
+    assert document["resources"] == [
+        {"type": "looker:index:PasswordConfig", "name": "password-policy", "id": "password_config"},
+        {"type": "looker:index:SessionConfig", "name": "session-policy", "id": "session_config"},
+        {
+            "type": "looker:index:ApiCredential",
+            "name": f"dbt-cloud-u3-k{key.id}",
+            "id": f"3/{key.id}",
+        },
+    ]  # the connection's own key is left out
+    yaml_stack.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false")
+    assert writes(looker) == []
+    held = {r["id"] for r in yaml_stack.export()["deployment"]["resources"]}
+    assert {"password_config", "session_config", f"3/{key.id}"} <= held

@@ -17,7 +17,13 @@ import attrs
 
 from pulumi_looker import models
 from pulumi_looker.errors import GoogleCloudCoreError, NotInLookerError
-from pulumi_looker.stack_config import CREDENTIALS, camel_case, settings_of, singleton_key
+from pulumi_looker.stack_config import (
+    CREDENTIALS,
+    SINGLETONS,
+    camel_case,
+    settings_of,
+    singleton_key,
+)
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
@@ -119,6 +125,32 @@ def key_name(live: LiveKey) -> str:
     """A readable name that the ids make unique and stable: ``dbt-cloud-u7-k13``."""
     slug = re.sub(r"[^a-z0-9]+", "-", (live.key.purpose or "").lower()).strip("-")[:40]
     return f"{slug.strip('-') or 'key'}-u{live.user_id}-k{live.key.id}"
+
+
+def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
+    """What the instance has as a ``pulumi import --file`` document for a stack of the provider
+    plugin (``looker:index:*``): the policies by their ids and the keys by ``<user_id>/<key
+    id>``, but those the stack ``held`` already."""
+    held = set(held)
+    found = [
+        {
+            "type": f"looker:index:{key.singleton.model.__name__}",
+            "name": key.resource_name,
+            "id": key.singleton.id,
+        }
+        for key in SINGLETONS
+        if key.config_key in instance.singletons and key.singleton.id not in held
+    ]
+    found += [
+        {
+            "type": "looker:index:ApiCredential",
+            "name": key_name(live),
+            "id": f"{live.user_id}/{live.key.id}",
+        }
+        for live in instance.keys
+        if f"{live.user_id}/{live.key.id}" not in held
+    ]
+    return {"resources": found}
 
 
 def merge(

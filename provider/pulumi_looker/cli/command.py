@@ -52,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
         "--stdout", action="store_true", help="print the stack file instead of writing it"
     )
     adopting.add_argument(
+        "--import-file",
+        type=Path,
+        metavar="FILE",
+        help="for a stack of the provider plugin (looker:index:*): write a `pulumi import "
+        "--file FILE` document of what the instance has instead of stack config",
+    )
+    adopting.add_argument(
         "--project", type=Path, default=Path(), help="the project's directory (default: here)"
     )
     planning = commands.add_parser(
@@ -104,6 +111,15 @@ def _adopt(args: argparse.Namespace) -> int:
             progress,
             None if args.include_connection_key else settings.client_id,
         )
+    if args.import_file:
+        found = adopt.import_document(instance, project.held_ids(args.stack))
+        write_atomically(args.import_file, json.dumps(found, indent=1) + "\n")
+        print(
+            f"pulumi-looker adopt: {len(found['resources'])} resources in {args.import_file}; "
+            f"import them with `pulumi import --file {args.import_file}`",
+            file=sys.stderr,
+        )
+        return 0
     added = adopt.merge(
         document["config"],
         project.name,

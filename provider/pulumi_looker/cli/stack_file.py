@@ -61,16 +61,28 @@ class Project:
     def created_keys(self, stack: str) -> set[str]:
         """The ids (``user/key``) of the API keys the stack created, from its state; none
         when the stack has no state yet."""
-        answer = self._pulumi("stack", "export", "--stack", stack)
-        if answer is None:
-            return set()
-        resources = json.loads(answer).get("deployment", {}).get("resources") or []
         return {
             r["id"]
-            for r in resources
-            if r.get("type", "").endswith("looker:ApiCredential")
-            and not (r.get("outputs") or {}).get("adopted")
+            for r in self._looker_resources(stack)
+            if r["type"].endswith(":ApiCredential") and not (r.get("outputs") or {}).get("adopted")
         }
+
+    def held_ids(self, stack: str) -> set[str]:
+        """The ids of every Looker object the stack holds (``password_config``, ``7/13``)."""
+        return {r["id"] for r in self._looker_resources(stack)}
+
+    def _looker_resources(self, stack: str) -> list[dict[str, Any]]:
+        """The stack's resources of either face (``pulumi-python:dynamic/looker:*`` or
+        ``looker:index:*``), from its state; none when the stack has no state yet."""
+        answer = self._pulumi("stack", "export", "--stack", stack)
+        if answer is None:
+            return []
+        resources = json.loads(answer).get("deployment", {}).get("resources") or []
+        return [
+            r
+            for r in resources
+            if r.get("type", "").startswith(("pulumi-python:dynamic/looker:", "looker:index:"))
+        ]
 
     def _pulumi(self, *args: str) -> str | None:
         """What ``pulumi ARGS`` prints in the project, or None when it cannot say."""

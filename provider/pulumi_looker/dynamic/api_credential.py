@@ -7,15 +7,12 @@ from typing import Any
 
 import attrs
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Resource, UpdateResult
+from pulumi.dynamic import Resource
 
 from pulumi_looker.resources.api_credential import OUTPUTS, ApiCredentialLogic
 
 from .provider import (
     LookerProvider,
-    as_check_result,
-    as_diff_result,
-    as_read_result,
     refuse_import,
     refuse_unexpected,
 )
@@ -28,25 +25,6 @@ class ApiCredentialProvider(LookerProvider):
     @property
     def logic(self) -> ApiCredentialLogic:
         return ApiCredentialLogic(self)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return as_check_result(self.logic.check(news))
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return as_diff_result(self.logic.diff(olds, news))
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        created = self.logic.create(props)
-        return CreateResult(created.id, created.outs)
-
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self.logic.update(olds, news))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return as_read_result(self.logic.read(id_, props))
-
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
-        self.logic.delete(props)
 
 
 @attrs.frozen

@@ -13,14 +13,16 @@ from pulumi.dynamic import (
     CheckFailure,
     CheckResult,
     ConfigureRequest,
+    CreateResult,
     DiffResult,
     ReadResult,
     ResourceProvider,
+    UpdateResult,
 )
 
 from pulumi_looker.errors import SettingsError
 from pulumi_looker.models import unknown_name_reason
-from pulumi_looker.resources.common import Checked, Diff, Found
+from pulumi_looker.resources.common import Checked, Diff, Found, ResourceLogic
 from pulumi_looker.settings import ConnectionSettings
 
 if TYPE_CHECKING:
@@ -42,6 +44,32 @@ class LookerProvider(ResourceProvider):
 
     #: The provider carries no secret, so its serialized form need not be encrypted.
     serialize_as_secret_always = False
+
+    @property
+    def logic(self) -> ResourceLogic:
+        """The resource's logic, over this provider's connections (subclasses say which)."""
+        raise NotImplementedError
+
+    # Each handler's contract is that of the logic's method of the same name.
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return as_check_result(self.logic.check(news))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return as_diff_result(self.logic.diff(olds, news))
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        created = self.logic.create(props)
+        return CreateResult(created.id, created.outs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        return UpdateResult(self.logic.update(olds, news))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        return as_read_result(self.logic.read(id_, props))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        self.logic.delete(props)
 
     def configure(self, req: ConfigureRequest) -> None:
         """Called once per provider in the dynamic-provider host, before any handler."""

@@ -9,16 +9,12 @@ from typing import Any, ClassVar
 
 import attrs
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_looker import models
 from pulumi_looker.resources.singleton import SingletonLogic
 
 from .provider import (
     LookerProvider,
-    as_check_result,
-    as_diff_result,
-    as_read_result,
     refuse_import,
     refuse_unexpected,
 )
@@ -33,25 +29,6 @@ class SingletonProvider(LookerProvider):
     @property
     def logic(self) -> SingletonLogic:
         return SingletonLogic(self.singleton, self)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return as_check_result(self.logic.check(news))
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return as_diff_result(self.logic.diff(olds, news))
-
-    def create(self, props: dict[str, Any]) -> CreateResult:
-        created = self.logic.create(props)
-        return CreateResult(created.id, created.outs)
-
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        return UpdateResult(self.logic.update(olds, news))
-
-    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return as_read_result(self.logic.read(id_, props))
-
-    def delete(self, _id: str, props: dict[str, Any]) -> None:
-        self.logic.delete(props)
 
 
 def declared_props(

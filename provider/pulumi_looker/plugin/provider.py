@@ -49,8 +49,9 @@ from .values import inputs_of, properties_of, to_plain
 
 T = TypeVar("T")
 
-#: Operations at once when the configuration does not say (the dynamic host runs 4).
-DEFAULT_CONCURRENCY = 16
+#: Operations at once when the configuration does not say (the dynamic host runs 4). Each
+#: waits on Looker most of its time, so threads are cheap; Looker's own limits come first.
+DEFAULT_CONCURRENCY = 32
 #: Age past which a warning names an API key the stack created.
 DEFAULT_KEY_MAX_AGE_DAYS = 90
 

@@ -27,7 +27,7 @@ CONNECTION = {
 OPTIONS = {
     "maxConcurrency": (
         "integer",
-        "Operations the plugin runs at once (default 16); each is one or two Looker calls.",
+        "Operations the plugin runs at once (default 32); each is one or two Looker calls.",
     ),
     "keyMaxAgeDays": (
         "integer",

@@ -80,6 +80,28 @@ class Found:
     inputs: dict[str, Any] = attrs.field(factory=dict)
 
 
+class ResourceLogic(Protocol):
+    """What each resource's logic does; a face adapts each method to its own requests."""
+
+    def check(self, news: Mapping[str, Any]) -> Checked:
+        """The inputs as the resource takes them, and each refused one; no call to Looker."""
+
+    def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
+        """What an update from the state ``olds`` to the inputs ``news`` would change."""
+
+    def create(self, props: Mapping[str, Any]) -> Created:
+        """Make (or adopt) the object; its id and state."""
+
+    def read(self, id_: str, props: Mapping[str, Any]) -> Found:
+        """The object as Looker has it now (a refresh), or as an import adopts it."""
+
+    def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
+        """Write what changed; the new state."""
+
+    def delete(self, props: Mapping[str, Any]) -> None:
+        """Remove the object, or leave it as the resource's options say."""
+
+
 def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[Failure]:
     """A failure for each input no one knows that is set, naming the nearest valid one."""
     allowed = set(allowed)
