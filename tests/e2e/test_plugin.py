@@ -204,5 +204,19 @@ def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stac
     ]  # the connection's own key is left out
     yaml_stack.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false")
     assert writes(looker) == []
-    held = {r["id"] for r in yaml_stack.export()["deployment"]["resources"]}
+    held = {r.get("id") for r in yaml_stack.export()["deployment"]["resources"]}
     assert {"password_config", "session_config", f"3/{key.id}"} <= held
+
+
+def test_the_import_option_adopts_the_live_policy_with_no_write(yaml_stack: Stack, looker) -> None:
+    program = yaml_stack.project / "Pulumi.yaml"
+    program.write_text(
+        program.read_text().replace(
+            "    type: looker:index:PasswordConfig\n",
+            "    type: looker:index:PasswordConfig\n    options:\n      import: password_config\n",
+        )
+    )
+    yaml_stack.set_config({"looker-yaml:passwordMinLength": 10})  # what Looker has
+    result = yaml_stack.up()
+    assert "password-policy imported" in result.stdout
+    assert ("PATCH", "/api/4.0/password_config") not in writes(looker)
