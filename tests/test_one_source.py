@@ -18,6 +18,7 @@ from pulumi_looker import (
     models,
     stack_config,
 )
+from pulumi_looker.plugin import resources as plugin_resources
 
 #: What a resource constructor takes besides its inputs.
 NOT_INPUTS = {"self", "resource_name", "args", "opts", "unexpected"}
@@ -57,3 +58,22 @@ def test_an_api_credential_restates_exactly_its_models_fields() -> None:
     assert keyword_arguments(ApiCredential) == inputs
     assert outputs(ApiCredential) == inputs | read_only
     assert set(stack_config.CREDENTIAL_KEYS.values()) == inputs
+
+
+@pytest.mark.parametrize(
+    ("resource", "token"),
+    [
+        (PasswordConfig, "looker:index:PasswordConfig"),
+        (SessionConfig, "looker:index:SessionConfig"),
+        (ApiCredential, "looker:index:ApiCredential"),
+    ],
+)
+def test_the_plugins_schema_has_the_same_fields_as_the_python_face(resource, token) -> None:
+    """The plugin's schema (made from the models) and the dynamic resource name the same
+    inputs and outputs, in camelCase; ``profile`` is the Python face's only (the plugin has
+    explicit providers)."""
+    schema = plugin_resources.schema("0.2.0")["resources"][token]
+    python_inputs = keyword_arguments(resource) - {"profile"}
+    python_outputs = outputs(resource) - {"profile"}
+    assert set(schema["inputProperties"]) == {stack_config.camel_case(n) for n in python_inputs}
+    assert {stack_config.camel_case(n) for n in python_outputs} <= set(schema["properties"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib import resources
@@ -112,3 +113,11 @@ def test_data_flows_down_the_layers() -> None:
     assert graph["pulumi_looker.models"] == set()
     assert graph["pulumi_looker.errors"] == set()
     assert graph["pulumi_looker.stack_config"] == {"pulumi_looker.models"}
+
+
+def test_says_it_is_no_provider_sdk() -> None:
+    """Pulumi's Python host takes an installed ``pulumi-*`` package for a provider SDK that
+    needs a plugin, unless its pulumi-plugin.json says otherwise: without it, every Python
+    program would have the engine look for plugin ``looker`` (and warn when it finds ours)."""
+    manifest = resources.files("pulumi_looker").joinpath("pulumi-plugin.json")
+    assert json.loads(manifest.read_text()) == {"resource": False}
