@@ -58,7 +58,7 @@ def _one_per_instance(args: StackValidationArgs, report: ReportViolation) -> Non
     singletons = [
         (r.resource_type, r.name, r.props.get("profile"))
         for r in args.resources
-        if r.resource_type in (rules.PASSWORD, rules.SESSION)
+        if r.resource_type in (rules.PASSWORD, rules.SESSION, rules.SETTINGS)
     ]
     for violation in rules.singletons_per_instance(singletons):
         report(violation)
@@ -104,9 +104,23 @@ PolicyPack(
             {},
         ),
         _resource_policy(
+            "automated-mfa",
+            "Looker enforces multi-factor authentication for every user.",
+            (rules.SETTINGS,),
+            rules.automated_mfa,
+            {},
+        ),
+        _resource_policy(
+            "email-domain-allowlist",
+            "Scheduled content goes only to the allowed email domains.",
+            (rules.SETTINGS,),
+            rules.email_domain_allowlist,
+            {},
+        ),
+        _resource_policy(
             "restore-on-delete",
             "Whether destroying may put back the weaker settings that were there before.",
-            (rules.PASSWORD, rules.SESSION),
+            (rules.PASSWORD, rules.SESSION, rules.SETTINGS),
             rules.restore_on_delete,
             {"allowed": {"type": "boolean"}},
         ),
@@ -135,7 +149,8 @@ PolicyPack(
         StackValidationPolicy(
             name="one-singleton-per-instance",
             description=_description(
-                "At most one PasswordConfig and one SessionConfig per Looker instance."
+                "At most one PasswordConfig, SessionConfig and InstanceSettings per Looker "
+                "instance."
             ),
             validate=_one_per_instance,
         ),

@@ -10,6 +10,7 @@ from typing import Any
 
 PASSWORD = "pulumi-python:dynamic/looker:PasswordConfig"
 SESSION = "pulumi-python:dynamic/looker:SessionConfig"
+SETTINGS = "pulumi-python:dynamic/looker:InstanceSettings"
 KEY = "pulumi-python:dynamic/looker:ApiCredential"
 
 CLASSES = {
@@ -87,6 +88,22 @@ def session_concurrency(props: Mapping[str, Any], config: Mapping[str, Any]) -> 
     if not config["allowUnlimited"] and props.get("unlimited_sessions_per_user") is not False:
         value = props.get("unlimited_sessions_per_user")
         return [f"unlimited_sessions_per_user is {_shown(value)}; it must be false"]
+    return []
+
+
+def automated_mfa(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    if props.get("automated_mfa_enabled") is not True:
+        value = _shown(props.get("automated_mfa_enabled"))
+        return [f"automated_mfa_enabled is {value}; it must be true"]
+    return []
+
+
+def email_domain_allowlist(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    if not props.get("email_domain_allowlist"):
+        return [
+            f"email_domain_allowlist is {_shown(props.get('email_domain_allowlist'))}; scheduled "
+            "content must be limited to the company's email domains"
+        ]
     return []
 
 

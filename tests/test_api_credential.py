@@ -49,7 +49,9 @@ def existing(client: LookerClient, emulator: EmulatorProcess) -> str:
 
 
 def checked(provider: ApiCredentialProvider, **inputs: object) -> dict:
-    result = provider.check({}, inputs)
+    """The inputs as check gives them (as for a resource that exists: the existence check of
+    a new key, which reads the listing of users, is tested on its own)."""
+    result = provider.check(inputs, inputs)
     assert result.failures == []
     return result.inputs
 
@@ -286,7 +288,7 @@ def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptu
             call()
         except Exception as error:
             errors.append(str(error))
-    shared = provider.client_in_use(None)
+    shared = provider.client(None)
     token = shared.transport.auth.token.value
     text = caplog.text + "\n".join(errors) + str(emulator.control.requests())
     for secret in (outs["client_secret"], ADMIN_CLIENT_SECRET, token):
@@ -295,9 +297,9 @@ def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptu
 
 
 def test_numeric_ids_from_pulumis_wire_become_strings(provider) -> None:
-    result = provider.check({}, {"user_id": 42.0, "credentials_api3_id": 7})
+    result = provider.check({}, {"user_id": 1.0, "credentials_api3_id": 1})  # the admin's key
     assert result.failures == []
-    assert (result.inputs["user_id"], result.inputs["credentials_api3_id"]) == ("42", "7")
+    assert (result.inputs["user_id"], result.inputs["credentials_api3_id"]) == ("1", "1")
     assert [f.property for f in provider.check({}, {"user_id": 4.5}).failures] == ["user_id"]
     assert [f.property for f in provider.check({}, {"user_id": True}).failures] == ["user_id"]
 
@@ -446,24 +448,22 @@ def test_an_unknown_user_is_named_as_such(emulator, provider) -> None:
     )
 
 
-def test_after_a_refresh_check_names_an_unknown_user_or_key_with_no_call(
+def test_check_names_an_unknown_user_or_key_of_a_new_key_from_one_listing(
     emulator, provider, existing
 ) -> None:
-    """The refresh read the users listing in this process: check uses it, and calls nothing."""
-    assert checked(provider, user_id="999") == {"user_id": "999"}  # nothing in hand: no call
-    assert emulator.control.requests() == []
-    provider.read(f"2/{existing}", {})  # the refresh's read: one listing of users
-    emulator.control.clear_requests()
+    """A new (or moved) key must name a user and key Looker has: check asks the one listing of
+    users, which the refresh's reads share; a key that stays where it is costs no call."""
     unknown_user = provider.check({}, {"user_id": "999", "purpose": "bot"})
     assert [(f.property, f.reason) for f in unknown_user.failures] == [
-        (
-            "user_id",
-            "user_id '999': Looker has no user 999 (the listing of every user this refresh "
-            "read lacks it)",
-        )
+        ("user_id", "user_id '999': Looker has no user 999 (the listing of every user lacks it)")
     ]
     unknown_key = provider.check({}, {"user_id": "2", "credentials_api3_id": "77"})
     assert [f.property for f in unknown_key.failures] == ["credentials_api3_id"]
     assert "user 2 has no API key 77 in Looker" in unknown_key.failures[0].reason
-    assert checked(provider, user_id="2", credentials_api3_id=existing)
+    assert provider.check({}, {"user_id": "2", "credentials_api3_id": existing}).failures == []
+    assert api_calls(emulator) == {("GET", "/api/4.0/users"): 1}  # one listing for all
+    emulator.control.clear_requests()
+    provider.read(f"2/{existing}", {})  # a refresh's read: the same listing, no call
+    same = {"user_id": "999", "purpose": "bot"}
+    assert provider.check(same, same).failures == []  # not new: not looked up again
     assert emulator.control.requests() == []

@@ -15,6 +15,7 @@ from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.dynamic.singleton import SingletonProvider
 from pulumi_looker.emulator.looker_api import LookerHttpError, validated
+from pulumi_looker.errors import SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
 from pulumi_looker.session_config import SessionConfigProvider
 from pulumi_looker.stack_config import CREDENTIAL_INPUTS, SINGLETON_OPTIONS, settings_of
@@ -43,8 +44,10 @@ def inputs(names: tuple[str, ...]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 class _NoLooker:
+    """A provider with no connection: check must do its work without Looker."""
+
     def client(self, profile: str | None) -> Any:
-        raise AssertionError("check must not call Looker")
+        raise SettingsError("no connection in this test")
 
 
 def offline(cls: type) -> Any:

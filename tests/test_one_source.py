@@ -11,6 +11,8 @@ import pytest
 from pulumi_looker import (
     ApiCredential,
     ApiCredentialArgs,
+    InstanceSettings,
+    InstanceSettingsArgs,
     PasswordConfig,
     PasswordConfigArgs,
     SessionConfig,
@@ -37,6 +39,7 @@ def outputs(resource: type) -> set[str]:
     [
         (PasswordConfig, PasswordConfigArgs, models.PASSWORD_CONFIG),
         (SessionConfig, SessionConfigArgs, models.SESSION_CONFIG),
+        (InstanceSettings, InstanceSettingsArgs, models.INSTANCE_SETTINGS),
     ],
 )
 def test_a_singleton_restates_exactly_its_models_fields(resource, args, singleton) -> None:
@@ -65,6 +68,7 @@ def test_an_api_credential_restates_exactly_its_models_fields() -> None:
     [
         (PasswordConfig, "looker:index:PasswordConfig"),
         (SessionConfig, "looker:index:SessionConfig"),
+        (InstanceSettings, "looker:index:InstanceSettings"),
         (ApiCredential, "looker:index:ApiCredential"),
     ],
 )

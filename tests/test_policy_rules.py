@@ -49,6 +49,23 @@ _SPEC.loader.exec_module(rules)
             ["expiration_duration_days is 180; at most 90"],
         ),
         ("key_purpose", {"purpose": ""}, {}, ['purpose is ""; every API key needs one']),
+        ("automated_mfa", {"automated_mfa_enabled": True}, {}, []),
+        (
+            "automated_mfa",
+            {"automated_mfa_enabled": False},
+            {},
+            ["automated_mfa_enabled is false; it must be true"],
+        ),
+        ("email_domain_allowlist", {"email_domain_allowlist": ["example.com"]}, {}, []),
+        (
+            "email_domain_allowlist",
+            {"email_domain_allowlist": []},
+            {},
+            [
+                "email_domain_allowlist is []; scheduled content must be limited to the "
+                "company's email domains"
+            ],
+        ),
         ("restore_on_delete", {"restore_on_delete": True}, {"allowed": True}, []),
         (
             "session_max_minutes",

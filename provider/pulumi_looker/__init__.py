@@ -1,6 +1,7 @@
 """Manage Looker (Google Cloud core) instance settings as Pulumi resources."""
 
 from .dynamic.api_credential import ApiCredential, ApiCredentialArgs
+from .dynamic.instance_settings import InstanceSettings, InstanceSettingsArgs
 from .dynamic.password_config import PasswordConfig, PasswordConfigArgs
 from .dynamic.session_config import SessionConfig, SessionConfigArgs
 from .errors import (
@@ -16,6 +17,8 @@ __all__ = [
     "ApiCredential",
     "ApiCredentialArgs",
     "ConnectionSettings",
+    "InstanceSettings",
+    "InstanceSettingsArgs",
     "InvalidInputError",
     "LookerApiError",
     "LookerConnectionError",

@@ -60,7 +60,7 @@ class FieldRule:
         if self.kind is str:
             return "a string"
         if self.kind is list:
-            return "a list"
+            return "a list of strings"
         if self.kind is dict:
             return "an object"
         return f"a {self.kind.__name__}"
@@ -90,6 +90,8 @@ def _is_kind(value: Any, kind: type) -> bool:
     if kind is int:
         # bool is an int in Python, but never a valid integer setting.
         return isinstance(value, int) and not isinstance(value, bool)
+    if kind is list:  # every list setting is a list of strings
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
     return isinstance(value, kind)
 
 
@@ -164,10 +166,34 @@ class Singleton:
         return self.path.strip("/")
 
 
+@attrs.frozen(kw_only=True)
+class Setting:
+    """``Setting``: the instance-wide settings platform teams govern (Admin > General, and
+    more). ``since`` is the release whose API description first has the field (the history of
+    looker-open-source/sdk-codegen's spec/Looker.4.0.oas.json). Left out: ``host_url`` (a wrong
+    value locks every user out), the deprecated fields and the nested configurations."""
+
+    extension_framework_enabled: bool | None = _field(bool, writable=True, since="21.14")
+    marketplace_enabled: bool | None = _field(bool, writable=True, since="21.14")
+    onboarding_enabled: bool | None = _field(bool, writable=True, since="22.0")
+    timezone: str | None = _field(str, writable=True, since="22.18")
+    allow_user_timezones: bool | None = _field(bool, writable=True, since="22.18")
+    data_connector_default_enabled: bool | None = _field(bool, writable=True, since="22.20")
+    email_domain_allowlist: list[str] | None = _field(list, writable=True, since="23.0")
+    dashboard_auto_refresh_restriction: bool | None = _field(bool, writable=True, since="24.14")
+    dashboard_auto_refresh_minimum_interval: str | None = _field(str, writable=True, since="24.14")
+    content_certification_documentation_link: str | None = _field(str, writable=True, since="26.0")
+    revoke_certification_on_edits: bool | None = _field(bool, writable=True, since="26.2")
+    is_content_certification_enabled: bool | None = _field(bool, writable=True, since="26.4")
+    auto_certify_lookml_content: bool | None = _field(bool, writable=True, since="26.6")
+    automated_mfa_enabled: bool | None = _field(bool, writable=True, since="26.12")
+
+
 PASSWORD_CONFIG = Singleton(PasswordConfig, "/password_config", "password policy")
 SESSION_CONFIG = Singleton(SessionConfig, "/session_config", "session policy")
+INSTANCE_SETTINGS = Singleton(Setting, "/setting", "instance settings")
 #: Every singleton pulumi-looker manages.
-SINGLETONS = (PASSWORD_CONFIG, SESSION_CONFIG)
+SINGLETONS = (PASSWORD_CONFIG, SESSION_CONFIG, INSTANCE_SETTINGS)
 
 
 @attrs.frozen(kw_only=True)

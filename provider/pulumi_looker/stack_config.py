@@ -37,8 +37,10 @@ def settings_of(singleton: models.Singleton) -> tuple[str, ...]:
 
 @attrs.frozen
 class SingletonKey:
-    """A singleton declared from one stack config key (``passwordPolicy``)."""
+    """A singleton declared from one stack config key (``passwordPolicy``), by the resource
+    ``type_name`` (the same in both faces) named ``resource_name``."""
 
+    type_name: str
     config_key: str
     resource_name: str
     singleton: models.Singleton
@@ -53,18 +55,27 @@ class SingletonKey:
 
 
 PASSWORD_POLICY = SingletonKey(
+    "PasswordConfig",
     "passwordPolicy",
     "password-policy",
     models.PASSWORD_CONFIG,
     ("min_length", "expiration_enabled"),
 )
 SESSION_POLICY = SingletonKey(
+    "SessionConfig",
     "sessionPolicy",
     "session-policy",
     models.SESSION_CONFIG,
     ("allow_persistent_sessions", "unlimited_sessions_per_user"),
 )
-SINGLETONS = (PASSWORD_POLICY, SESSION_POLICY)
+INSTANCE_SETTINGS = SingletonKey(
+    "InstanceSettings",
+    "instanceSettings",
+    "instance-settings",
+    models.INSTANCE_SETTINGS,
+    ("automated_mfa_enabled",),
+)
+SINGLETONS = (PASSWORD_POLICY, SESSION_POLICY, INSTANCE_SETTINGS)
 #: Each config spelling of an ApiCredential entry and the input it sets.
 CREDENTIAL_KEYS = {camel_case(n): n for n in CREDENTIAL_INPUTS}
 

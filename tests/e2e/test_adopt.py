@@ -55,6 +55,7 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
         LOGIN: 1,
         ("GET", "/api/4.0/password_config"): 1,
         ("GET", "/api/4.0/session_config"): 1,
+        ("GET", "/api/4.0/setting"): 1,
         ("GET", "/api/4.0/users"): 1,  # one page of users with their keys
     }
     text = stack.file.read_text()

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from pulumi_looker import models
-from tests.support.clients import DEV_CLIENT_ID, admin_client
-from tests.support.looker import CREDENTIALS, POLICY, SESSION, writes
+from tests.support.clients import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
+from tests.support.looker import CREDENTIALS, POLICY, SESSION, patch_bodies, writes
 
 PASSWORD_PATH = "/api/4.0/password_config"
 
@@ -156,3 +156,22 @@ def test_session_policy_drift_is_put_right_and_restored_on_destroy(dev, looker) 
     dev.preview("--expect-no-changes")
     dev.pulumi("destroy", "--yes", "--skip-preview")
     assert looker.control.state()["session_config"]["session_minutes"] == 30  # Looker's default
+
+
+def test_instance_settings_drift_is_found_and_put_right(make_stack, start_looker) -> None:
+    looker = start_looker(PROD_CLIENT_ID)
+    prod = make_stack("prod", looker)
+    prod.up()
+    settings = looker.control.state()["setting"]
+    assert settings["automated_mfa_enabled"] is True
+    assert settings["email_domain_allowlist"] == ["example.com"]
+    with admin_client(looker, PROD_CLIENT_ID) as admin:  # by hand, in Looker's admin page
+        admin.update_singleton(models.INSTANCE_SETTINGS, {"automated_mfa_enabled": False})
+    preview = prod.preview().stdout
+    assert re.search(r"--outputs:--\n\s*~ automated_mfa_enabled\s*: true => false", preview)
+    assert re.search(r"\(update\)[^(]*~ automated_mfa_enabled\s*: false => true", preview)
+    looker.control.clear_requests()
+    prod.up()
+    assert writes(looker) == [("PATCH", "/api/4.0/setting")]
+    assert patch_bodies(looker) == [{"automated_mfa_enabled": True}]
+    prod.preview("--expect-no-changes")

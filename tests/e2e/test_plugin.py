@@ -196,6 +196,7 @@ def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stac
     assert document["resources"] == [
         {"type": "looker:index:PasswordConfig", "name": "password-policy", "id": "password_config"},
         {"type": "looker:index:SessionConfig", "name": "session-policy", "id": "session_config"},
+        {"type": "looker:index:InstanceSettings", "name": "instance-settings", "id": "setting"},
         {
             "type": "looker:index:ApiCredential",
             "name": f"dbt-cloud-u3-k{key.id}",

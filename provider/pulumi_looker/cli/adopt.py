@@ -134,7 +134,7 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     held = set(held)
     found = [
         {
-            "type": f"looker:index:{key.singleton.model.__name__}",
+            "type": f"looker:index:{key.type_name}",
             "name": key.resource_name,
             "id": key.singleton.id,
         }

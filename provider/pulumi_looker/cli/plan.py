@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from pulumi_looker import models
+from pulumi_looker import stack_config
 from pulumi_looker.stack_config import camel_case
 
 #: Pulumi's mark of a secret value in state and JSON output.
@@ -41,7 +41,7 @@ _OPS = {
     "refresh": "drift",
 }
 #: Resources whose create adopts the object Looker has: one per instance, always there.
-_SINGLETONS = frozenset(s.model.__name__ for s in models.SINGLETONS)
+_SINGLETONS = frozenset(key.type_name for key in stack_config.SINGLETONS)
 #: What a replacement makes anew: a rotated key has a new id, client id and secret.
 _NEW_ON_REPLACE = {"ApiCredential": ("credentials_api3_id", "client_id", "client_secret")}
 _NEW_ON_REPLACE_PLUGIN = {k: tuple(camel_case(f) for f in v) for k, v in _NEW_ON_REPLACE.items()}

@@ -58,12 +58,6 @@ class LookerClient:
             return client
 
     @classmethod
-    def existing(cls, settings: ConnectionSettings) -> LookerClient | None:
-        """The process-wide client for ``settings`` if one was made; never makes one."""
-        with cls._shared_lock:
-            return cls._shared.get(settings)
-
-    @classmethod
     def close_shared(cls) -> None:
         """Close every process-wide client and forget it: the next :meth:`shared` makes a new
         one, which logs in again (as a new provider process would)."""

@@ -123,8 +123,12 @@ class ApiKeys:
         return future.result()
 
     def lacks_user(self, user_id: str) -> bool:
-        """Whether a complete listing of users, read already, lacks ``user_id``; no call."""
+        """Whether the complete listing of users (read now if it is not in hand: the one
+        listing a refresh reads too) lacks ``user_id``; False when no complete listing can
+        say (refused, or more users than it reads)."""
         with self._lock:
+            if not self._listed:
+                self._list_users()
             return self._complete and user_id not in self._users
 
     def user_id_of(self, email: str) -> str | None:
@@ -142,15 +146,6 @@ class ApiKeys:
         """The email of a user the listing held (no call)."""
         with self._lock:
             return self._users.get(user_id)
-
-    def holds_key(self, user_id: str, key_id: str) -> bool | None:
-        """Whether the user's keys, in hand already, hold ``key_id``; None when they are not in
-        hand (no call is made to find out)."""
-        with self._lock:
-            future = self._by_user.get(user_id)
-        if future is None or not future.done() or future.exception() is not None:
-            return None
-        return any(k.id == key_id for k in future.result())
 
     # --- writing ---------------------------------------------------------------------------
 

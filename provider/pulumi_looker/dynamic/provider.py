@@ -20,7 +20,6 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
-from pulumi_looker.errors import SettingsError
 from pulumi_looker.models import unknown_name_reason
 from pulumi_looker.resources.common import Checked, Diff, Found, ResourceLogic
 from pulumi_looker.settings import ConnectionSettings
@@ -52,8 +51,8 @@ class LookerProvider(ResourceProvider):
 
     # Each handler's contract is that of the logic's method of the same name.
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return as_check_result(self.logic.check(news))
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return as_check_result(self.logic.check(olds, news))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         return as_diff_result(self.logic.diff(olds, news))
@@ -85,19 +84,6 @@ class LookerProvider(ResourceProvider):
             profile=profile, config=self.__dict__.get("_stack_config")
         )
         return LookerClient.shared(settings)
-
-    def client_in_use(self, profile: str | None) -> LookerClient | None:
-        """The client this process already uses for ``profile``, or None (no call, no login,
-        and no error when the connection settings are missing or wrong)."""
-        from pulumi_looker.client import LookerClient
-
-        try:
-            settings = ConnectionSettings.resolve(
-                profile=profile, config=self.__dict__.get("_stack_config")
-            )
-        except SettingsError:
-            return None
-        return LookerClient.existing(settings)
 
     def __getstate__(self) -> dict[str, Any]:
         # Whatever a process learnt at run time stays out of the serialized provider.

@@ -33,14 +33,16 @@ from pulumi_looker.models import unknown_name_reason
 from pulumi_looker.stack_config import CREDENTIAL_KEYS, CREDENTIALS, SINGLETONS, camel_case
 
 from .api_credential import ApiCredential
+from .instance_settings import InstanceSettings
 from .password_config import PasswordConfig
 from .provider import IMPORT_ALTERNATIVES, IMPORT_REASON
 from .session_config import SessionConfig
 
 #: The resource of each singleton.
-_RESOURCES: dict[str, type[PasswordConfig | SessionConfig]] = {
+_RESOURCES: dict[str, type[PasswordConfig | SessionConfig | InstanceSettings]] = {
     models.PASSWORD_CONFIG.id: PasswordConfig,
     models.SESSION_CONFIG.id: SessionConfig,
+    models.INSTANCE_SETTINGS.id: InstanceSettings,
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 

@@ -41,9 +41,31 @@ DEFAULT_SESSION_CONFIG: dict[str, Any] = {
     "track_session_location": False,
 }
 
+#: A fresh instance's settings, as Looker's admin pages document their defaults: extensions,
+#: the marketplace and onboarding on, the instance in Looker's default time zone, users free to
+#: pick theirs, no email domain allowlist, no refresh restriction, no certification, and
+#: multi-factor authentication not enforced.
+DEFAULT_SETTING: dict[str, Any] = {
+    "extension_framework_enabled": True,
+    "marketplace_enabled": True,
+    "onboarding_enabled": True,
+    "timezone": "America/Los_Angeles",
+    "allow_user_timezones": True,
+    "data_connector_default_enabled": True,
+    "email_domain_allowlist": [],
+    "dashboard_auto_refresh_restriction": False,
+    "dashboard_auto_refresh_minimum_interval": None,
+    "content_certification_documentation_link": None,
+    "revoke_certification_on_edits": False,
+    "is_content_certification_enabled": False,
+    "auto_certify_lookml_content": False,
+    "automated_mfa_enabled": False,
+}
+
 DEFAULTS = {
     models.PASSWORD_CONFIG.id: DEFAULT_PASSWORD_CONFIG,
     models.SESSION_CONFIG.id: DEFAULT_SESSION_CONFIG,
+    models.INSTANCE_SETTINGS.id: DEFAULT_SETTING,
 }
 assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
 
@@ -287,7 +309,8 @@ class Store:
         """A singleton as ``GET`` answers it: every field of its model."""
         values = self.singletons[singleton.id]
         answer = {name: values.get(name) for name in models.rules(singleton.model)}
-        answer["can"] = {"show": True, "update": True}
+        if "can" in answer:
+            answer["can"] = {"show": True, "update": True}
         return answer
 
     def snapshot(self) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from pulumi_looker.client import LookerClient
-from pulumi_looker.errors import NotInLookerError, SettingsError
+from pulumi_looker.errors import NotInLookerError
 from pulumi_looker.settings import ConnectionSettings
 from pulumi_looker.stack_config import camel_case
 
@@ -70,12 +70,6 @@ class PluginConnections:
 
     def client(self, profile: str | None) -> LookerClient:
         return LookerClient.shared(self._settings())
-
-    def client_in_use(self, profile: str | None) -> LookerClient | None:
-        try:
-            return LookerClient.existing(self._settings())
-        except SettingsError:
-            return None
 
 
 class LookerPlugin(Provider):
@@ -119,7 +113,8 @@ class LookerPlugin(Provider):
 
     async def check(self, request: CheckRequest) -> CheckResponse:
         logic = self._logic(request.type)
-        checked = await self._run(lambda: logic.check(inputs_of(request.new_inputs)))
+        olds, news = inputs_of(request.old_inputs), inputs_of(request.new_inputs)
+        checked = await self._run(lambda: logic.check(olds, news))
         return CheckResponse(
             inputs=properties_of(checked.inputs, resources.RESOURCES[request.type].secrets),
             failures=[CheckFailure(camel_case(f), reason) for f, reason in checked.failures],

@@ -8,11 +8,11 @@ from typing import Any
 
 import attrs
 
-from pulumi_looker import models
+from pulumi_looker import models, stack_config
 from pulumi_looker.resources.api_credential import ApiCredentialLogic
 from pulumi_looker.resources.common import Connections
 from pulumi_looker.resources.singleton import SingletonLogic
-from pulumi_looker.stack_config import CREDENTIAL_INPUTS, camel_case, settings_of
+from pulumi_looker.stack_config import CREDENTIAL_INPUTS, SingletonKey, camel_case, settings_of
 
 PACKAGE = "looker"
 #: The plugin's own settings, besides the connection's (``settings.ConnectionSettings``).
@@ -95,12 +95,13 @@ _LIST = models.FieldRule(list)
 _MAP = models.FieldRule(dict)
 
 
-def _singleton(name: str, singleton: models.Singleton, description: str) -> PluginResource:
+def _singleton(key: SingletonKey, description: str) -> PluginResource:
+    singleton = key.singleton
     rules = models.rules(singleton.model)
     settings = {n: rules[n] for n in settings_of(singleton)}
     read_only = {n: r for n, r in rules.items() if not r.writable and n != "can"}
     return PluginResource(
-        name=name,
+        name=key.type_name,
         description=description,
         logic=lambda connections: SingletonLogic(singleton, connections),
         inputs={**settings, "restore_on_delete": _BOOL},
@@ -113,14 +114,17 @@ RESOURCES = {
     r.token: r
     for r in (
         _singleton(
-            "PasswordConfig",
-            models.PASSWORD_CONFIG,
+            stack_config.PASSWORD_POLICY,
             "Looker's instance-wide password policy: only the settings given are managed.",
         ),
         _singleton(
-            "SessionConfig",
-            models.SESSION_CONFIG,
+            stack_config.SESSION_POLICY,
             "Looker's session policy: only the settings given are managed.",
+        ),
+        _singleton(
+            stack_config.INSTANCE_SETTINGS,
+            "Looker's instance-wide settings (multi-factor authentication, email domains, time "
+            "zones, extensions, certification...): only the settings given are managed.",
         ),
         PluginResource(
             name="ApiCredential",

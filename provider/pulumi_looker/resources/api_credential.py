@@ -15,6 +15,7 @@ from pulumi_looker.errors import (
     LookerError,
     NotFoundError,
     NotInLookerError,
+    SettingsError,
 )
 from pulumi_looker.stack_config import CREDENTIAL_INPUTS
 
@@ -166,8 +167,11 @@ class ApiCredentialLogic:
     def __init__(self, connections: Connections) -> None:
         self.connections = connections
 
-    def check(self, news: Mapping[str, Any]) -> Checked:
-        """Read-only fields, unknown names and malformed ids or values fail; no call."""
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
+        """Read-only fields, unknown names and malformed ids or values fail, with no call. A
+        key that is new or moves to another user (or adopts another key) must name a user (and
+        key) Looker has: the one listing of users says so, shared with the refresh's (so a
+        refreshing preview makes no call of its own)."""
         read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
         failures = [(n, _read_only_reason(n)) for n in read_only]
         failures += check_names(
@@ -194,28 +198,34 @@ class ApiCredentialLogic:
         for name in ("user_id", "credentials_api3_id"):
             if name in inputs:
                 inputs[name] = _as_id(inputs[name])
-        if not failures:
+        moved = any(
+            inputs.get(name) != _as_id(olds.get(name))
+            for name in ("user_id", "credentials_api3_id")
+        )
+        if moved and not failures:
             failures += self._check_existence(inputs)
         return Checked(inputs, failures)
 
     def _check_existence(self, inputs: Mapping[str, Any]) -> list[Failure]:
-        """An unknown user or adopted key, as the users listing that this process read for the
-        refresh already shows: at preview, with no call of its own."""
+        """An unknown user or adopted key named by a new or moved key. Without a connection
+        nothing is said here: the call that needs one says what is missing."""
         user_id, key_id = inputs.get("user_id"), inputs.get("credentials_api3_id")
-        client = self.connections.client_in_use(inputs.get("profile"))
-        if client is None or not isinstance(user_id, str) or is_unknown(user_id):
+        if not isinstance(user_id, str) or is_unknown(user_id):
             return []
-        keys = client.keys
+        try:
+            keys = self.connections.client(inputs.get("profile")).keys
+        except SettingsError:
+            return []
         if keys.lacks_user(user_id):
             return [
                 (
                     "user_id",
                     f"user_id {user_id!r}: Looker has no user {user_id} (the listing of every "
-                    "user this refresh read lacks it)",
+                    "user lacks it)",
                 )
             ]
         adopted = isinstance(key_id, str) and not is_unknown(key_id)
-        if adopted and keys.holds_key(user_id, str(key_id)) is False:
+        if adopted and keys.key(user_id, str(key_id)) is None:
             return [
                 (
                     "credentials_api3_id",

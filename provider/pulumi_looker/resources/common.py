@@ -39,9 +39,6 @@ class Connections(Protocol):
     def client(self, profile: str | None) -> LookerClient:
         """The shared client for the Looker instance of ``profile`` (None: the default one)."""
 
-    def client_in_use(self, profile: str | None) -> LookerClient | None:
-        """The client already in use for ``profile``, or None: never a call or a login."""
-
 
 @attrs.frozen
 class Checked:
@@ -83,8 +80,9 @@ class Found:
 class ResourceLogic(Protocol):
     """What each resource's logic does; a face adapts each method to its own requests."""
 
-    def check(self, news: Mapping[str, Any]) -> Checked:
-        """The inputs as the resource takes them, and each refused one; no call to Looker."""
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
+        """The inputs ``news`` (the last ones were ``olds``) as the resource takes them, and
+        each refused one."""
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """What an update from the state ``olds`` to the inputs ``news`` would change."""

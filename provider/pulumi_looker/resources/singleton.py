@@ -102,7 +102,7 @@ class SingletonLogic:
     def _settings(self) -> tuple[str, ...]:
         return settings_of(self.singleton)
 
-    def check(self, news: Mapping[str, Any]) -> Checked:
+    def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Unknown names, values out of range and bad options fail; nothing calls Looker."""
         failures = check_names(news, (*self._settings, *SINGLETON_OPTIONS))
         known = {k: v for k, v in news.items() if not is_unknown(v)}
