@@ -17,8 +17,7 @@ from pathlib import Path
 
 import attrs
 
-from bench.measure import ADMIN_ID, ADMIN_SECRET, USERS, calls_by_kind
-from pulumi_looker.emulator.process import EmulatorProcess
+from bench.measure import ADMIN_ID, ADMIN_SECRET, USERS, bench_looker, calls_by_kind
 from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_config
 from tests.support.stack import Stack, cli_environment, copy_project, copy_yaml_example
 
@@ -86,11 +85,7 @@ def measure(face: str, n: int, latency_ms: int, parallel: str | None) -> list[Ti
     extra = ("--parallel", parallel) if parallel else ()
     with tempfile.TemporaryDirectory(prefix="bench-faces-") as tmp:
         work = Path(tmp)
-        emulator = EmulatorProcess(
-            admin_client_id=ADMIN_ID,
-            admin_client_secret=ADMIN_SECRET,
-            extra_args=["--users", str(USERS), "--latency-ms", str(latency_ms)],
-        ).start()
+        emulator = bench_looker(latency_ms)
         try:
             (work / "backend").mkdir()
             env = cli_environment(

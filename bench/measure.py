@@ -80,13 +80,18 @@ def provider_peak_memory() -> Iterator[list[int]]:
         sampler.join()
 
 
-def one_run(work: Path, n: int, latency_ms: int, extra_env: dict[str, str] | None = None) -> Run:
-    """Every operation once on a fresh stack against a fresh emulator."""
-    emulator = EmulatorProcess(
+def bench_looker(latency_ms: int) -> EmulatorProcess:
+    """A fresh emulator of ``USERS`` users, ``latency_ms`` added to each call, started."""
+    return EmulatorProcess(
         admin_client_id=ADMIN_ID,
         admin_client_secret=ADMIN_SECRET,
         extra_args=["--users", str(USERS), "--latency-ms", str(latency_ms)],
     ).start()
+
+
+def one_run(work: Path, n: int, latency_ms: int, extra_env: dict[str, str] | None = None) -> Run:
+    """Every operation once on a fresh stack against a fresh emulator."""
+    emulator = bench_looker(latency_ms)
     try:
         env = cli_environment(
             backend=work / "backend", home=work / "home", client_secret=ADMIN_SECRET
