@@ -43,7 +43,11 @@ def outputs(resource: type) -> set[str]:
     ],
 )
 def test_a_singleton_restates_exactly_its_models_fields(resource, args, singleton) -> None:
-    inputs = {*stack_config.settings_of(singleton), *stack_config.SINGLETON_OPTIONS}
+    inputs = {
+        *stack_config.settings_of(singleton),
+        *singleton.actions,
+        *stack_config.SINGLETON_OPTIONS,
+    }
     read_only = set(models.read_only_fields(singleton.model)) - {"can"}
     assert {f.name for f in attrs.fields(args)} == inputs
     assert keyword_arguments(resource) == inputs

@@ -12,7 +12,7 @@ from pulumi_looker.emulator.state import DEFAULT_PASSWORD_CONFIG
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
 from tests.support.clients import configure, created_singleton, provider_for, stack_config
-from tests.support.looker import api_calls, patch_bodies
+from tests.support.looker import api_calls, patch_bodies, writes
 
 GET = ("GET", "/api/4.0/password_config")
 PATCH = ("PATCH", "/api/4.0/password_config")
@@ -55,8 +55,8 @@ def test_check_names_each_bad_property_and_calls_nothing(emulator, provider) -> 
     assert reasons == {
         "min_lenght": (
             "unknown property 'min_lenght' (did you mean 'min_length'?); valid properties: "
-            "expiration_duration_days, expiration_enabled, min_length, profile, require_numeric, "
-            "require_special, require_upperlower, restore_on_delete"
+            "expiration_duration_days, expiration_enabled, force_password_reset, min_length, "
+            "profile, require_numeric, require_special, require_upperlower, restore_on_delete"
         ),
         "min_length": "min_length must be an integer from 7 to 100, got 5",
         "expiration_duration_days": (
@@ -233,3 +233,24 @@ def test_missing_settings_and_permissions_are_clear_errors(emulator, client) -> 
     ):
         provider.create({"min_length": 12})
     assert emulator.control.state()["password_config"]["min_length"] == 10
+
+
+def test_force_password_reset_is_done_once_per_new_value(emulator, provider) -> None:
+    """A trigger: each new value makes every user reset their password at next login, once."""
+    reset = ("PUT", "/api/4.0/password_config/force_password_reset_at_next_login_for_all_users")
+    outs = created_singleton(provider, min_length=10, force_password_reset="2026-11")
+    assert emulator.control.state()["actions"] == {"force_password_reset": 1}
+    same = {"min_length": 10, "force_password_reset": "2026-11", "restore_on_delete": False}
+    assert provider.diff("password_config", outs, same).changes is False
+    new = {**same, "force_password_reset": "2026-12"}
+    assert provider.diff("password_config", outs, new).changes is True
+    emulator.control.clear_requests()
+    outs = provider.update("password_config", outs, new).outs
+    assert writes(emulator) == [reset]
+    assert outs["force_password_reset"] == "2026-12"
+    emulator.control.clear_requests()
+    provider.update("password_config", outs, {**new, "min_length": 11})
+    assert writes(emulator) == [("PATCH", "/api/4.0/password_config")]  # the trigger stayed
+    assert emulator.control.state()["actions"] == {"force_password_reset": 2}
+    refused = provider.check({}, {"force_password_reset": 5})
+    assert [f.property for f in refused.failures] == ["force_password_reset"]

@@ -82,6 +82,7 @@ def test_the_schema_is_the_models() -> None:
     policy = schema["resources"]["looker:index:PasswordConfig"]
     assert set(policy["inputProperties"]) == {
         *(camel_case(n) for n in settings_of(models.PASSWORD_CONFIG)),
+        "forcePasswordReset",
         "restoreOnDelete",
     }
     assert policy["inputProperties"]["minLength"]["type"] == "integer"

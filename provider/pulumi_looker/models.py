@@ -160,6 +160,8 @@ class Singleton:
     path: str
     #: What the object is, in words, for messages ("password policy").
     label: str
+    #: Triggers: an input whose every new value ``PUT`` s the path once (input -> path).
+    actions: Mapping[str, str] = attrs.field(factory=dict, eq=False)
 
     @property
     def id(self) -> str:
@@ -189,7 +191,14 @@ class Setting:
     automated_mfa_enabled: bool | None = _field(bool, writable=True, since="26.12")
 
 
-PASSWORD_CONFIG = Singleton(PasswordConfig, "/password_config", "password policy")
+PASSWORD_CONFIG = Singleton(
+    PasswordConfig,
+    "/password_config",
+    "password policy",
+    actions={
+        "force_password_reset": "/password_config/force_password_reset_at_next_login_for_all_users"
+    },
+)
 SESSION_CONFIG = Singleton(SessionConfig, "/session_config", "session policy")
 INSTANCE_SETTINGS = Singleton(Setting, "/setting", "instance settings")
 #: Every singleton pulumi-looker manages.

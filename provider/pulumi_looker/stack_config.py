@@ -51,7 +51,8 @@ class SingletonKey:
     @property
     def keys(self) -> dict[str, str]:
         """Each config spelling and the input it sets."""
-        return {camel_case(n): n for n in (*settings_of(self.singleton), *SINGLETON_OPTIONS)}
+        names = (*settings_of(self.singleton), *self.singleton.actions, *SINGLETON_OPTIONS)
+        return {camel_case(n): n for n in names}
 
 
 PASSWORD_POLICY = SingletonKey(

@@ -175,3 +175,15 @@ def test_instance_settings_drift_is_found_and_put_right(make_stack, start_looker
     assert writes(looker) == [("PATCH", "/api/4.0/setting")]
     assert patch_bodies(looker) == [{"automated_mfa_enabled": True}]
     prod.preview("--expect-no-changes")
+
+
+def test_force_password_reset_runs_once_per_value(dev, looker) -> None:
+    dev.set_config({POLICY: {**dev.config[POLICY], "forcePasswordReset": "2026-11"}})
+    dev.up()
+    dev.up()
+    assert looker.control.state()["actions"] == {"force_password_reset": 1}
+    dev.set_config({POLICY: {**dev.config[POLICY], "forcePasswordReset": "2026-12"}})
+    assert '~ force_password_reset: "2026-11" => "2026-12"' in dev.preview().stdout
+    dev.up()
+    assert looker.control.state()["actions"] == {"force_password_reset": 2}
+    dev.preview("--expect-no-changes")

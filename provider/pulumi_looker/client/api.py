@@ -132,6 +132,10 @@ class LookerClient:
         body = self._checked_body(singleton.model, values)
         return models.from_api(singleton.model, self.request("PATCH", singleton.path, json=body))
 
+    def act(self, path: str) -> None:
+        """``PUT`` an action's path (``force_password_reset_at_next_login_for_all_users``)."""
+        self.request("PUT", path)
+
     # --- API3 credentials --------------------------------------------------------------------
 
     def list_users_keys(

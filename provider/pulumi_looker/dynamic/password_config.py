@@ -29,6 +29,7 @@ class PasswordConfigArgs:
     require_special: pulumi.Input[bool] | None = None
     expiration_enabled: pulumi.Input[bool] | None = None
     expiration_duration_days: pulumi.Input[int] | None = None
+    force_password_reset: pulumi.Input[str] | None = None
     restore_on_delete: pulumi.Input[bool] = False
     profile: pulumi.Input[str] | None = None
 
@@ -39,6 +40,9 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     Only the settings you give are managed; the others keep whatever value Looker has. The
     policy is a singleton, so its id is always ``password_config`` and one stack should declare
     at most one ``PasswordConfig`` per Looker instance.
+
+    ``force_password_reset`` is a trigger (any string, a date for instance): each new value makes
+    every user reset their password at their next login, once.
 
     On ``destroy`` the live policy is left as it is (weakening it is not a safe default); with
     ``restore_on_delete=True`` the values read when the resource was created are put back.
@@ -54,6 +58,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     expiration_enabled: pulumi.Output[bool]
     expiration_duration_days: pulumi.Output[int]
     policy_enabled_at: pulumi.Output[str | None]
+    force_password_reset: pulumi.Output[str | None]
     restore_on_delete: pulumi.Output[bool]
     profile: pulumi.Output[str | None]
 
@@ -68,6 +73,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
         require_special: pulumi.Input[bool] | None = None,
         expiration_enabled: pulumi.Input[bool] | None = None,
         expiration_duration_days: pulumi.Input[int] | None = None,
+        force_password_reset: pulumi.Input[str] | None = None,
         restore_on_delete: pulumi.Input[bool] = False,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -81,6 +87,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
                 require_special=require_special,
                 expiration_enabled=expiration_enabled,
                 expiration_duration_days=expiration_duration_days,
+                force_password_reset=force_password_reset,
                 restore_on_delete=restore_on_delete,
                 profile=profile,
             )

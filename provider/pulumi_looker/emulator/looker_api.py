@@ -78,6 +78,11 @@ class LookerApi:
             )
             for singleton in models.SINGLETONS
         ]
+        action_routes = [
+            Route(f"{API}{path}", self._action_endpoint(singleton, name), methods=["PUT"])
+            for singleton in models.SINGLETONS
+            for name, path in singleton.actions.items()
+        ]
         # A key's PATCH arrived with its purpose.
         key_methods = ["GET", "DELETE"]
         if "purpose" in self.deployment.has(models.CredentialsApi3):
@@ -89,6 +94,7 @@ class LookerApi:
             # Looker's SDKs log out at the unversioned path (looker_sdk.rtl.auth_session).
             Route("/api/logout", self.logout, methods=["DELETE"]),
             *singleton_routes,
+            *action_routes,
             Route(f"{API}/user", self.me, methods=["GET"]),
             Route(f"{API}/users", self.users, methods=["GET"]),
             Route(f"{API}/users/{{user_id}}", self.user, methods=["GET"]),
@@ -187,6 +193,19 @@ class LookerApi:
                 self.store.update_singleton(singleton, changes)
             answer = self.store.public_singleton(singleton)
             return _json({k: v for k, v in answer.items() if k in has}, request)
+
+        return endpoint
+
+    def _action_endpoint(self, singleton: models.Singleton, name: str) -> Callable[[Request], Any]:
+        """An action's ``PUT``: done and counted (``force_password_reset_at_next_login_for_all_
+        users`` answers a string, as the API description says)."""
+
+        async def endpoint(request: Request) -> Response:
+            self._admin(request)
+            if self.deployment.google_cloud_core and singleton is models.PASSWORD_CONFIG:
+                raise LookerHttpError(403, GOOGLE_CLOUD_CORE_REFUSAL)
+            self.store.count_action(name)
+            return JSONResponse("done")
 
         return endpoint
 

@@ -143,6 +143,8 @@ class Store:
     keys: dict[str, ApiKey] = attrs.field(factory=dict)
     next_key_id: int = 1
     sessions: dict[str, Session] = attrs.field(factory=dict)
+    #: How many times each singleton action was done (``force_password_reset``: 2).
+    actions: dict[str, int] = attrs.field(factory=dict)
     #: Every token ever issued, so tests can look for one where it must not be.
     issued_tokens: set[str] = attrs.field(factory=set)
     path: Path | None = None
@@ -297,6 +299,9 @@ class Store:
         del self.keys[key_id]
         self.save()
 
+    def count_action(self, name: str) -> None:
+        self.actions[name] = self.actions.get(name, 0) + 1
+
     def update_singleton(self, singleton: models.Singleton, changes: dict[str, Any]) -> None:
         values = self.singletons[singleton.id]
         # Looker stamps the moment password expiration was switched on.
@@ -323,4 +328,5 @@ class Store:
                 for k in self.keys.values()
             ],
             "sessions": len(self.sessions),
+            "actions": dict(self.actions),
         }

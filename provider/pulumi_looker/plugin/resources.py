@@ -100,11 +100,12 @@ def _singleton(key: SingletonKey, description: str) -> PluginResource:
     rules = models.rules(singleton.model)
     settings = {n: rules[n] for n in settings_of(singleton)}
     read_only = {n: r for n, r in rules.items() if not r.writable and n != "can"}
+    actions = {name: _STR for name in singleton.actions}
     return PluginResource(
         name=key.type_name,
         description=description,
         logic=lambda connections: SingletonLogic(singleton, connections),
-        inputs={**settings, "restore_on_delete": _BOOL},
+        inputs={**settings, **actions, "restore_on_delete": _BOOL},
         outputs={**read_only, "managed_fields": _LIST, "initial_config": _MAP},
     )
 

@@ -39,7 +39,7 @@ class SingletonState:
 
     ``live``: every field as Looker last answered (but ``can``); ``managed_fields``: the
     settings the inputs set; ``initial_config``: the settings as read at create, which
-    ``restore_on_delete`` puts back.
+    ``restore_on_delete`` puts back; ``triggers``: the value each action's input last had.
     """
 
     live: Mapping[str, Any]
@@ -47,6 +47,7 @@ class SingletonState:
     initial_config: Mapping[str, Any]
     restore_on_delete: bool = False
     profile: str | None = None
+    triggers: Mapping[str, Any] = attrs.field(factory=dict)
 
     @classmethod
     def from_props(cls, singleton: models.Singleton, props: Mapping[str, Any]) -> SingletonState:
@@ -58,6 +59,7 @@ class SingletonState:
             initial_config=dict(props.get("initial_config") or {}),
             restore_on_delete=bool(props.get("restore_on_delete")),
             profile=props.get("profile"),
+            triggers={name: props.get(name) for name in singleton.actions},
         )
 
     @staticmethod
@@ -72,12 +74,14 @@ class SingletonState:
             "profile": self.profile,
             "managed_fields": sorted(self.managed_fields),
             "initial_config": dict(self.initial_config),
+            **self.triggers,
         }
 
     def inputs(self) -> dict[str, Any]:
         """The inputs that would give this state: the managed settings at their live values."""
         inputs = {n: self.live[n] for n in self.managed_fields if self.live.get(n) is not None}
         inputs["restore_on_delete"] = self.restore_on_delete
+        inputs |= {name: value for name, value in self.triggers.items() if value is not None}
         if self.profile is not None:
             inputs["profile"] = self.profile
         return inputs
@@ -104,7 +108,10 @@ class SingletonLogic:
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Unknown names, values out of range and bad options fail; nothing calls Looker."""
-        failures = check_names(news, (*self._settings, *SINGLETON_OPTIONS))
+        actions = tuple(self.singleton.actions)
+        failures = check_names(news, (*self._settings, *actions, *SINGLETON_OPTIONS))
+        for name in actions:
+            failures += check_kind(name, news.get(name), str)
         known = {k: v for k, v in news.items() if not is_unknown(v)}
         failures += models.check_values(self.singleton.model, known)
         failures += check_kind("restore_on_delete", news.get("restore_on_delete"), bool)
@@ -112,13 +119,14 @@ class SingletonLogic:
         return Checked(set_inputs(news), failures)
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
-        """A managed setting that differs from the live value is an update; another profile
-        (another Looker instance) is a replacement. A changed setting newer than the instance's
-        release fails here (asking the release once, without a login)."""
+        """A managed setting that differs from the live value is an update, and so is an
+        action's trigger with a new value; another profile (another Looker instance) is a
+        replacement. A changed setting newer than the instance's release fails here (asking the
+        release once, without a login)."""
         changed = [
             name
-            for name in (*self._settings, "restore_on_delete")
-            if name in news and news[name] != olds.get(name)
+            for name in (*self._settings, *self.singleton.actions, "restore_on_delete")
+            if news.get(name) is not None and news[name] != olds.get(name)
         ]
         replaces = ("profile",) if news.get("profile") != olds.get("profile") else ()
         settings = [n for n in changed if n in self._settings and not is_unknown(news[n])]
@@ -129,7 +137,7 @@ class SingletonLogic:
 
     def create(self, props: Mapping[str, Any]) -> Created:
         """Reads the live object, then PATCHes only the managed settings that differ (adopting
-        what already matches writes nothing)."""
+        what already matches writes nothing); each action whose trigger is set is done once."""
         client = self.connections.client(props.get("profile"))
         before = models.to_dict(client.read_singleton(self.singleton))
         managed = self._managed(props)
@@ -141,18 +149,19 @@ class SingletonLogic:
             initial_config={name: before.get(name) for name in self._settings},
             restore_on_delete=bool(props.get("restore_on_delete")),
             profile=props.get("profile"),
+            triggers=self._act(client, {}, props),
         )
         return Created(self.singleton.id, state.to_outs())
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-        """PATCHes the managed settings whose live value differs; an option alone calls
-        nothing."""
+        """PATCHes the managed settings whose live value differs, and does each action whose
+        trigger has a new value, once; an option alone calls nothing."""
         old = SingletonState.from_props(self.singleton, olds)
         managed = self._managed(news)
         changes = {k: v for k, v in managed.items() if old.live.get(k) != v}
         live = old.live
+        client = self.connections.client(news.get("profile"))
         if changes:
-            client = self.connections.client(news.get("profile"))
             live = _without_can(self._apply(client, changes))
         state = attrs.evolve(
             old,
@@ -160,6 +169,7 @@ class SingletonLogic:
             managed_fields=tuple(managed),
             restore_on_delete=bool(news.get("restore_on_delete")),
             profile=news.get("profile"),
+            triggers=self._act(client, old.triggers, news),
         )
         return state.to_outs()
 
@@ -193,6 +203,19 @@ class SingletonLogic:
         restore = state.restore_values()
         if state.restore_on_delete and restore:
             self.connections.client(state.profile).update_singleton(self.singleton, restore)
+
+    def _act(
+        self, client: LookerClient, done: Mapping[str, Any], props: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``PUT`` each action whose trigger in ``props`` is set and differs from ``done``;
+        the triggers as they now stand."""
+        triggers = {}
+        for name, path in self.singleton.actions.items():
+            value = props.get(name)
+            if value is not None and value != done.get(name):
+                client.act(path)
+            triggers[name] = value
+        return triggers
 
     def _managed(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """The settings the user set, as Looker takes them."""
