@@ -13,6 +13,7 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
+from pulumi_looker.dynamic.instance_settings import InstanceSettingsProvider
 from pulumi_looker.dynamic.singleton import SingletonProvider
 from pulumi_looker.emulator.looker_api import LookerHttpError, validated
 from pulumi_looker.errors import SettingsError
@@ -85,10 +86,14 @@ def declare_case(reliability: Callable[..., Row], resource: str) -> None:
     row.result = "each accepted value valid for Looker, each other named; no exception, no call"
 
 
-SINGLETON_PROVIDERS = [PasswordConfigProvider, SessionConfigProvider]
+SINGLETON_PROVIDERS = [PasswordConfigProvider, SessionConfigProvider, InstanceSettingsProvider]
 ANY_SETTING = tuple(
     sorted(
-        {n for p in SINGLETON_PROVIDERS for n in (*settings_of(p.singleton), *SINGLETON_OPTIONS)}
+        {
+            n
+            for p in SINGLETON_PROVIDERS
+            for n in (*settings_of(p.singleton), *p.singleton.actions, *SINGLETON_OPTIONS)
+        }
     )
 )
 
@@ -108,7 +113,7 @@ def test_singleton_check(
     if failed:
         return
     known = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
-    assert set(known) <= {*settings_of(singleton), *SINGLETON_OPTIONS}
+    assert set(known) <= {*settings_of(singleton), *singleton.actions, *SINGLETON_OPTIONS}
     body = models.writable_body(singleton.model, known)
     try:
         validated(singleton.model, body)  # what the Looker emulator would say
