@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import json
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -84,8 +85,6 @@ class LookerPlugin(Provider):
         self._slots = asyncio.Semaphore(DEFAULT_CONCURRENCY)
 
     async def get_schema(self, request: GetSchemaRequest) -> GetSchemaResponse:
-        import json
-
         return GetSchemaResponse(json.dumps(resources.schema(self.version)))
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
@@ -98,6 +97,7 @@ class LookerPlugin(Provider):
         max_age = config.pop("keyMaxAgeDays", None)
         if max_age is not None:
             self.key_max_age = datetime.timedelta(days=float(max_age))
+        self._pool.shutdown(wait=False)
         self._pool = ThreadPoolExecutor(max_workers=concurrency)
         self._slots = asyncio.Semaphore(concurrency)
         self.connections = PluginConnections(config)
