@@ -467,3 +467,28 @@ def test_check_names_an_unknown_user_or_key_of_a_new_key_from_one_listing(
     same = {"user_id": "999", "purpose": "bot"}
     assert provider.check(same, same).failures == []  # not new: not looked up again
     assert emulator.control.requests() == []
+
+
+def test_a_key_by_email_goes_to_that_user_from_one_listing(emulator, provider) -> None:
+    checked_ = provider.check({}, {"user_email": "Grace.Hopper@example.com", "purpose": "bot"})
+    assert checked_.failures == []
+    assert checked_.inputs["user_id"] == "3"
+    assert api_calls(emulator) == {("GET", "/api/4.0/users"): 1}
+    outs = provider.create(checked_.inputs).outs
+    assert (outs["user_id"], outs["user_email"]) == ("3", "Grace.Hopper@example.com")
+    assert [k["purpose"] for k in keys_of_user(emulator, "3")] == ["bot"]
+    emulator.control.clear_requests()
+    again = provider.check(outs, {"user_email": "Grace.Hopper@example.com", "purpose": "bot"})
+    assert again.inputs["user_id"] == "3"  # from the state: no call
+    assert provider.diff("x", outs, again.inputs).changes is False
+    assert emulator.control.requests() == []
+    nobody = provider.check({}, {"user_email": "nobody@example.com"})
+    assert [(f.property, f.reason) for f in nobody.failures] == [
+        (
+            "user_email",
+            "user_email 'nobody@example.com': Looker has no user with this email (the listing "
+            "of every user lacks it)",
+        )
+    ]
+    both = provider.check({}, {"user_email": "a@example.com", "user_id": "2"})
+    assert [f.reason for f in both.failures] == ["give user_id or user_email, not both"]

@@ -131,8 +131,10 @@ def test_api_credential_check(
     declare_case(reliability, "ApiCredential")
     result = credential_provider.check({}, news)
     failed = assert_failures_name_their_property(news, result.failures, required=("user_id",))
-    if news.get("user_id") is None:
+    if news.get("user_id") is None and news.get("user_email") is None:
         assert "user_id" in failed
+    if news.get("user_email") is not None:  # found by email: not without a connection
+        assert failed
     if failed:
         return
     inputs_ = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
@@ -141,6 +143,6 @@ def test_api_credential_check(
         if name in inputs_:
             assert isinstance(inputs_[name], str)
             assert "/" not in inputs_[name]  # ids join into "<user_id>/<credentials_api3_id>"
-    for name in ("purpose", "rotation", "profile"):
+    for name in ("purpose", "rotation", "profile", "user_email"):
         assert name not in inputs_ or isinstance(inputs_[name], str)
     validated(models.CredentialsApi3, models.writable_body(models.CredentialsApi3, inputs_))

@@ -94,7 +94,7 @@ def test_the_schema_is_the_models() -> None:
     key = schema["resources"]["looker:index:ApiCredential"]
     assert key["properties"]["clientSecret"]["secret"] is True
     assert key["inputProperties"]["rotation"]["replaceOnChanges"] is True
-    assert key["requiredInputs"] == ["userId"]
+    assert "requiredInputs" not in key  # userId, or userEmail
     assert schema["config"]["variables"]["clientSecret"]["secret"] is True
     assert "looker:index:getUser" in schema["functions"]
     served = run(LookerPlugin("0.2.0").get_schema(GetSchemaRequest(0)))

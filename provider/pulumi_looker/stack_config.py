@@ -14,7 +14,14 @@ from . import models
 #: The inputs of every singleton resource besides its settings.
 SINGLETON_OPTIONS = ("restore_on_delete", "profile")
 #: The inputs of an ApiCredential.
-CREDENTIAL_INPUTS = ("user_id", "credentials_api3_id", "purpose", "rotation", "profile")
+CREDENTIAL_INPUTS = (
+    "user_id",
+    "user_email",
+    "credentials_api3_id",
+    "purpose",
+    "rotation",
+    "profile",
+)
 #: The key of the list of API keys.
 CREDENTIALS = "apiCredentials"
 

@@ -117,3 +117,12 @@ def test_up_converges_through_a_429_storm_with_one_login(make_stack, start_looke
     assert len(logins) == 1  # one provider process, one token shared by every resource
     looker.control.set_faults(rate_limit_every=0)
     dev.preview("--expect-no-changes")
+
+
+def test_a_key_by_email(dev, looker) -> None:
+    """stack config userEmail: the key goes to the user with that email (user 4 here)."""
+    dev.set_config({CREDENTIALS: [{"name": "bot", "userEmail": "alan.turing@example.com"}]})
+    dev.up()
+    [key] = keys_of_user(looker, "4")
+    assert dev.outputs()["clientIds"]["bot"] == key["client_id"]
+    dev.preview("--expect-no-changes")

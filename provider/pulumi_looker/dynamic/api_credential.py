@@ -29,9 +29,10 @@ class ApiCredentialProvider(LookerProvider):
 
 @attrs.frozen
 class ApiCredentialArgs:
-    """The inputs of an :class:`ApiCredential`."""
+    """The inputs of an :class:`ApiCredential`: the user by ``user_id`` or by ``user_email``."""
 
-    user_id: pulumi.Input[str]
+    user_id: pulumi.Input[str] | None = None
+    user_email: pulumi.Input[str] | None = None
     credentials_api3_id: pulumi.Input[str] | None = None
     purpose: pulumi.Input[str] | None = None
     rotation: pulumi.Input[str] | None = None
@@ -50,11 +51,14 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
     - **adopt** (``credentials_api3_id`` set): Pulumi manages the ``purpose`` of an existing
       key and, on destroy, leaves the key in Looker with its original purpose.
 
-    Only ``purpose`` is writable in Looker's API. The id is ``<user_id>/<credentials_api3_id>``.
+    The user is ``user_id``, or ``user_email`` (found in the listing of users a refresh reads
+    anyway). Only ``purpose`` is writable in Looker's API. The id is
+    ``<user_id>/<credentials_api3_id>``.
     Pulumi cannot import it (``import_`` is refused): adopt it by ``credentials_api3_id``.
     """
 
     user_id: pulumi.Output[str]
+    user_email: pulumi.Output[str | None]
     credentials_api3_id: pulumi.Output[str]
     client_id: pulumi.Output[str]
     client_secret: pulumi.Output[str | None]
@@ -72,6 +76,7 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
         args: ApiCredentialArgs | None = None,
         *,
         user_id: pulumi.Input[str] | None = None,
+        user_email: pulumi.Input[str] | None = None,
         credentials_api3_id: pulumi.Input[str] | None = None,
         purpose: pulumi.Input[str] | None = None,
         rotation: pulumi.Input[str] | None = None,
@@ -84,10 +89,11 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
         )
         refuse_import("ApiCredential", resource_name, opts)
         if args is None:
-            if user_id is None:
-                raise TypeError("ApiCredential needs user_id")
+            if user_id is None and user_email is None:
+                raise TypeError("ApiCredential needs user_id or user_email")
             args = ApiCredentialArgs(
                 user_id=user_id,
+                user_email=user_email,
                 credentials_api3_id=credentials_api3_id,
                 purpose=purpose,
                 rotation=rotation,

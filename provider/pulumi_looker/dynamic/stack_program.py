@@ -8,16 +8,20 @@ Stack config (namespace: the project's name)::
       restoreOnDelete: false
     sessionPolicy:             # optional; a SessionConfig, likewise
       sessionMinutes: 720
+    instanceSettings:          # optional; an InstanceSettings, likewise
+      automatedMfaEnabled: true
     apiCredentials:            # optional; one ApiCredential each
       - name: ci-deploy-bot    # the resource name, unique in the stack
         userId: "42"
         purpose: CI deploy bot
         rotation: "2026-11"    # change it to rotate the key
+      - name: looker-bot
+        userEmail: bot@example.com   # instead of userId: the user with this email
       - name: dbt-cloud
         userId: "7"
         credentialsApi3Id: "13"  # adopt an existing key
 
-``import`` is refused with the reason (see ``_provider.refuse_import``): declaring adopts.
+``import`` is refused with the reason (see ``provider.refuse_import``): declaring adopts.
 """
 
 from __future__ import annotations

@@ -133,6 +133,7 @@ RESOURCES = {
             logic=ApiCredentialLogic,
             inputs={
                 "user_id": _STR,
+                "user_email": _STR,
                 "credentials_api3_id": _STR,
                 "purpose": _KEY["purpose"],
                 "rotation": _STR,
@@ -145,7 +146,6 @@ RESOURCES = {
             },
             secrets=("client_secret",),
             replace_on_changes=("user_id", "credentials_api3_id", "rotation"),
-            required=("user_id",),
         ),
     )
 }

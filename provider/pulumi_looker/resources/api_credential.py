@@ -51,7 +51,8 @@ class ApiKeyState:
     ``key``: the key as Looker last answered; ``adopted``: it existed before the resource (adopt
     mode), and ``original_purpose`` is the purpose destroy puts back; ``purpose_managed``: the
     inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on
-    (an adopted key has none we can know: ``""``).
+    (an adopted key has none we can know: ``""``); ``user_email``: the email the inputs named
+    the user by, if they did.
     """
 
     user_id: str
@@ -62,6 +63,7 @@ class ApiKeyState:
     rotation: str | None = None
     profile: str | None = None
     client_secret: str | None = attrs.field(default=None, repr=False)
+    user_email: str | None = None
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> ApiKeyState:
@@ -77,6 +79,7 @@ class ApiKeyState:
             rotation=props.get("rotation"),
             profile=props.get("profile"),
             client_secret=props.get("client_secret"),
+            user_email=props.get("user_email"),
         )
 
     @staticmethod
@@ -92,6 +95,7 @@ class ApiKeyState:
         live = models.to_dict(self.key)
         outs = {
             "user_id": self.user_id,
+            "user_email": self.user_email,
             "credentials_api3_id": self.key.id,
             **{name: live[name] for name in _KEY_FIELDS},
             "rotation": self.rotation,
@@ -108,6 +112,7 @@ class ApiKeyState:
         """The inputs that would give this state."""
         inputs = {
             "user_id": self.user_id,
+            "user_email": self.user_email,
             "credentials_api3_id": self.key.id if self.adopted else None,
             "purpose": self.key.purpose if self.purpose_managed else None,
             "rotation": self.rotation,
@@ -168,16 +173,21 @@ class ApiCredentialLogic:
         self.connections = connections
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
-        """Read-only fields, unknown names and malformed ids or values fail, with no call. A
-        key that is new or moves to another user (or adopts another key) must name a user (and
-        key) Looker has: the one listing of users says so, shared with the refresh's (so a
-        refreshing preview makes no call of its own)."""
+        """Read-only fields, unknown names and malformed ids or values fail, with no call. The
+        user is ``user_id``, or ``user_email``, which becomes the ``user_id`` of the user with
+        that email. A key that is new or moves to another user (or adopts another key) must name
+        a user (and key) Looker has. Both come from the one listing of users, shared with the
+        refresh's (so a refreshing preview makes no call of its own)."""
         read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
         failures = [(n, _read_only_reason(n)) for n in read_only]
         failures += check_names(
             {k: v for k, v in news.items() if k not in read_only}, CREDENTIAL_INPUTS
         )
-        failures += _check_id("user_id", news.get("user_id"), required=True)
+        email = news.get("user_email")
+        if email is not None and news.get("user_id") is not None:
+            failures.append(("user_email", "give user_id or user_email, not both"))
+        failures += check_kind("user_email", email, str)
+        failures += _check_id("user_id", news.get("user_id"), required=email is None)
         failures += _check_id(
             "credentials_api3_id", news.get("credentials_api3_id"), required=False
         )
@@ -198,6 +208,11 @@ class ApiCredentialLogic:
         for name in ("user_id", "credentials_api3_id"):
             if name in inputs:
                 inputs[name] = _as_id(inputs[name])
+        if isinstance(email, str) and not is_unknown(email) and not failures:
+            found = self._user_by_email(olds, inputs)
+            failures += [found] if isinstance(found, tuple) else []
+            if isinstance(found, str):
+                inputs["user_id"] = found
         moved = any(
             inputs.get(name) != _as_id(olds.get(name))
             for name in ("user_id", "credentials_api3_id")
@@ -205,6 +220,28 @@ class ApiCredentialLogic:
         if moved and not failures:
             failures += self._check_existence(inputs)
         return Checked(inputs, failures)
+
+    def _user_by_email(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> str | Failure:
+        """The id of the user ``inputs`` name by email: the one the state has for the same
+        email (no call), else from the listing of users; a failure when Looker has no such
+        user or no connection is set."""
+        email = str(inputs["user_email"])
+        if olds.get("user_email") == email and isinstance(olds.get("user_id"), str):
+            return str(olds["user_id"])
+        try:
+            user_id = self.connections.client(inputs.get("profile")).keys.user_id_of(email)
+        except SettingsError as error:
+            return (
+                "user_email",
+                f"user_email {email!r}: finding the user needs a connection ({error})",
+            )
+        if user_id is None:
+            return (
+                "user_email",
+                f"user_email {email!r}: Looker has no user with this email (the listing of "
+                "every user lacks it)",
+            )
+        return user_id
 
     def _check_existence(self, inputs: Mapping[str, Any]) -> list[Failure]:
         """An unknown user or adopted key named by a new or moved key. Without a connection
@@ -237,7 +274,8 @@ class ApiCredentialLogic:
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Another user, adopted key, rotation or profile replaces the key (create before
-        delete); a managed purpose that differs from the live one is an update."""
+        delete); a managed purpose that differs from the live one is an update, and so is
+        another email for the same user (no call)."""
         old = ApiKeyState.from_props(olds)
         replaces = tuple(
             name
@@ -254,7 +292,11 @@ class ApiCredentialLogic:
             # At preview already: an instance older than the purpose field refuses it.
             client = self.connections.client(news.get("profile"))
             client.require(models.CredentialsApi3, ["purpose"])
-        return Diff(updates=("purpose",) if purpose_changed else (), replaces=replaces)
+        email_changed = news.get("user_email") != old.user_email
+        updates = (("purpose",) if purpose_changed else ()) + (
+            ("user_email",) if email_changed else ()
+        )
+        return Diff(updates=updates, replaces=replaces)
 
     def create(self, props: Mapping[str, Any]) -> Created:
         """Create mode: one POST, then one PATCH when ``purpose`` is set. If the PATCH fails the
@@ -292,6 +334,7 @@ class ApiCredentialLogic:
                 rotation=props.get("rotation"),
                 profile=props.get("profile"),
                 client_secret=created.client_secret,
+                user_email=props.get("user_email"),
             )
         return Created(state.id, state.to_outs())
 
@@ -315,10 +358,12 @@ class ApiCredentialLogic:
             purpose_managed=wanted is not None,
             original_purpose=original,
             profile=props.get("profile"),
+            user_email=props.get("user_email"),
         )
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-        """One PATCH when the managed purpose changed; otherwise no call."""
+        """One PATCH when the managed purpose changed; otherwise no call (another email of the
+        same user is only recorded)."""
         old = ApiKeyState.from_props(olds)
         key = old.key
         if news.get("purpose") is not None and news["purpose"] != key.purpose:
@@ -330,6 +375,7 @@ class ApiCredentialLogic:
             key=key,
             purpose_managed=news.get("purpose") is not None,
             profile=news.get("profile"),
+            user_email=news.get("user_email"),
         )
         return state.to_outs()
 
