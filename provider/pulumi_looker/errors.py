@@ -32,6 +32,7 @@ The tree::
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,15 @@ import attrs
 
 if TYPE_CHECKING:
     import httpx
+
+#: Set to 1 (or true, yes) to see the Python traceback of a failing resource, in either face.
+TRACEBACK_SWITCH = "PULUMI_LOOKER_TRACEBACK"
+
+
+def tracebacks_wanted() -> bool:
+    """Whether the user asked for whole tracebacks instead of one line per failure."""
+    return os.environ.get(TRACEBACK_SWITCH, "").strip().lower() in ("1", "true", "yes")
+
 
 #: Marks the requests of a login in ``httpx.Request.extensions``: their failures are login
 #: failures, whatever call was being made.

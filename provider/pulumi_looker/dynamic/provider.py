@@ -3,7 +3,6 @@ resources' logic as the dynamic-provider host wants them, and what a declaration
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from pulumi_looker.errors import tracebacks_wanted
 from pulumi_looker.models import unknown_name_reason
 from pulumi_looker.resources.common import Checked, Diff, Found, ResourceLogic
 from pulumi_looker.settings import ConnectionSettings
@@ -27,8 +27,6 @@ from pulumi_looker.settings import ConnectionSettings
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
-#: Set to 1 (or true, yes) to see the Python traceback of a failing resource.
-TRACEBACK_SWITCH = "PULUMI_LOOKER_TRACEBACK"
 #: The module the dynamic-provider host runs as (``python -m pulumi.dynamic``).
 _HOST_MODULE = "pulumi.dynamic.__main__"
 
@@ -122,8 +120,7 @@ def quiet_tracebacks() -> None:
     """
     main = sys.modules.get("__main__")
     in_host = getattr(getattr(main, "__spec__", None), "name", None) == _HOST_MODULE
-    wanted = os.environ.get(TRACEBACK_SWITCH, "").strip().lower() in ("1", "true", "yes")
-    if in_host and not wanted:
+    if in_host and not tracebacks_wanted():
         sys.tracebacklimit = 0
 
 

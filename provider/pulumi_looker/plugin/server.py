@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.metadata
-import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -20,10 +19,10 @@ import grpc
 from pulumi.provider.experimental.server import ProviderServicer
 from pulumi.runtime.proto import engine_pb2, engine_pb2_grpc, provider_pb2_grpc
 
+from pulumi_looker.errors import tracebacks_wanted
+
 from .provider import LookerPlugin
 
-#: Set to 1 (or true, yes) to see the Python stack of a failing handler.
-TRACEBACK_SWITCH = "PULUMI_LOOKER_TRACEBACK"
 #: The handlers whose failures a user reads.
 _HANDLERS = (
     "CheckConfig",
@@ -47,8 +46,8 @@ def _one_line(handler: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except Exception as error:  # the SDK re-raised ours with a stack: show ours
             cause = error.__context__ if error.__context__ is not None else error
-            wanted = os.environ.get(TRACEBACK_SWITCH, "").strip().lower() in ("1", "true", "yes")
-            await context.abort(grpc.StatusCode.UNKNOWN, str(error) if wanted else str(cause))
+            message = str(error) if tracebacks_wanted() else str(cause)
+            await context.abort(grpc.StatusCode.UNKNOWN, message)
 
     return serve
 
