@@ -15,12 +15,15 @@ from pulumi_looker import (
     InstanceSettingsArgs,
     PasswordConfig,
     PasswordConfigArgs,
+    ServiceAccount,
+    ServiceAccountArgs,
     SessionConfig,
     SessionConfigArgs,
     models,
     stack_config,
 )
 from pulumi_looker.plugin import resources as plugin_resources
+from pulumi_looker.resources import api_credential
 
 #: What a resource constructor takes besides its inputs.
 NOT_INPUTS = {"self", "resource_name", "args", "opts", "unexpected"}
@@ -63,8 +66,20 @@ def test_an_api_credential_restates_exactly_its_models_fields() -> None:
     assert writable <= inputs
     assert {f.name for f in attrs.fields(ApiCredentialArgs)} == inputs
     assert keyword_arguments(ApiCredential) == inputs
-    assert outputs(ApiCredential) == inputs | read_only
+    assert outputs(ApiCredential) == inputs | read_only | set(api_credential.PREVIOUS_OUTPUTS)
     assert set(stack_config.CREDENTIAL_KEYS.values()) == inputs
+
+
+def test_a_service_account_restates_exactly_its_models_fields() -> None:
+    inputs = set(stack_config.SERVICE_ACCOUNT_INPUTS)
+    writable = set(models.writable_fields(models.ServiceAccount))
+    # The account's id is an input (to adopt an account by it) named as Looker's path names it.
+    read_only = set(models.read_only_fields(models.ServiceAccount)) - {"can", "id"}
+    assert writable <= inputs
+    assert {f.name for f in attrs.fields(ServiceAccountArgs)} == inputs
+    assert keyword_arguments(ServiceAccount) == inputs
+    assert outputs(ServiceAccount) == inputs | read_only | {"role_names", "adopted"}
+    assert set(stack_config.SERVICE_ACCOUNT_KEYS.values()) == inputs
 
 
 @pytest.mark.parametrize(
@@ -74,6 +89,7 @@ def test_an_api_credential_restates_exactly_its_models_fields() -> None:
         (SessionConfig, "looker:index:SessionConfig"),
         (InstanceSettings, "looker:index:InstanceSettings"),
         (ApiCredential, "looker:index:ApiCredential"),
+        (ServiceAccount, "looker:index:ServiceAccount"),
     ],
 )
 def test_the_plugins_schema_has_the_same_fields_as_the_python_face(resource, token) -> None:

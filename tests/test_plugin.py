@@ -93,7 +93,13 @@ def test_the_schema_is_the_models() -> None:
     assert "policyEnabledAt" in policy["properties"]
     key = schema["resources"]["looker:index:ApiCredential"]
     assert key["properties"]["clientSecret"]["secret"] is True
-    assert key["inputProperties"]["rotation"]["replaceOnChanges"] is True
+    assert key["inputProperties"]["userId"]["replaceOnChanges"] is True
+    # Whether a rotation replaces the key is the diff's to say (keepPrevious updates in place).
+    assert "replaceOnChanges" not in key["inputProperties"]["rotation"]
+    account = schema["resources"]["looker:index:ServiceAccount"]
+    assert account["inputProperties"]["roles"]["items"] == {"type": "string"}
+    assert "Needs Looker 25.18" in account["inputProperties"]["serviceAccountName"]["description"]
+    assert {"roleIds", "roleNames", "isServiceAccount"} <= set(account["properties"])
     assert "requiredInputs" not in key  # userId, or userEmail
     assert schema["config"]["variables"]["clientSecret"]["secret"] is True
     assert "looker:index:getUser" in schema["functions"]

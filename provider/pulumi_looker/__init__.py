@@ -3,6 +3,7 @@
 from .dynamic.api_credential import ApiCredential, ApiCredentialArgs
 from .dynamic.instance_settings import InstanceSettings, InstanceSettingsArgs
 from .dynamic.password_config import PasswordConfig, PasswordConfigArgs
+from .dynamic.service_account import ServiceAccount, ServiceAccountArgs
 from .dynamic.session_config import SessionConfig, SessionConfigArgs
 from .errors import (
     InvalidInputError,
@@ -25,6 +26,8 @@ __all__ = [
     "LookerError",
     "PasswordConfig",
     "PasswordConfigArgs",
+    "ServiceAccount",
+    "ServiceAccountArgs",
     "SessionConfig",
     "SessionConfigArgs",
     "SettingsError",

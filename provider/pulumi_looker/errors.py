@@ -13,6 +13,7 @@ The tree::
     ├── SettingsNotAppliedError      Looker answered a PATCH without every value asked for
     ├── KeyCreateError               a key's create failed where Looker may have acted
     ├── KeyNotDeletedError           Looker still lists a key its DELETE answered 404 to
+    ├── ServiceAccountCreateError    a new service account could not be set up nor removed
     └── LookerCallError              a call to Looker failed (method, path, attempts)
         ├── NotLookerError           the base URL answers, but not as Looker's API does
         ├── LookerConnectionError    no HTTP answer: refused, dropped, timed out, TLS
@@ -146,6 +147,11 @@ class KeyCreateError(LookerError):
 class KeyNotDeletedError(LookerError):
     """A key's DELETE was answered 404, yet Looker still lists the key: the connection may lack
     the permission to delete it. The key stays in Pulumi's state."""
+
+
+class ServiceAccountCreateError(LookerError):
+    """Setting up a new service account failed, and so did deleting it again: the message names
+    the account left in Looker."""
 
 
 class LookerCallError(LookerError):

@@ -227,13 +227,39 @@ class CreateCredentialsApi3(CredentialsApi3):
     client_secret: str | None = _field(str, secret=True)
 
 
+@attrs.frozen(kw_only=True)
+class ServiceAccount:
+    """``ServiceAccount`` (alpha since 25.18): a user that is a bot, with no email and no
+    password, named by ``service_account_name``; its roles are set as any user's."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    id: str = _field(str, nullable=False, required=True)
+    service_account_name: str | None = _field(str, writable=True, since="25.18")
+    is_service_account: bool | None = _field(bool, nullable=False, since="25.18")
+    is_disabled: bool | None = _field(bool, writable=True, nullable=False, since="25.18")
+    group_ids: list[str] | None = _field(list, since="25.18")
+    role_ids: list[str] | None = _field(list, since="25.18")
+    created_at: str | None = _field(str, since="25.18")
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class Role:
+    """``Role``: what a user may do (``Admin``, ``Developer``...), by id and name."""
+
+    id: str = _field(str, nullable=False, required=True)
+    name: str | None = _field(str)
+
+
 @attrs.frozen
 class ListedUser:
-    """A user as the listing of users shows it to pulumi-looker: id, email and API keys."""
+    """A user as the listing of users shows it to pulumi-looker: id, email, API keys, and
+    the service account the user is, if it is one."""
 
     id: str
     email: str | None
     keys: list[CredentialsApi3]
+    service_account: ServiceAccount | None = None
 
 
 @attrs.frozen(kw_only=True)

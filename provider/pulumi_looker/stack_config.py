@@ -20,10 +20,21 @@ CREDENTIAL_INPUTS = (
     "credentials_api3_id",
     "purpose",
     "rotation",
+    "keep_previous",
     "profile",
 )
 #: The key of the list of API keys.
 CREDENTIALS = "apiCredentials"
+#: The inputs of a ServiceAccount: the model's writable fields, then its roles and options.
+SERVICE_ACCOUNT_INPUTS = (
+    *models.writable_fields(models.ServiceAccount),
+    "user_id",
+    "roles",
+    "delete_on_destroy",
+    "profile",
+)
+#: The key of the list of service accounts.
+SERVICE_ACCOUNTS = "serviceAccounts"
 
 
 def camel_case(name: str) -> str:
@@ -86,6 +97,8 @@ INSTANCE_SETTINGS = SingletonKey(
 SINGLETONS = (PASSWORD_POLICY, SESSION_POLICY, INSTANCE_SETTINGS)
 #: Each config spelling of an ApiCredential entry and the input it sets.
 CREDENTIAL_KEYS = {camel_case(n): n for n in CREDENTIAL_INPUTS}
+#: Each config spelling of a ServiceAccount entry and the input it sets.
+SERVICE_ACCOUNT_KEYS = {camel_case(n): n for n in SERVICE_ACCOUNT_INPUTS}
 
 
 def singleton_key(singleton: models.Singleton) -> SingletonKey:

@@ -16,6 +16,17 @@ from .keys import ApiKeys
 from .retry import RetryPolicy
 from .transport import Transport
 
+#: What the listing of users reads of each user: its keys, and what a service account is.
+LISTED_FIELDS = (
+    "id",
+    "email",
+    "credentials_api3",
+    "is_service_account",
+    "service_account_name",
+    "is_disabled",
+    "role_ids",
+)
+
 
 class LookerClient:
     """Calls Looker API 4.0 with one API key.
@@ -42,6 +53,8 @@ class LookerClient:
         self.transport = Transport(settings, clock=clock)
         self._release: str | None = None
         self._release_lock = threading.Lock()
+        self._roles: list[models.Role] | None = None
+        self._roles_lock = threading.Lock()
         #: The instance's API keys through this client: every read and write of a resource.
         self.keys = ApiKeys(self)
 
@@ -141,24 +154,52 @@ class LookerClient:
     def list_users_keys(
         self, *, limit: int, offset: int, ids: Sequence[str] | None = None
     ) -> list[models.ListedUser]:
-        """``GET /users`` with only ``id``, ``email`` and ``credentials_api3``, one page in id
-        order (of the users ``ids`` names, if given)."""
-        params: dict[str, Any] = {"fields": "id,email,credentials_api3", "sorts": "id"}
+        """``GET /users`` with only the fields of :data:`LISTED_FIELDS`, one page in id order
+        (of the users ``ids`` names, if given)."""
+        params: dict[str, Any] = {"fields": ",".join(LISTED_FIELDS), "sorts": "id"}
         if ids is not None:
             params["ids"] = ",".join(ids)
         query = urlencode({**params, "limit": limit, "offset": offset})
-        data = self.request("GET", f"/users?{query}")
-        return [
-            models.ListedUser(
-                id=str(user["id"]),
-                email=user.get("email"),
-                keys=[
-                    models.from_api(models.CredentialsApi3, key)
-                    for key in user.get("credentials_api3") or []
-                ],
-            )
-            for user in data
-        ]
+        return [_listed_user(user) for user in self.request("GET", f"/users?{query}")]
+
+    def listed_user(self, user_id: str) -> models.ListedUser:
+        """``GET /users/{user_id}`` with the fields of the listing: one user it lacks."""
+        query = urlencode({"fields": ",".join(LISTED_FIELDS)})
+        return _listed_user(self.request("GET", f"/users/{quote(str(user_id), safe='')}?{query}"))
+
+    # --- service accounts and roles ------------------------------------------------------
+
+    def create_service_account(self, values: Mapping[str, Any]) -> models.ServiceAccount:
+        """``POST /users/service_accounts`` (alpha, Looker 25.18 and newer)."""
+        body = self._checked_body(models.ServiceAccount, values)
+        data = self.request("POST", "/users/service_accounts", json=body)
+        return models.from_api(models.ServiceAccount, data)
+
+    def update_service_account(
+        self, user_id: str, values: Mapping[str, Any]
+    ) -> models.ServiceAccount:
+        """``PATCH /users/service_accounts/{user_id}``."""
+        body = self._checked_body(models.ServiceAccount, values)
+        data = self.request("PATCH", _service_account_path(user_id), json=body)
+        return models.from_api(models.ServiceAccount, data)
+
+    def delete_service_account(self, user_id: str) -> None:
+        """``DELETE /users/service_accounts/{user_id}``: cannot be undone (content to Trash)."""
+        self.request("DELETE", _service_account_path(user_id))
+
+    def set_user_roles(self, user_id: str, role_ids: Sequence[str]) -> list[models.Role]:
+        """``PUT /users/{user_id}/roles``: the user's roles become exactly ``role_ids``."""
+        path = f"/users/{quote(str(user_id), safe='')}/roles?fields=id,name"
+        data = self.request("PUT", path, json=list(role_ids))
+        return [models.from_api(models.Role, role) for role in data]
+
+    def roles(self) -> list[models.Role]:
+        """``GET /roles`` (ids and names), asked once per client."""
+        with self._roles_lock:
+            if self._roles is None:
+                data = self.request("GET", "/roles?fields=id,name")
+                self._roles = [models.from_api(models.Role, role) for role in data]
+            return list(self._roles)
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""
@@ -185,6 +226,26 @@ class LookerClient:
     def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
         """``DELETE /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
         self.request("DELETE", _credentials_path(user_id, credentials_id))
+
+
+def _listed_user(user: Mapping[str, Any]) -> models.ListedUser:
+    return models.ListedUser(
+        id=str(user["id"]),
+        email=user.get("email"),
+        keys=[
+            models.from_api(models.CredentialsApi3, key)
+            for key in user.get("credentials_api3") or []
+        ],
+        service_account=(
+            models.from_api(models.ServiceAccount, {**user, "id": str(user["id"])})
+            if user.get("is_service_account")
+            else None
+        ),
+    )
+
+
+def _service_account_path(user_id: str) -> str:
+    return f"/users/service_accounts/{quote(str(user_id), safe='')}"
 
 
 def _credentials_path(user_id: str, credentials_id: str | None = None) -> str:

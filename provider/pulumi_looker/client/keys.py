@@ -59,6 +59,8 @@ class KeyCalls(Protocol):
         self, *, limit: int, offset: int, ids: Sequence[str] | None = None
     ) -> list[models.ListedUser]: ...
 
+    def listed_user(self, user_id: str) -> models.ListedUser: ...
+
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]: ...
 
     def create_credentials_api3(self, user_id: str) -> models.CreateCredentialsApi3: ...
@@ -86,8 +88,8 @@ class ApiKeys:
         self._listed = False
         #: Whether the listing held every user (then a user it lacks is gone).
         self._complete = False
-        #: The users the listing held: id -> email.
-        self._users: dict[str, str | None] = {}
+        #: The users the listing held (and service accounts made since), by id.
+        self._users: dict[str, models.ListedUser] = {}
         self._by_user: dict[str, Future[list[models.CredentialsApi3]]] = {}
         #: Ids of the keys this object created: never taken for what a lost create left.
         self._created: set[str] = set()
@@ -139,13 +141,46 @@ class ApiKeys:
                 self._list_users()
             wanted = email.strip().lower()
             return next(
-                (uid for uid, mail in self._users.items() if (mail or "").lower() == wanted), None
+                (uid for uid, u in self._users.items() if (u.email or "").lower() == wanted), None
             )
 
     def email_of(self, user_id: str) -> str | None:
         """The email of a user the listing held (no call)."""
         with self._lock:
-            return self._users.get(user_id)
+            user = self._users.get(user_id)
+            return user.email if user else None
+
+    def user(self, user_id: str) -> models.ListedUser | None:
+        """A user as the one listing of users shows it (a service account with its name, state
+        and roles); one ``GET /users/{id}`` for a user the listing could not say about. None
+        when Looker confirms the user is gone."""
+        with self._lock:
+            if not self._listed:
+                self._list_users()
+            known = self._users.get(user_id)
+            if known is not None or self._complete:
+                return known
+        try:
+            return self._calls.listed_user(user_id)
+        except NotFoundError:
+            return None
+
+    def remember(self, user_id: str, account: models.ServiceAccount) -> None:
+        """A service account as a write's answer shows it: later reads see it with no call."""
+        with self._lock:
+            known = self._users.get(user_id)
+            self._users[user_id] = models.ListedUser(
+                id=user_id,
+                email=known.email if known else None,
+                keys=known.keys if known else [],
+                service_account=account,
+            )
+
+    def forget_user(self, user_id: str) -> None:
+        """A user deleted: gone from the listing, and its keys with it."""
+        with self._lock:
+            self._users.pop(user_id, None)
+            self._by_user[user_id] = _done([])
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -243,10 +278,8 @@ class ApiKeys:
             for page in range(MAX_PAGES):
                 users = self._calls.list_users_keys(limit=PAGE_SIZE, offset=page * PAGE_SIZE)
                 for user in users:
-                    self._users[user.id] = user.email
-                    done: Future[list[models.CredentialsApi3]] = Future()
-                    done.set_result(user.keys)
-                    self._by_user[user.id] = done
+                    self._users[user.id] = user
+                    self._by_user[user.id] = _done(user.keys)
                 if len(users) < PAGE_SIZE:
                     self._complete = True
                     logger.debug(
@@ -259,6 +292,12 @@ class ApiKeys:
             )
         except _REFUSALS as error:
             logger.debug("listing users refused (%s): reading keys user by user", error)
+
+
+def _done(keys: list[models.CredentialsApi3]) -> Future[list[models.CredentialsApi3]]:
+    done: Future[list[models.CredentialsApi3]] = Future()
+    done.set_result(keys)
+    return done
 
 
 def _parse_time(text: str) -> datetime.datetime:

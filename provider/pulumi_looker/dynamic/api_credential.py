@@ -36,6 +36,7 @@ class ApiCredentialArgs:
     credentials_api3_id: pulumi.Input[str] | None = None
     purpose: pulumi.Input[str] | None = None
     rotation: pulumi.Input[str] | None = None
+    keep_previous: pulumi.Input[bool] | None = None
     profile: pulumi.Input[str] | None = None
 
 
@@ -47,7 +48,9 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
     - **create** (no ``credentials_api3_id``): Pulumi creates the key, exports its
       ``client_secret`` as a secret, and deletes it on destroy. Changing ``rotation`` (any
       string, a date for instance) replaces the key create-before-delete: the new key exists,
-      and dependents get it, before the old one is deleted.
+      and dependents get it, before the old one is deleted. With ``keep_previous`` the old key
+      stays until the next rotation (two-key rotation): its id, client id and age are the
+      ``previous_*`` outputs, and the resource's id stays the first key's.
     - **adopt** (``credentials_api3_id`` set): Pulumi manages the ``purpose`` of an existing
       key and, on destroy, leaves the key in Looker with its original purpose.
 
@@ -68,6 +71,11 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
     is_disabled: pulumi.Output[bool]
     purpose: pulumi.Output[str | None]
     rotation: pulumi.Output[str | None]
+    keep_previous: pulumi.Output[bool | None]
+    previous_credentials_api3_id: pulumi.Output[str | None]
+    previous_client_id: pulumi.Output[str | None]
+    previous_created_at: pulumi.Output[str | None]
+    previous_age_days: pulumi.Output[int | None]
     profile: pulumi.Output[str | None]
 
     def __init__(
@@ -80,6 +88,7 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
         credentials_api3_id: pulumi.Input[str] | None = None,
         purpose: pulumi.Input[str] | None = None,
         rotation: pulumi.Input[str] | None = None,
+        keep_previous: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -97,6 +106,7 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
                 credentials_api3_id=credentials_api3_id,
                 purpose=purpose,
                 rotation=rotation,
+                keep_previous=keep_previous,
                 profile=profile,
             )
         props = {**dict.fromkeys(OUTPUTS), **attrs.asdict(args)}

@@ -10,11 +10,19 @@ Stack config (namespace: the project's name)::
       sessionMinutes: 720
     instanceSettings:          # optional; an InstanceSettings, likewise
       automatedMfaEnabled: true
+    serviceAccounts:           # optional; one ServiceAccount each (Looker 25.18+)
+      - name: ci-bot           # the resource name, unique in the stack
+        serviceAccountName: CI deploy bot
+        roles: [Developer]     # role names or ids
+        deleteOnDestroy: false # destroy disables the account (the default)
     apiCredentials:            # optional; one ApiCredential each
-      - name: ci-deploy-bot    # the resource name, unique in the stack
-        userId: "42"
+      - name: ci-bot-key       # the resource name, unique in the stack
+        serviceAccount: ci-bot # the user: a service account above
         purpose: CI deploy bot
         rotation: "2026-11"    # change it to rotate the key
+        keepPrevious: true     # the replaced key works until the next rotation
+      - name: ci-deploy-bot
+        userId: "42"
       - name: looker-bot
         userEmail: bot@example.com   # instead of userId: the user with this email
       - name: dbt-cloud
@@ -34,12 +42,20 @@ import pulumi
 
 from pulumi_looker import models
 from pulumi_looker.models import unknown_name_reason
-from pulumi_looker.stack_config import CREDENTIAL_KEYS, CREDENTIALS, SINGLETONS, camel_case
+from pulumi_looker.stack_config import (
+    CREDENTIAL_KEYS,
+    CREDENTIALS,
+    SERVICE_ACCOUNT_KEYS,
+    SERVICE_ACCOUNTS,
+    SINGLETONS,
+    camel_case,
+)
 
 from .api_credential import ApiCredential
 from .instance_settings import InstanceSettings
 from .password_config import PasswordConfig
 from .provider import IMPORT_ALTERNATIVES, IMPORT_REASON
+from .service_account import ServiceAccount
 from .session_config import SessionConfig
 
 #: The resource of each singleton.
@@ -86,23 +102,57 @@ def declare(config: pulumi.Config) -> None:
             {camel_case(name): getattr(resource, name) for name in entry.exports},
         )
 
-    credentials = config.get_object(CREDENTIALS) or []
-    if not isinstance(credentials, list):
-        raise StackConfigError(f"{namespace}:{CREDENTIALS} must be a list, got {credentials!r}")
+    accounts = _declare_service_accounts(config)
+    credentials = _entries(config, CREDENTIALS)
     client_ids: dict[str, pulumi.Output[str]] = {}
     client_secrets: dict[str, pulumi.Output[Any]] = {}
     for index, item in enumerate(credentials):
         where = f"{namespace}:{CREDENTIALS}[{index}]"
-        inputs = _inputs(where, item, CREDENTIAL_KEYS, ["name"])
-        name = item.get("name")
-        if not isinstance(name, str) or not _NAME.match(name) or name in client_ids:
-            raise StackConfigError(
-                f"{where}.name must be a unique name of letters, digits, '.', '-' and '_', "
-                f"got {name!r}"
-            )
+        inputs = _inputs(where, item, CREDENTIAL_KEYS, ["name", "serviceAccount"])
+        name = _name(where, item, client_ids)
+        if "serviceAccount" in item:
+            account = accounts.get(item["serviceAccount"])
+            if account is None or "user_id" in inputs or "user_email" in inputs:
+                raise StackConfigError(
+                    f"{where}.serviceAccount must name one of {namespace}:{SERVICE_ACCOUNTS} "
+                    f"({', '.join(sorted(accounts)) or 'none declared'}), instead of userId or "
+                    f"userEmail; got {item['serviceAccount']!r}"
+                )
+            inputs["user_id"] = account.user_id
         credential = ApiCredential(name, **inputs)
         client_ids[name] = credential.client_id
         if "credentials_api3_id" not in inputs:
             client_secrets[name] = credential.client_secret
     pulumi.export("clientIds", client_ids)
     pulumi.export("clientSecrets", pulumi.Output.secret(client_secrets))
+
+
+def _entries(config: pulumi.Config, key: str) -> list[Any]:
+    entries = config.get_object(key) or []
+    if not isinstance(entries, list):
+        raise StackConfigError(f"{config.name}:{key} must be a list, got {entries!r}")
+    return entries
+
+
+def _name(where: str, item: Mapping[str, Any], taken: Mapping[str, Any]) -> str:
+    name = item.get("name")
+    if not isinstance(name, str) or not _NAME.match(name) or name in taken:
+        raise StackConfigError(
+            f"{where}.name must be a unique name of letters, digits, '.', '-' and '_', got {name!r}"
+        )
+    return name
+
+
+def _declare_service_accounts(config: pulumi.Config) -> dict[str, ServiceAccount]:
+    """The stack's service accounts by entry name; their user ids are exported."""
+    accounts: dict[str, ServiceAccount] = {}
+    for index, item in enumerate(_entries(config, SERVICE_ACCOUNTS)):
+        where = f"{config.name}:{SERVICE_ACCOUNTS}[{index}]"
+        inputs = _inputs(where, item, SERVICE_ACCOUNT_KEYS, ["name"])
+        name = _name(where, item, accounts)
+        accounts[name] = ServiceAccount(name, **inputs)
+    if accounts:
+        pulumi.export(
+            SERVICE_ACCOUNTS, {name: account.user_id for name, account in accounts.items()}
+        )
+    return accounts

@@ -97,7 +97,10 @@ class LookerApi:
             *action_routes,
             Route(f"{API}/user", self.me, methods=["GET"]),
             Route(f"{API}/users", self.users, methods=["GET"]),
+            *self._service_account_routes(),
             Route(f"{API}/users/{{user_id}}", self.user, methods=["GET"]),
+            Route(f"{API}/users/{{user_id}}/roles", self.user_roles, methods=["GET", "PUT"]),
+            Route(f"{API}/roles", self.roles, methods=["GET"]),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
@@ -213,20 +216,25 @@ class LookerApi:
 
     def _public_user(self, user: User, request: Request) -> dict[str, Any]:
         base = f"{str(request.base_url).rstrip('/')}{API}"
-        return {
+        person = not user.is_service_account
+        answer = {
             "can": {"show": True, "index": True, "edit": True},
             "id": user.id,
             "first_name": user.first_name,
             "last_name": user.last_name,
-            "display_name": f"{user.first_name} {user.last_name}",
+            "display_name": f"{user.first_name} {user.last_name}" if person else None,
             "email": user.email,
-            "is_disabled": False,
-            "role_ids": ["2"] if user.is_admin else ["1"],
+            "is_disabled": user.is_disabled,
+            "role_ids": list(user.role_ids),
             "credentials_api3": [
                 self._public_key(k, request) for k in self.store.user_keys(user.id)
             ],
             "url": f"{base}/users/{user.id}",
         }
+        if "is_service_account" in self.deployment.has(models.ServiceAccount):
+            answer["is_service_account"] = user.is_service_account
+            answer["service_account_name"] = user.service_account_name
+        return answer
 
     async def me(self, request: Request) -> Response:
         """``GET /user``: the caller's own user (looker-sdk's ``me()``); any user may ask."""
@@ -255,6 +263,97 @@ class LookerApi:
             limit, offset = per_page, ((page or 1) - 1) * per_page
         users = users[offset:] if limit is None else users[offset : offset + limit]
         return _json([self._public_user(u, request) for u in users], request)
+
+    # --- service accounts and roles --------------------------------------------------------
+
+    def _service_account_routes(self) -> list[Route]:
+        """The service-account endpoints, from the release that introduced them (25.18)."""
+        if "service_account_name" not in self.deployment.has(models.ServiceAccount):
+            return []
+        return [
+            Route(f"{API}/users/service_accounts", self.create_service_account, methods=["POST"]),
+            Route(
+                f"{API}/users/service_accounts/{{user_id}}",
+                self.service_account,
+                methods=["PATCH", "DELETE"],
+            ),
+        ]
+
+    def _public_service_account(self, user: User, request: Request) -> dict[str, Any]:
+        public = self._public_user(user, request)
+        return {
+            **{name: public.get(name) for name in models.rules(models.ServiceAccount)},
+            "group_ids": [],
+            "created_at": user.created_at,
+            "credentials_api3": public["credentials_api3"],
+        }
+
+    async def create_service_account(self, request: Request) -> Response:
+        """``POST /users/service_accounts``: a new service account (admins only)."""
+        self._admin(request)
+        changes = validated(models.ServiceAccount, await _body(request))
+        if not changes.get("service_account_name"):
+            detail = validation_detail(
+                "service_account_name", "missing_field", "service_account_name is required"
+            )
+            raise LookerHttpError(422, "Validation Failed", errors=[detail])
+        user = self.store.add_service_account(
+            changes["service_account_name"], bool(changes.get("is_disabled", False))
+        )
+        return _json(self._public_service_account(user, request), request)
+
+    async def service_account(self, request: Request) -> Response:
+        """``PATCH``/``DELETE /users/service_accounts/{user_id}``: only a service account's
+        id is found here; a service account cannot delete itself."""
+        caller = self._admin(request)
+        user = self._user(request.path_params["user_id"])
+        if not user.is_service_account:
+            raise LookerHttpError(404, "Not found")
+        if request.method == "DELETE":
+            if caller.id == user.id:
+                raise LookerHttpError(403, "The service account cannot delete itself.")
+            self.store.delete_user(user.id)
+            return Response(status_code=204)
+        changes = validated(models.ServiceAccount, await _body(request))
+        self.store.update_user(user.id, changes)
+        return _json(self._public_service_account(user, request), request)
+
+    def _public_role(self, role_id: str, request: Request) -> dict[str, Any]:
+        base = f"{str(request.base_url).rstrip('/')}{API}"
+        return {
+            "can": {"show": True, "index": True},
+            "id": role_id,
+            "name": self.store.roles[role_id],
+            "internal": False,
+            "url": f"{base}/roles/{role_id}",
+            "users_url": f"{base}/roles/{role_id}/users",
+        }
+
+    async def roles(self, request: Request) -> Response:
+        """``GET /roles``: every role (``ids`` picks some)."""
+        self._admin(request)
+        wanted = request.query_params.get("ids")
+        ids = [i for i in self.store.roles if not wanted or i in wanted.split(",")]
+        return _json([self._public_role(i, request) for i in ids], request)
+
+    async def user_roles(self, request: Request) -> Response:
+        """``GET``/``PUT /users/{user_id}/roles``: a user's roles; a PUT gives exactly the
+        roles of its body (an array of role ids)."""
+        self._admin(request)
+        user = self._user(request.path_params["user_id"])
+        if request.method == "PUT":
+            try:
+                body = json.loads(await request.body() or b"null")
+            except ValueError:
+                raise LookerHttpError(400, "Request body is not valid JSON") from None
+            if not isinstance(body, list) or not all(isinstance(i, str) for i in body):
+                raise LookerHttpError(400, "Request body must be an array of role ids")
+            unknown = [i for i in body if i not in self.store.roles]
+            if unknown:
+                detail = validation_detail("role_ids", "invalid", f"no role {unknown[0]}")
+                raise LookerHttpError(422, "Validation Failed", errors=[detail])
+            self.store.update_user(user.id, {"role_ids": list(dict.fromkeys(body))})
+        return _json([self._public_role(i, request) for i in user.role_ids], request)
 
     # --- API3 credentials ------------------------------------------------------------------
 

@@ -95,16 +95,49 @@ def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+#: A fresh instance's roles, by id: Looker's default roles (Admin settings - Roles).
+DEFAULT_ROLES = {"1": "User", "2": "Admin", "3": "Developer", "4": "Viewer"}
+ADMIN_ROLE = "2"
+USER_ROLE = "1"
+
+
 @attrs.define
 class User:
+    """A user; a service account is one with no name or email of a person."""
+
     id: str
-    first_name: str
-    last_name: str
-    is_admin: bool = False
+    first_name: str | None = None
+    last_name: str | None = None
+    role_ids: list[str] = attrs.field(factory=lambda: [USER_ROLE])
+    is_disabled: bool = False
+    is_service_account: bool = False
+    service_account_name: str | None = None
+    created_at: str | None = None
 
     @property
-    def email(self) -> str:
+    def email(self) -> str | None:
+        if self.is_service_account:
+            return None
         return f"{self.first_name}.{self.last_name}@example.com".lower()
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN_ROLE in self.role_ids
+
+    @is_admin.setter
+    def is_admin(self, value: bool) -> None:
+        others = [r for r in self.role_ids if r != ADMIN_ROLE]
+        self.role_ids = [ADMIN_ROLE, *others] if value else others or [USER_ROLE]
+
+
+def _user(data: dict[str, Any]) -> User:
+    """A saved user; files of older emulators say ``is_admin`` instead of role ids."""
+    data = dict(data)
+    admin = data.pop("is_admin", None)
+    user = User(**data)
+    if admin is not None:
+        user.is_admin = bool(admin)
+    return user
 
 
 @attrs.define
@@ -140,6 +173,7 @@ class Store:
         factory=lambda: {id_: dict(values) for id_, values in DEFAULTS.items()}
     )
     users: dict[str, User] = attrs.field(factory=dict)
+    roles: dict[str, str] = attrs.field(factory=lambda: dict(DEFAULT_ROLES))
     keys: dict[str, ApiKey] = attrs.field(factory=dict)
     next_key_id: int = 1
     sessions: dict[str, Session] = attrs.field(factory=dict)
@@ -161,7 +195,9 @@ class Store:
         """A fresh instance: one admin with the given API key, and ``users`` ordinary users;
         ``user_key`` (client id, secret) gives user 2 a key too."""
         store = cls()
-        store.users["1"] = User(id="1", first_name="Looker", last_name="Admin", is_admin=True)
+        store.users["1"] = User(
+            id="1", first_name="Looker", last_name="Admin", role_ids=[ADMIN_ROLE]
+        )
         for number in range(users):
             first, last = _SEED_USERS[number % len(_SEED_USERS)]
             user_id = str(number + 2)
@@ -193,12 +229,12 @@ class Store:
             self.update_singleton(singleton, dict(values))
         for entry in seed.get("users") or []:
             user_id = str(max((int(i) for i in self.users if i.isdigit()), default=0) + 1)
-            self.users[user_id] = User(
+            user = self.users[user_id] = User(
                 id=user_id,
                 first_name=str(entry.get("first_name", "Seeded")),
                 last_name=str(entry.get("last_name", f"User{user_id}")),
-                is_admin=bool(entry.get("is_admin", False)),
             )
+            user.is_admin = bool(entry.get("is_admin", False))
             for spec in entry.get("keys") or []:
                 key, _ = self.add_key(user_id)
                 self.age_key(key.id, float(spec.get("age_days", 0)))
@@ -215,7 +251,7 @@ class Store:
                     id_: {**defaults, **data["singletons"].get(id_, {})}
                     for id_, defaults in DEFAULTS.items()
                 },
-                users={u["id"]: User(**u) for u in data["users"]},
+                users={u["id"]: _user(u) for u in data["users"]},
                 keys={k["id"]: ApiKey(**k) for k in data["keys"]},
                 next_key_id=data["next_key_id"],
             )
@@ -255,8 +291,11 @@ class Store:
         return key, secret
 
     def login(self, client_id: str, client_secret: str, ttl: float) -> str | None:
-        """A new access token for a valid, enabled key, or None."""
+        """A new access token for a valid, enabled key of an enabled user, or None."""
         for key in self.keys.values():
+            user = self.users.get(key.user_id)
+            if user is None or user.is_disabled:
+                continue
             if key.client_id == client_id and key.accepts(client_secret):
                 token = random_token(40)
                 self.issued_tokens.add(token)
@@ -293,6 +332,29 @@ class Store:
         del self.users[user_id]
         for key in self.user_keys(user_id):
             del self.keys[key.id]
+        self.save()
+
+    def add_service_account(self, name: str, is_disabled: bool) -> User:
+        """A new service account, with the role every new user gets."""
+        user_id = str(max((int(i) for i in self.users if i.isdigit()), default=0) + 1)
+        user = self.users[user_id] = User(
+            id=user_id,
+            is_service_account=True,
+            service_account_name=name,
+            is_disabled=is_disabled,
+            created_at=now_iso(),
+        )
+        self.save()
+        return user
+
+    def update_user(self, user_id: str, changes: dict[str, Any]) -> None:
+        """Change a user; a disabled user's sessions end (Looker logs them out)."""
+        user = self.users[user_id]
+        for name, value in changes.items():
+            setattr(user, name, value)
+        if user.is_disabled:
+            for token in [t for t, s in self.sessions.items() if s.user_id == user_id]:
+                del self.sessions[token]
         self.save()
 
     def delete_key(self, key_id: str) -> None:

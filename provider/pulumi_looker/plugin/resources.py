@@ -11,8 +11,15 @@ import attrs
 from pulumi_looker import models, stack_config
 from pulumi_looker.resources.api_credential import ApiCredentialLogic
 from pulumi_looker.resources.common import Connections
+from pulumi_looker.resources.service_account import ServiceAccountLogic
 from pulumi_looker.resources.singleton import SingletonLogic
-from pulumi_looker.stack_config import CREDENTIAL_INPUTS, SingletonKey, camel_case, settings_of
+from pulumi_looker.stack_config import (
+    CREDENTIAL_INPUTS,
+    SERVICE_ACCOUNT_INPUTS,
+    SingletonKey,
+    camel_case,
+    settings_of,
+)
 
 PACKAGE = "looker"
 #: The plugin's own settings, besides the connection's (``settings.ConnectionSettings``).
@@ -111,6 +118,7 @@ def _singleton(key: SingletonKey, description: str) -> PluginResource:
 
 
 _KEY = models.rules(models.CreateCredentialsApi3)
+_ACCOUNT = models.rules(models.ServiceAccount)
 RESOURCES = {
     r.token: r
     for r in (
@@ -137,19 +145,48 @@ RESOURCES = {
                 "credentials_api3_id": _STR,
                 "purpose": _KEY["purpose"],
                 "rotation": _STR,
+                "keep_previous": _BOOL,
             },
             outputs={
                 **{n: r for n, r in _KEY.items() if not r.writable and n not in ("can", "id")},
                 "adopted": models.FieldRule(bool),
                 "original_purpose": models.FieldRule(str),
                 "managed_fields": _LIST,
+                "previous_credentials_api3_id": models.FieldRule(str),
+                "previous_client_id": models.FieldRule(str),
+                "previous_created_at": models.FieldRule(str),
+                "previous_age_days": models.FieldRule(int),
             },
             secrets=("client_secret",),
-            replace_on_changes=("user_id", "credentials_api3_id", "rotation"),
+            # A rotation replaces the key, unless keep_previous: the logic's diff says which.
+            replace_on_changes=("user_id", "credentials_api3_id"),
+        ),
+        PluginResource(
+            name="ServiceAccount",
+            description=(
+                "A Looker service account (Looker 25.18 and newer) with its roles; destroy "
+                "disables it unless deleteOnDestroy (deleting cannot be undone)."
+            ),
+            logic=ServiceAccountLogic,
+            inputs={
+                **{n: r for n, r in _ACCOUNT.items() if r.writable},
+                "user_id": _STR,
+                "roles": models.FieldRule(list, writable=True),
+                "delete_on_destroy": _BOOL,
+            },
+            outputs={
+                **{n: r for n, r in _ACCOUNT.items() if not r.writable and n not in ("can", "id")},
+                "role_names": _LIST,
+                "adopted": models.FieldRule(bool),
+            },
+            replace_on_changes=("user_id",),
         ),
     )
 }
 assert set(RESOURCES["looker:index:ApiCredential"].inputs) == set(CREDENTIAL_INPUTS) - {"profile"}
+assert set(RESOURCES["looker:index:ServiceAccount"].inputs) == set(SERVICE_ACCOUNT_INPUTS) - {
+    "profile"
+}
 
 GET_USER = f"{PACKAGE}:index:getUser"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +20,15 @@ from pulumi_looker.errors import (
 from pulumi_looker.stack_config import CREDENTIAL_INPUTS
 
 from .common import (
+    ID,
     Checked,
     Connections,
     Created,
     Diff,
     Failure,
     Found,
+    as_id,
+    check_id,
     check_kind,
     check_names,
     check_profile,
@@ -37,11 +40,25 @@ if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
 _READ_ONLY = models.read_only_fields(models.CreateCredentialsApi3)
-_ID_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 #: The key's fields a resource outputs as Looker last answered them.
 _KEY_FIELDS = ("client_id", "created_at", "type", "url", "is_disabled", "purpose")
+#: The previous key's outputs, when rotations keep it (``keep_previous``).
+PREVIOUS_OUTPUTS = (
+    "previous_credentials_api3_id",
+    "previous_client_id",
+    "previous_created_at",
+    "previous_age_days",
+)
 #: Outputs that are not inputs.
-OUTPUTS = ("client_id", "created_at", "type", "url", "is_disabled", "client_secret")
+OUTPUTS = (
+    "client_id",
+    "created_at",
+    "type",
+    "url",
+    "is_disabled",
+    "client_secret",
+    *PREVIOUS_OUTPUTS,
+)
 
 
 @attrs.frozen
@@ -52,7 +69,8 @@ class ApiKeyState:
     mode), and ``original_purpose`` is the purpose destroy puts back; ``purpose_managed``: the
     inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on
     (an adopted key has none we can know: ``""``); ``user_email``: the email the inputs named
-    the user by, if they did.
+    the user by, if they did; ``previous``: the key the last rotation replaced, kept until the
+    next one when ``keep_previous`` is set.
     """
 
     user_id: str
@@ -64,6 +82,8 @@ class ApiKeyState:
     profile: str | None = None
     client_secret: str | None = attrs.field(default=None, repr=False)
     user_email: str | None = None
+    keep_previous: bool = False
+    previous: models.CredentialsApi3 | None = None
 
     @classmethod
     def from_props(cls, props: Mapping[str, Any]) -> ApiKeyState:
@@ -80,6 +100,16 @@ class ApiKeyState:
             profile=props.get("profile"),
             client_secret=props.get("client_secret"),
             user_email=props.get("user_email"),
+            keep_previous=bool(props.get("keep_previous")),
+            previous=(
+                models.CredentialsApi3(
+                    id=props["previous_credentials_api3_id"],
+                    client_id=props.get("previous_client_id"),
+                    created_at=props.get("previous_created_at"),
+                )
+                if props.get("previous_credentials_api3_id")
+                else None
+            ),
         )
 
     @staticmethod
@@ -103,6 +133,11 @@ class ApiKeyState:
             "adopted": self.adopted,
             "original_purpose": self.original_purpose,
             "managed_fields": ["purpose"] if self.purpose_managed else [],
+            "keep_previous": self.keep_previous,
+            "previous_credentials_api3_id": self.previous.id if self.previous else None,
+            "previous_client_id": self.previous.client_id if self.previous else None,
+            "previous_created_at": self.previous.created_at if self.previous else None,
+            "previous_age_days": _age_days(self.previous.created_at) if self.previous else None,
         }
         # Looker shows a secret only when it creates a key: an adopted key's is a known "".
         outs["client_secret"] = self.client_secret or ""
@@ -116,9 +151,20 @@ class ApiKeyState:
             "credentials_api3_id": self.key.id if self.adopted else None,
             "purpose": self.key.purpose if self.purpose_managed else None,
             "rotation": self.rotation,
+            "keep_previous": self.keep_previous or None,
             "profile": self.profile,
         }
         return {k: v for k, v in inputs.items() if v is not None}
+
+
+def _age_days(created_at: str | None) -> int | None:
+    """Whole days since ``created_at`` (Looker's timestamp, with its offset)."""
+    if not created_at:
+        return None
+    made = datetime.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
+    if made.tzinfo is None:
+        made = made.replace(tzinfo=datetime.timezone.utc)
+    return (datetime.datetime.now(datetime.timezone.utc) - made).days
 
 
 def _read_only_reason(name: str) -> str:
@@ -129,35 +175,10 @@ def _read_only_reason(name: str) -> str:
     )
 
 
-def _as_id(value: Any) -> Any:
-    """An id as Looker writes it: numbers (floats on Pulumi's wire) become strings."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-def _check_id(name: str, value: Any, *, required: bool) -> list[Failure]:
-    value = _as_id(value)
-    if value is None:
-        return [(name, f"{name} is required (a Looker id such as '42')")] if required else []
-    if is_unknown(value):
-        return []
-    if not isinstance(value, str) or not _ID_PART.match(value):
-        return [
-            (
-                name,
-                f"{name} must be a Looker id of letters and digits such as '42', got {value!r}",
-            )
-        ]
-    return []
-
-
 def parse_id(id_: str) -> tuple[str, str]:
     """``"42/7"`` -> ``("42", "7")``; anything else is a clear error."""
     user_id, sep, credentials_id = str(id_).partition("/")
-    if not sep or not _ID_PART.match(user_id) or not _ID_PART.match(credentials_id):
+    if not sep or not ID.match(user_id) or not ID.match(credentials_id):
         raise InvalidIdError(
             "an ApiCredential's id is '<user_id>/<credentials_api3_id>', for example '42/7'; "
             f"got {id_!r}"
@@ -187,35 +208,34 @@ class ApiCredentialLogic:
         if email is not None and news.get("user_id") is not None:
             failures.append(("user_email", "give user_id or user_email, not both"))
         failures += check_kind("user_email", email, str)
-        failures += _check_id("user_id", news.get("user_id"), required=email is None)
-        failures += _check_id(
-            "credentials_api3_id", news.get("credentials_api3_id"), required=False
-        )
+        failures += check_id("user_id", news.get("user_id"), required=email is None)
+        failures += check_id("credentials_api3_id", news.get("credentials_api3_id"), required=False)
         purpose = news.get("purpose")
         if not is_unknown(purpose):
             failures += models.check_values(models.CredentialsApi3, {"purpose": purpose})
         failures += check_kind("rotation", news.get("rotation"), str)
+        failures += check_kind("keep_previous", news.get("keep_previous"), bool)
         failures += check_profile(news.get("profile"))
-        if news.get("rotation") is not None and news.get("credentials_api3_id") is not None:
-            failures.append(
-                (
-                    "rotation",
-                    "rotation replaces a key this resource creates; it cannot rotate an adopted "
-                    "key (credentials_api3_id is set). Remove one of the two.",
+        for name in ("rotation", "keep_previous"):
+            if news.get(name) is not None and news.get("credentials_api3_id") is not None:
+                failures.append(
+                    (
+                        name,
+                        f"{name} is about the keys this resource creates; it cannot rotate an "
+                        "adopted key (credentials_api3_id is set). Remove one of the two.",
+                    )
                 )
-            )
         inputs = set_inputs(news)
         for name in ("user_id", "credentials_api3_id"):
             if name in inputs:
-                inputs[name] = _as_id(inputs[name])
+                inputs[name] = as_id(inputs[name])
         if isinstance(email, str) and not is_unknown(email) and not failures:
             found = self._user_by_email(olds, inputs)
             failures += [found] if isinstance(found, tuple) else []
             if isinstance(found, str):
                 inputs["user_id"] = found
         moved = any(
-            inputs.get(name) != _as_id(olds.get(name))
-            for name in ("user_id", "credentials_api3_id")
+            inputs.get(name) != as_id(olds.get(name)) for name in ("user_id", "credentials_api3_id")
         )
         if moved and not failures:
             failures += self._check_existence(inputs)
@@ -273,29 +293,32 @@ class ApiCredentialLogic:
         return []
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
-        """Another user, adopted key, rotation or profile replaces the key (create before
-        delete); a managed purpose that differs from the live one is an update, and so is
-        another email for the same user (no call)."""
+        """Another user, adopted key or profile replaces the key (create before delete), and so
+        does another rotation, unless ``keep_previous``: then the rotation is an update that
+        keeps the replaced key. A managed purpose that differs from the live one is an update,
+        and so is another email for the same user or another ``keep_previous`` (no call)."""
         old = ApiKeyState.from_props(olds)
-        replaces = tuple(
-            name
-            for name, value in (
-                ("user_id", old.user_id),
-                ("credentials_api3_id", old.key.id if old.adopted else None),
-                ("rotation", old.rotation),
-                ("profile", old.profile),
-            )
-            if news.get(name) != value
-        )
+        overlap = bool(news.get("keep_previous"))
+        compared = [
+            ("user_id", old.user_id),
+            ("credentials_api3_id", old.key.id if old.adopted else None),
+            ("profile", old.profile),
+        ]
+        if not overlap:
+            compared.append(("rotation", old.rotation))
+        replaces = tuple(name for name, value in compared if news.get(name) != value)
         purpose_changed = "purpose" in news and news["purpose"] != old.key.purpose
         if purpose_changed and not is_unknown(news["purpose"]):
             # At preview already: an instance older than the purpose field refuses it.
             client = self.connections.client(news.get("profile"))
             client.require(models.CredentialsApi3, ["purpose"])
-        email_changed = news.get("user_email") != old.user_email
-        updates = (("purpose",) if purpose_changed else ()) + (
-            ("user_email",) if email_changed else ()
-        )
+        changed = {
+            "purpose": purpose_changed,
+            "user_email": news.get("user_email") != old.user_email,
+            "rotation": overlap and news.get("rotation") != old.rotation,
+            "keep_previous": overlap != old.keep_previous,
+        }
+        updates = tuple(name for name, differs in changed.items() if differs)
         return Diff(updates=updates, replaces=replaces)
 
     def create(self, props: Mapping[str, Any]) -> Created:
@@ -307,36 +330,44 @@ class ApiCredentialLogic:
         if props.get("credentials_api3_id") is not None:
             state = self._adopt(client, props)
         else:
-            user_id = props["user_id"]
-            if props.get("purpose") is not None:  # before the POST: nothing half-made
-                client.require(models.CredentialsApi3, ["purpose"])
-            try:
-                created = client.keys.create(user_id)
-            except NotFoundError as error:
-                raise NotInLookerError(
-                    f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
-                    f"cannot see it ({error})"
-                ) from None
-            key: models.CredentialsApi3 = created
-            if props.get("purpose") is not None:
-                try:
-                    key = client.keys.set_purpose(user_id, created.id, props["purpose"])
-                except LookerError:
-                    # A key whose id we know is deleted, or kept in the state with the purpose it
-                    # really has (so the next `pulumi up` sets it); never left behind unseen.
-                    if client.keys.discard(user_id, created.id):
-                        raise
+            key, secret = self._new_key(client, props["user_id"], props.get("purpose"))
             state = ApiKeyState(
-                user_id=user_id,
+                user_id=props["user_id"],
                 key=key,
                 adopted=False,
                 purpose_managed=props.get("purpose") is not None,
                 rotation=props.get("rotation"),
                 profile=props.get("profile"),
-                client_secret=created.client_secret,
+                client_secret=secret,
                 user_email=props.get("user_email"),
+                keep_previous=bool(props.get("keep_previous")),
             )
         return Created(state.id, state.to_outs())
+
+    @staticmethod
+    def _new_key(
+        client: LookerClient, user_id: str, purpose: str | None
+    ) -> tuple[models.CredentialsApi3, str | None]:
+        """A new key of ``user_id`` with ``purpose`` (if set), and its secret."""
+        if purpose is not None:  # before the POST: nothing half-made
+            client.require(models.CredentialsApi3, ["purpose"])
+        try:
+            created = client.keys.create(user_id)
+        except NotFoundError as error:
+            raise NotInLookerError(
+                f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
+                f"cannot see it ({error})"
+            ) from None
+        key: models.CredentialsApi3 = created
+        if purpose is not None:
+            try:
+                key = client.keys.set_purpose(user_id, created.id, purpose)
+            except LookerError:
+                # A key whose id we know is deleted, or kept in the state with the purpose it
+                # really has (so the next `pulumi up` sets it); never left behind unseen.
+                if client.keys.discard(user_id, created.id):
+                    raise
+        return key, created.client_secret
 
     def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
@@ -362,17 +393,30 @@ class ApiCredentialLogic:
         )
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
-        """One PATCH when the managed purpose changed; otherwise no call (another email of the
-        same user is only recorded)."""
+        """A rotation that keeps the previous key: the key before it (if any) is deleted, a new
+        key is made (POST, and PATCH for its purpose), and the current one becomes the previous.
+        Without ``keep_previous`` a kept previous key is deleted. Otherwise one PATCH when the
+        managed purpose changed, and no call at all for another email of the same user."""
         old = ApiKeyState.from_props(olds)
-        key = old.key
-        if news.get("purpose") is not None and news["purpose"] != key.purpose:
-            key = self.connections.client(news.get("profile")).keys.set_purpose(
-                old.user_id, key.id, news["purpose"]
-            )
+        client = self.connections.client(news.get("profile"))
+        key, secret, previous = old.key, old.client_secret, old.previous
+        overlap = bool(news.get("keep_previous"))
+        rotate = overlap and news.get("rotation") != old.rotation
+        if previous is not None and (rotate or not overlap):
+            self._delete_key(client, old.user_id, previous.id)
+            previous = None
+        if rotate:
+            previous = key
+            key, secret = self._new_key(client, old.user_id, news.get("purpose"))
+        elif news.get("purpose") is not None and news["purpose"] != key.purpose:
+            key = client.keys.set_purpose(old.user_id, key.id, news["purpose"])
         state = attrs.evolve(
             old,
             key=key,
+            client_secret=secret,
+            previous=previous,
+            keep_previous=overlap,
+            rotation=news.get("rotation"),
             purpose_managed=news.get("purpose") is not None,
             profile=news.get("profile"),
             user_email=news.get("user_email"),
@@ -382,15 +426,22 @@ class ApiCredentialLogic:
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
         """Looks the key up in the process's one listing of users' keys (see keys.ApiKeys). A
         refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
-        gone from the state; an import adopts the key with its purpose."""
+        gone from the state (a kept previous key likewise); an import adopts the key with its
+        purpose. After a rotation that kept the previous key, the current key is the state's
+        (the id stays the first key's: Pulumi changes an id only on replacement)."""
         user_id, credentials_id = parse_id(id_)
         client = self.connections.client(props.get("profile"))
-        key = client.keys.key(user_id, credentials_id)
-        if key is None:
-            return Found(None)  # Looker confirms it is gone
         if ApiKeyState.is_state(props):
-            state = attrs.evolve(ApiKeyState.from_props(props), user_id=user_id, key=key)
+            old = ApiKeyState.from_props(props)
+            key = client.keys.key(user_id, old.key.id)
+            if key is None:
+                return Found(None)  # Looker confirms it is gone
+            previous = old.previous and client.keys.key(user_id, old.previous.id)
+            state = attrs.evolve(old, user_id=user_id, key=key, previous=previous or None)
         else:
+            key = client.keys.key(user_id, credentials_id)
+            if key is None:
+                return Found(None)
             state = ApiKeyState(
                 user_id=user_id,
                 key=key,
@@ -402,22 +453,28 @@ class ApiCredentialLogic:
         return Found(id_, state.to_outs(), state.inputs())
 
     def delete(self, props: Mapping[str, Any]) -> None:
-        """Create mode: DELETE; a 404 counts as done only when Looker's key list confirms the
-        key is gone. Adopt mode: the key stays, with its original purpose put back if the
-        resource changed it."""
+        """Create mode: DELETE (the kept previous key too); a 404 counts as done only when
+        Looker's key list confirms the key is gone. Adopt mode: the key stays, with its original
+        purpose put back if the resource changed it."""
         state = ApiKeyState.from_props(props)
         client = self.connections.client(state.profile)
         if not state.adopted:
-            try:
-                client.keys.delete(state.user_id, state.key.id)
-            except NotFoundError as error:
-                # Gone already, or hidden from this connection: only Looker's list can tell.
-                if client.keys.key(state.user_id, state.key.id) is not None:
-                    raise KeyNotDeletedError(
-                        f"{error}, yet Looker still lists key {state.key.id} of user "
-                        f"{state.user_id}: this connection may lack the permission to delete "
-                        "it. The key stays in Pulumi's state."
-                    ) from None
+            self._delete_key(client, state.user_id, state.key.id)
+            if state.previous is not None:
+                self._delete_key(client, state.user_id, state.previous.id)
             return
         if state.purpose_managed and state.key.purpose != state.original_purpose:
             client.keys.set_purpose(state.user_id, state.key.id, state.original_purpose)
+
+    @staticmethod
+    def _delete_key(client: LookerClient, user_id: str, key_id: str) -> None:
+        try:
+            client.keys.delete(user_id, key_id)
+        except NotFoundError as error:
+            # Gone already, or hidden from this connection: only Looker's list can tell.
+            if client.keys.key(user_id, key_id) is not None:
+                raise KeyNotDeletedError(
+                    f"{error}, yet Looker still lists key {key_id} of user {user_id}: this "
+                    "connection may lack the permission to delete it. The key stays in "
+                    "Pulumi's state."
+                ) from None

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 #: Inputs the Pulumi SDK adds itself; never the user's.
 SDK_KEYS = frozenset({"__provider"})
 
+#: A Looker id: letters, digits, - and _.
+ID = re.compile(r"^[A-Za-z0-9_-]+$")
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 #: ``(field, reason)``: why an input is refused.
@@ -98,6 +100,31 @@ class ResourceLogic(Protocol):
 
     def delete(self, props: Mapping[str, Any]) -> None:
         """Remove the object, or leave it as the resource's options say."""
+
+
+def as_id(value: Any) -> Any:
+    """An id as Looker writes it: numbers (floats on Pulumi's wire) become strings."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def check_id(name: str, value: Any, *, required: bool) -> list[Failure]:
+    value = as_id(value)
+    if value is None:
+        return [(name, f"{name} is required (a Looker id such as '42')")] if required else []
+    if is_unknown(value):
+        return []
+    if not isinstance(value, str) or not ID.match(value):
+        return [
+            (
+                name,
+                f"{name} must be a Looker id of letters and digits such as '42', got {value!r}",
+            )
+        ]
+    return []
 
 
 def check_names(news: Mapping[str, Any], allowed: Iterable[str]) -> list[Failure]:
