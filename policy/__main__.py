@@ -54,6 +54,13 @@ def _key_age(args: StackValidationArgs, report: ReportViolation) -> None:
         report(violation)
 
 
+def _keys_of_disabled_accounts(args: StackValidationArgs, report: ReportViolation) -> None:
+    keys = [(r.name, r.props) for r in args.resources if r.resource_type == rules.KEY]
+    accounts = [(r.name, r.props) for r in args.resources if r.resource_type == rules.ACCOUNT]
+    for violation in rules.keys_of_disabled_accounts(keys, accounts):
+        report(violation)
+
+
 def _one_per_instance(args: StackValidationArgs, report: ReportViolation) -> None:
     singletons = [
         (r.resource_type, r.name, r.props.get("profile"))
@@ -118,6 +125,13 @@ PolicyPack(
             {},
         ),
         _resource_policy(
+            "service-account-admin",
+            "Service accounts do not get the Admin role, but those this environment allows.",
+            (rules.ACCOUNT,),
+            rules.service_account_admin,
+            {"allowed": {"type": "array", "items": {"type": "string"}}},
+        ),
+        _resource_policy(
             "restore-on-delete",
             "Whether destroying may put back the weaker settings that were there before.",
             (rules.PASSWORD, rules.SESSION, rules.SETTINGS),
@@ -145,6 +159,11 @@ PolicyPack(
             ),
             validate=_key_age,
             config_schema=PolicyConfigSchema(properties={"maxDays": INTEGER}, required=["maxDays"]),
+        ),
+        StackValidationPolicy(
+            name="disabled-account-keys",
+            description=_description("No API key is kept for a disabled service account."),
+            validate=_keys_of_disabled_accounts,
         ),
         StackValidationPolicy(
             name="one-singleton-per-instance",

@@ -12,6 +12,9 @@ PASSWORD = "pulumi-python:dynamic/looker:PasswordConfig"
 SESSION = "pulumi-python:dynamic/looker:SessionConfig"
 SETTINGS = "pulumi-python:dynamic/looker:InstanceSettings"
 KEY = "pulumi-python:dynamic/looker:ApiCredential"
+ACCOUNT = "pulumi-python:dynamic/looker:ServiceAccount"
+#: The name of Looker's built-in role that may do everything.
+ADMIN_ROLE = "Admin"
 
 CLASSES = {
     "numeric": "require_numeric",
@@ -105,6 +108,38 @@ def email_domain_allowlist(props: Mapping[str, Any], config: Mapping[str, Any]) 
             "content must be limited to the company's email domains"
         ]
     return []
+
+
+def service_account_admin(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """A service account whose roles (as given, or as Looker named them) include Admin, unless
+    its name is one this environment allows."""
+    named = [*(props.get("roles") or []), *(props.get("role_names") or [])]
+    if not any(str(role).lower() == ADMIN_ROLE.lower() for role in named):
+        return []
+    name = props.get("service_account_name")
+    if name in (config.get("allowed") or []):
+        return []
+    return [
+        f"roles include {ADMIN_ROLE}; service account {_shown(name)} may not have it (allowed: "
+        f"{', '.join(config.get('allowed') or []) or 'none'})"
+    ]
+
+
+def keys_of_disabled_accounts(
+    keys: Iterable[tuple[str, Mapping[str, Any]]],
+    accounts: Iterable[tuple[str, Mapping[str, Any]]],
+) -> list[str]:
+    """Keys the stack declares for a service account the stack disables: the key cannot log in,
+    and whoever holds it should not think it can."""
+    disabled = {
+        props.get("user_id"): name for name, props in accounts if props.get("is_disabled") is True
+    }
+    return [
+        f"{name}: its user is service account {disabled[props.get('user_id')]!r}, which is "
+        "disabled; delete the key or enable the account"
+        for name, props in keys
+        if props.get("user_id") in disabled
+    ]
 
 
 def key_age(

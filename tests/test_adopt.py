@@ -54,3 +54,42 @@ def test_merge_adds_only_what_is_missing(declared) -> None:
     ]  # key 5 is the stack's own
     assert added == ["p:apiCredentials a-u2-k3", "p:apiCredentials key-u2-k4"]
     assert adopt.merge(config, "p", instance, created={"2/5"}, profile=None) == []
+
+
+def test_service_accounts_are_read_from_the_same_listing_with_one_roles_call(emulator) -> None:
+    with LookerClient(settings_for(emulator), retry=fast_retry()) as client:
+        account = client.create_service_account({"service_account_name": "CI deploy bot"})
+        client.set_user_roles(account.id, ["3", "4"])
+        key = client.create_credentials_api3(account.id)
+        emulator.control.clear_requests()
+        instance = adopt.read_instance(client, None, adopt.Progress())
+    calls = emulator.control.calls()
+    assert (calls[("GET", "/api/4.0/users")], calls[("GET", "/api/4.0/roles")]) == (1, 1)
+    [found] = instance.accounts
+    assert (found.id, found.service_account_name, found.role_ids) == (
+        account.id,
+        "CI deploy bot",
+        ["3", "4"],
+    )
+    config: dict = {}
+    adopt.merge(config, "p", instance, created=set(), profile=None)
+    name = f"ci-deploy-bot-u{account.id}"
+    assert config["p:serviceAccounts"] == [
+        {
+            "name": name,
+            "userId": account.id,
+            "serviceAccountName": "CI deploy bot",
+            "isDisabled": False,
+            "roles": ["Developer", "Viewer"],
+        }
+    ]
+    assert {"name": f"key-u{account.id}-k{key.id}", "serviceAccount": name} in [
+        {k: e[k] for k in ("name", "serviceAccount") if k in e} for e in config["p:apiCredentials"]
+    ]
+    again: dict = {}
+    adopt.merge(again, "p", instance, created={account.id}, profile=None)
+    assert "p:serviceAccounts" not in again  # the stack made it: not adopted again
+    document = adopt.import_document(instance, held=set())
+    assert {"type": "looker:index:ServiceAccount", "name": name, "id": account.id} in document[
+        "resources"
+    ]

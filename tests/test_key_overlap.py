@@ -23,7 +23,8 @@ def rotated(provider: ApiCredentialProvider, outs: dict, **changes: object) -> d
     """An update as the engine makes it: check, diff (an update, never a replacement), update."""
     news = provider.check(outs, {**outs_inputs(outs), **changes}).inputs
     diff = provider.diff("id", outs, news)
-    assert diff.changes is True and diff.replaces == []
+    assert diff.changes is True
+    assert diff.replaces == []
     return provider.update("id", outs, news).outs
 
 

@@ -68,6 +68,28 @@ _SPEC.loader.exec_module(rules)
         ),
         ("restore_on_delete", {"restore_on_delete": True}, {"allowed": True}, []),
         (
+            "service_account_admin",
+            {"service_account_name": "ci", "roles": ["admin"]},
+            {"allowed": []},
+            ['roles include Admin; service account "ci" may not have it (allowed: none)'],
+        ),
+        (
+            "service_account_admin",
+            {"service_account_name": "ci", "roles": ["2"], "role_names": ["Admin"]},
+            {"allowed": ["looker-admin-bot"]},
+            [
+                'roles include Admin; service account "ci" may not have it (allowed: '
+                "looker-admin-bot)"
+            ],
+        ),
+        (
+            "service_account_admin",
+            {"service_account_name": "looker-admin-bot", "roles": ["Admin"]},
+            {"allowed": ["looker-admin-bot"]},
+            [],
+        ),
+        ("service_account_admin", {"service_account_name": "ci", "roles": ["Developer"]}, {}, []),
+        (
             "session_max_minutes",
             {"session_minutes": 1440.0},
             {"maximum": 720},
@@ -111,3 +133,14 @@ def test_one_singleton_per_instance() -> None:
         ]
     )
     assert found == ["PasswordConfig 'd' and 'a' both manage the default instance"]
+
+
+def test_keys_of_disabled_service_accounts_are_flagged() -> None:
+    found = rules.keys_of_disabled_accounts(
+        [("old-key", {"user_id": "12"}), ("live-key", {"user_id": "13"}), ("human", {})],
+        [("retired-bot", {"user_id": "12", "is_disabled": True}), ("bot", {"user_id": "13"})],
+    )
+    assert found == [
+        "old-key: its user is service account 'retired-bot', which is disabled; delete the key "
+        "or enable the account"
+    ]

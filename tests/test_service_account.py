@@ -126,7 +126,7 @@ def test_a_release_before_service_accounts_is_refused_before_any_write(start_emu
         "service accounts need Looker 25.18 or newer (POST /users/service_accounts); this "
         "instance runs release 25.10. Nothing was changed."
     )
-    with pytest.raises(InvalidInputError, match="need Looker 25.18"):
+    with pytest.raises(InvalidInputError, match=r"need Looker 25\.18"):
         provider.create({"service_account_name": "bot", "is_disabled": False})
     assert writes(emulator) == []
 
@@ -138,7 +138,8 @@ def test_a_failed_role_put_deletes_the_new_account(emulator, provider) -> None:
         provider.create(inputs)
     [post] = [r for r in emulator.control.requests() if r["path"] == ACCOUNTS]
     deleted = [(m, p) for m, p, _ in statuses(emulator) if m == "DELETE"]
-    assert len(deleted) == 1 and deleted[0][1].startswith(f"{ACCOUNTS}/")
+    assert len(deleted) == 1
+    assert deleted[0][1].startswith(f"{ACCOUNTS}/")
     assert post["status"] == 200
     assert not any(u.get("is_service_account") for u in emulator.control.state()["users"])
 
@@ -160,7 +161,8 @@ def test_refresh_finds_drift_from_the_one_listing(emulator, provider, client) ->
     assert outs["roles"] == ["Developer"]  # the inputs as given
     news = checked(provider, made.outs, service_account_name="bot", roles=["Developer"])
     diff = provider.diff(made.id, outs, news)
-    assert diff.changes is True and diff.replaces == []
+    assert diff.changes is True
+    assert diff.replaces == []
     emulator.control.clear_requests()
     updated = provider.update(made.id, outs, news)
     assert writes(emulator) == [("PATCH", account_path(made.id)), ("PUT", roles_path(made.id))]

@@ -1,8 +1,8 @@
 """Reading a live Looker instance into stack config that declares exactly what it has.
 
 After an adoption, ``pulumi up`` writes nothing to Looker: every singleton setting is declared at
-its live value (create writes only what differs) and every key is declared by its id (adopt
-mode), with its purpose when it has one.
+its live value (create writes only what differs), every service account by its user id with its
+name, state and roles, and every key by its id (adopt mode), with its purpose when it has one.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from pulumi_looker import models
-from pulumi_looker.errors import GoogleCloudCoreError, NotInLookerError
+from pulumi_looker.errors import GoogleCloudCoreError, LookerError, NotInLookerError
 from pulumi_looker.stack_config import (
     CREDENTIALS,
+    SERVICE_ACCOUNTS,
     SINGLETONS,
     camel_case,
     settings_of,
@@ -57,6 +58,9 @@ class Instance:
     #: Config key ("passwordPolicy") -> camelCase settings at their live values.
     singletons: dict[str, dict[str, Any]]
     keys: tuple[LiveKey, ...]
+    accounts: tuple[models.ServiceAccount, ...] = ()
+    #: Role id -> name, to write roles readably (ids where Looker did not say).
+    role_names: dict[str, str] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
 
 
@@ -84,26 +88,32 @@ def read_instance(
             for name in settings_of(singleton)
             if live.get(name) is not None
         }
-    keys: list[LiveKey] = []
+    listed: list[models.ListedUser] = []
     if users is None:
-        offset = 0
         while True:
-            page = client.list_users_keys(limit=PAGE_SIZE, offset=offset)
-            keys += [LiveKey(user.id, k) for user in page for k in user.keys]
-            offset += len(page)
-            progress(f"read the keys of {offset} users")
+            page = client.list_users_keys(limit=PAGE_SIZE, offset=len(listed))
+            listed += page
+            progress(f"read the keys of {len(listed)} users")
             if len(page) < PAGE_SIZE:
                 break
     elif users:
         page = client.list_users_keys(limit=len(users), offset=0, ids=users)
-        listed = {user.id: user.keys for user in page}
-        missing = [u for u in users if u not in listed]
+        by_id = {user.id: user for user in page}
+        missing = [u for u in users if u not in by_id]
         if missing:
             raise NotInLookerError(
                 f"--user {', '.join(missing)}: Looker has no such user, or this connection "
                 "cannot see it"
             )
-        keys = [LiveKey(u, k) for u in users for k in listed[u]]
+        listed = [by_id[u] for u in users]
+    keys = [LiveKey(user.id, k) for user in listed for k in user.keys]
+    accounts = tuple(user.service_account for user in listed if user.service_account)
+    role_names = {}
+    if accounts:
+        try:
+            role_names = {role.id: role.name or role.id for role in client.roles()}
+        except LookerError as error:
+            notes.append(f"roles written by id: listing roles failed ({error})")
     own = [live for live in keys if live.key.client_id == connection_client_id]
     notes += [
         f"left out key {live.key.id} of user {live.user_id}: this connection logs in with it "
@@ -111,7 +121,13 @@ def read_instance(
         for live in own
     ]
     keys = [live for live in keys if live not in own]
-    return Instance(singletons, tuple(sorted(keys, key=_order)), tuple(notes))
+    return Instance(
+        singletons,
+        tuple(sorted(keys, key=_order)),
+        accounts,
+        role_names,
+        tuple(notes),
+    )
 
 
 def _order(live: LiveKey) -> tuple[int, str, int, str]:
@@ -127,6 +143,12 @@ def key_name(live: LiveKey) -> str:
     return f"{slug.strip('-') or 'key'}-u{live.user_id}-k{live.key.id}"
 
 
+def account_name(account: models.ServiceAccount) -> str:
+    """A readable name that the id makes unique and stable: ``ci-deploy-bot-u12``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (account.service_account_name or "").lower())
+    return f"{slug.strip('-')[:40].strip('-') or 'service-account'}-u{account.id}"
+
+
 def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     """What the instance has as a ``pulumi import --file`` document for a stack of the provider
     plugin (``looker:index:*``): the policies by their ids and the keys by ``<user_id>/<key
@@ -140,6 +162,11 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         }
         for key in SINGLETONS
         if key.config_key in instance.singletons and key.singleton.id not in held
+    ]
+    found += [
+        {"type": "looker:index:ServiceAccount", "name": account_name(account), "id": account.id}
+        for account in instance.accounts
+        if account.id not in held
     ]
     found += [
         {
@@ -169,23 +196,25 @@ def merge(
             continue
         config[full] = {**settings, **({"profile": profile} if profile else {})}
         added.append(full)
+    held = set(created)
+    accounts = _merge_accounts(config, namespace, instance, held, profile, added)
     entries_key = f"{namespace}:{CREDENTIALS}"
     had_entries = entries_key in config
     entries = config.get(entries_key) if had_entries else []
     declared = {str(e.get("credentialsApi3Id")) for e in entries if isinstance(e, dict)}
     names = {str(e.get("name")) for e in entries if isinstance(e, dict)}
-    held = set(created)
     for live in instance.keys:
         if live.key.id in declared or f"{live.user_id}/{live.key.id}" in held:
             continue
         name = key_name(live)
         if name in names:  # a hand-written entry took the name: keep both readable
             name = f"adopted-{name}"
-        entry: dict[str, Any] = {
-            "name": name,
-            "userId": live.user_id,
-            "credentialsApi3Id": live.key.id,
-        }
+        entry: dict[str, Any] = {"name": name}
+        if live.user_id in accounts:
+            entry["serviceAccount"] = accounts[live.user_id]
+        else:
+            entry["userId"] = live.user_id
+        entry["credentialsApi3Id"] = live.key.id
         if live.key.purpose:
             entry["purpose"] = live.key.purpose
         if profile:
@@ -196,3 +225,46 @@ def merge(
     if entries and not had_entries:
         config[entries_key] = entries
     return added
+
+
+def _merge_accounts(
+    config: Any,
+    namespace: str,
+    instance: Instance,
+    held: set[str],
+    profile: str | None,
+    added: list[str],
+) -> dict[str, str]:
+    """Add the service accounts the config does not declare (by ``userId``) and the stack did
+    not create; returns the entry name of each service account the config adopts, by user id."""
+    entries_key = f"{namespace}:{SERVICE_ACCOUNTS}"
+    had_entries = entries_key in config
+    entries = config.get(entries_key) if had_entries else []
+    adopted = {
+        str(e["userId"]): str(e.get("name"))
+        for e in entries
+        if isinstance(e, dict) and e.get("userId") is not None
+    }
+    names = {str(e.get("name")) for e in entries if isinstance(e, dict)}
+    for account in instance.accounts:
+        if account.id in adopted or account.id in held:
+            continue
+        name = account_name(account)
+        if name in names:
+            name = f"adopted-{name}"
+        entry: dict[str, Any] = {
+            "name": name,
+            "userId": account.id,
+            "serviceAccountName": account.service_account_name,
+            "isDisabled": bool(account.is_disabled),
+            "roles": [instance.role_names.get(r, r) for r in account.role_ids or []],
+        }
+        if profile:
+            entry["profile"] = profile
+        entries.append(entry)
+        names.add(name)
+        adopted[account.id] = name
+        added.append(f"{entries_key} {name}")
+    if entries and not had_entries:
+        config[entries_key] = entries
+    return adopted

@@ -124,7 +124,7 @@ def _adopt(args: argparse.Namespace) -> int:
         document["config"],
         project.name,
         instance,
-        project.created_keys(args.stack),
+        project.created_ids(args.stack),
         args.profile,
     )
     text = stack_file.dump(document)

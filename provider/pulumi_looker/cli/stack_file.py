@@ -58,13 +58,14 @@ class Project:
         values = (document or {}).get("config") or {}
         return {k: v for k, v in values.items() if not isinstance(v, dict) or "secure" not in v}
 
-    def created_keys(self, stack: str) -> set[str]:
-        """The ids (``user/key``) of the API keys the stack created, from its state; none
-        when the stack has no state yet."""
+    def created_ids(self, stack: str) -> set[str]:
+        """The ids of the API keys (``user/key``) and service accounts (``user``) the stack
+        created, from its state; none when the stack has no state yet."""
         return {
             r["id"]
             for r in self._looker_resources(stack)
-            if r["type"].endswith(":ApiCredential") and not (r.get("outputs") or {}).get("adopted")
+            if r["type"].endswith((":ApiCredential", ":ServiceAccount"))
+            and not (r.get("outputs") or {}).get("adopted")
         }
 
     def held_ids(self, stack: str) -> set[str]:
