@@ -21,13 +21,12 @@ from pulumi.provider.experimental.provider import (
 from pulumi_looker import models
 from pulumi_looker.dynamic.api_credential import ApiCredentialProvider
 from pulumi_looker.dynamic.password_config import PasswordConfigProvider
+from pulumi_looker.dynamic.service_account import ServiceAccountProvider
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import inputs_of, properties_of
 from pulumi_looker.stack_config import snake_case
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, provider_for
 from tests.support.looker import keys_of_user, patch_bodies, writes
-
-KINDS = ("PasswordConfig", "ApiCredential")
 
 
 class DynamicFace:
@@ -37,6 +36,7 @@ class DynamicFace:
         self.providers = {
             "PasswordConfig": provider_for(PasswordConfigProvider, emulator),
             "ApiCredential": provider_for(ApiCredentialProvider, emulator),
+            "ServiceAccount": provider_for(ServiceAccountProvider, emulator),
         }
 
     def check(self, kind: str, news: dict) -> tuple[dict, list[tuple[str, str]]]:
@@ -164,3 +164,34 @@ def test_a_key_lives_rotates_by_replacement_and_is_deleted(face, emulator) -> No
     assert keys_of_user(emulator, "2") == []
     assert face.read("ApiCredential", id_, outs)[0] is None  # Looker confirms it is gone
     assert writes(emulator)[-1] == ("DELETE", f"/api/4.0/users/2/credentials_api3/{key['id']}")
+
+
+def test_a_service_account_gets_its_roles_and_is_disabled_on_destroy(face, emulator) -> None:
+    inputs, failures = face.check(
+        "ServiceAccount", {"service_account_name": "bot", "roles": ["Developer"]}
+    )
+    assert failures == []
+    id_, outs = face.create("ServiceAccount", inputs)
+    live = next(u for u in emulator.control.state()["users"] if u["id"] == id_)
+    assert (live["service_account_name"], live["role_ids"]) == ("bot", ["3"])
+    assert (outs["role_ids"], outs["role_names"]) == (["3"], ["Developer"])
+    assert face.diff("ServiceAccount", id_, outs, inputs) == (False, [])
+    renamed = {**inputs, "service_account_name": "bot 2"}
+    assert face.diff("ServiceAccount", id_, outs, renamed) == (True, [])
+    outs = face.update("ServiceAccount", id_, outs, renamed)
+    assert face.read("ServiceAccount", id_, outs)[1]["service_account_name"] == "bot 2"
+    face.delete("ServiceAccount", id_, outs)
+    live = next(u for u in emulator.control.state()["users"] if u["id"] == id_)
+    assert live["is_disabled"] is True
+
+
+def test_a_rotation_that_keeps_the_previous_key_is_an_update(face, emulator) -> None:
+    inputs, _ = face.check("ApiCredential", {"user_id": "2", "keep_previous": True})
+    id_, outs = face.create("ApiCredential", inputs)
+    news = {**inputs, "rotation": "r1"}
+    assert face.diff("ApiCredential", id_, outs, news) == (True, [])
+    rotated = face.update("ApiCredential", id_, outs, news)
+    assert rotated["previous_credentials_api3_id"] == outs["credentials_api3_id"]
+    assert len(keys_of_user(emulator, "2")) == 2
+    _, refreshed = face.read("ApiCredential", id_, rotated)
+    assert refreshed["credentials_api3_id"] == rotated["credentials_api3_id"]

@@ -248,3 +248,14 @@ def test_a_service_accounts_key_logs_in_until_the_account_is_disabled(emulator, 
         LookerClient.close_shared()
     with LookerClient(settings_for(emulator, **settings)) as bot, pytest.raises(LookerError):
         bot.request("GET", "/user")
+
+
+def test_the_same_roles_as_the_last_inputs_are_not_asked_again(emulator, provider) -> None:
+    first = checked(provider, service_account_name="bot", roles=["Developer"])
+    LookerClient.close_shared()  # a new process: nothing in hand
+    emulator.control.clear_requests()
+    again = checked(provider, first, service_account_name="bot", roles=["Developer"])
+    assert (again["role_ids"], again["role_names"]) == (["3"], ["Developer"])
+    other = checked(provider, first, service_account_name="bot", roles=["Viewer"])
+    assert other["role_ids"] == ["4"]
+    assert api_calls(emulator) == Counter({ROLES: 1})

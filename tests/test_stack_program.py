@@ -96,6 +96,28 @@ def test_each_section_declares_its_resource(monkeypatch) -> None:
     assert set(exports["clientSecrets"]) == {"bot"}  # only keys the stack created have one
 
 
+def test_a_key_of_a_service_account_takes_the_accounts_user_id(monkeypatch) -> None:
+    mocks, exports = run(
+        {
+            "serviceAccounts": [
+                {"name": "ci-bot", "serviceAccountName": "CI", "roles": ["Developer"]},
+            ],
+            "apiCredentials": [
+                {"name": "ci-bot-key", "serviceAccount": "ci-bot", "keepPrevious": True},
+            ],
+        },
+        monkeypatch,
+    )
+    resources = declared(mocks)
+    assert resources["ci-bot"] == (
+        "ServiceAccount",
+        None,
+        {"service_account_name": "CI", "roles": ["Developer"]},
+    )
+    assert resources["ci-bot-key"][2] == {"user_id": "ci-bot-id", "keep_previous": True}
+    assert exports["serviceAccounts"] == {"ci-bot": "ci-bot-id"}
+
+
 @pytest.mark.parametrize(
     ("config", "where"),
     [
@@ -137,6 +159,24 @@ def test_import_is_refused_with_what_works_instead(monkeypatch, config, where) -
         (
             {"apiCredentials": [{"name": "a", "userId": "2"}, {"name": "a", "userId": "3"}]},
             "looker-settings:apiCredentials[1].name must be a unique name",
+        ),
+        (
+            {"apiCredentials": [{"name": "k", "serviceAccount": "nobody"}]},
+            "looker-settings:apiCredentials[0].serviceAccount must name one of "
+            "looker-settings:serviceAccounts (none declared), instead of userId or userEmail; "
+            "got 'nobody'",
+        ),
+        (
+            {
+                "serviceAccounts": [{"name": "bot", "serviceAccountName": "b"}],
+                "apiCredentials": [{"name": "k", "serviceAccount": "bot", "userId": "2"}],
+            },
+            "apiCredentials[0].serviceAccount must name one of looker-settings:serviceAccounts "
+            "(bot), instead of userId",
+        ),
+        (
+            {"serviceAccounts": [{"name": "bot", "roles": "Admin", "rolez": []}]},
+            "looker-settings:serviceAccounts[0]: unknown property 'rolez' (did you mean 'roles'?)",
         ),
         (
             {"apiCredentials": [{"name": "a b", "userId": "2"}]},

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.support.clients import DEV_CLIENT_ID, admin_client
-from tests.support.looker import CREDENTIALS, LOGIN, POLICY, SESSION, writes
+from tests.support.looker import ACCOUNTS, CREDENTIALS, LOGIN, POLICY, SESSION, writes
 from tests.support.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,8 @@ HEADER = "# The lived-in Looker, adopted. Keep this comment.\n"
 
 @pytest.fixture
 def lived_in(start_looker):
-    """The seed's instance: users 2, 3 and 4 with 8 keys, 3 of them without a purpose."""
+    """The seed's instance: users 2, 3 and 4 with 8 keys, 3 of them without a purpose, and
+    service accounts 5 (with a key) and 6 (disabled)."""
     return start_looker(DEV_CLIENT_ID, "--users", "0", "--seed", str(SEED))
 
 
@@ -57,6 +58,7 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
         ("GET", "/api/4.0/session_config"): 1,
         ("GET", "/api/4.0/setting"): 1,
         ("GET", "/api/4.0/users"): 1,  # one page of users with their keys
+        ("GET", "/api/4.0/roles"): 1,  # the service accounts' roles, written by name
     }
     text = stack.file.read_text()
     assert text.startswith(HEADER)
@@ -70,8 +72,30 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
         "expirationDurationDays": 180,
     }
     assert config[SESSION]["sessionMinutes"] == 720
+    assert config[ACCOUNTS] == [
+        {
+            "name": "looker-studio-connector-u5",
+            "userId": "5",
+            "serviceAccountName": "Looker Studio connector",
+            "isDisabled": False,
+            "roles": ["Viewer"],
+        },
+        {
+            "name": "old-etl-bot-u6",
+            "userId": "6",
+            "serviceAccountName": "Old ETL bot",
+            "isDisabled": True,
+            "roles": ["Developer"],
+        },
+    ]
     entries = config[CREDENTIALS]
-    assert len(entries) == 8  # the seeded keys; not the key the connection logs in with
+    assert len(entries) == 9  # the seeded keys; not the key the connection logs in with
+    assert {
+        "name": "looker-studio-u5-k10",
+        "serviceAccount": "looker-studio-connector-u5",
+        "credentialsApi3Id": "10",
+        "purpose": "Looker Studio",
+    } in entries
     assert {e["name"] for e in entries} >= {"dbt-cloud-u2-k2", "key-u2-k4"}
     assert "key-u1-k1" not in {e["name"] for e in entries}
     assert "left out key 1 of user 1: this connection logs in with it" in result.stderr

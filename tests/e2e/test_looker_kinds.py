@@ -6,7 +6,15 @@ from __future__ import annotations
 import pytest
 
 from tests.support.clients import DEV_CLIENT_ID
-from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_of_user, live_keys, writes
+from tests.support.looker import (
+    ACCOUNTS,
+    CREDENTIALS,
+    POLICY,
+    SESSION,
+    keys_of_user,
+    live_keys,
+    writes,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -89,3 +97,24 @@ def test_a_deleted_user_takes_its_keys_out_of_the_state(dev, looker) -> None:
     looker.control.update_user("2", deleted=True)
     dev.pulumi("refresh", "--yes", "--skip-preview")
     assert f"2/{created['id']}" not in held_keys(dev)
+
+
+def test_a_release_before_service_accounts_fails_the_preview_with_no_write(
+    make_stack, start_looker
+) -> None:
+    looker = start_looker(DEV_CLIENT_ID, "--looker-version", "25.10.5")
+    dev = make_stack("dev", looker)
+    dev.set_config(
+        {
+            ACCOUNTS: [{"name": "ci-bot", "serviceAccountName": "CI"}],
+            CREDENTIALS: None,
+            POLICY: None,
+        }
+    )
+    result = dev.preview(ok=False)
+    assert result.returncode != 0
+    assert (
+        "service accounts need Looker 25.18 or newer (POST /users/service_accounts); this "
+        "instance runs release 25.10.5. Nothing was changed." in output(result)
+    )
+    assert writes(looker) == []

@@ -12,7 +12,7 @@ import yaml
 
 from pulumi_looker import models
 from tests.support.clients import DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
-from tests.support.looker import CREDENTIALS, POLICY, keys_of_user, writes
+from tests.support.looker import ACCOUNTS, CREDENTIALS, POLICY, keys_of_user, writes
 from tests.support.stack import ROOT, Stack
 
 pytestmark = pytest.mark.e2e
@@ -173,3 +173,30 @@ def test_an_advisory_violation_warns_and_passes(make_stack, start_looker) -> Non
         "old": None,
         "new": "3",
     } in changes
+
+
+def test_a_service_account_with_the_admin_role_stops_production(prod) -> None:
+    stack, looker = prod
+    bot = {"name": "looker-bot", "serviceAccountName": "looker bot", "roles": ["Admin"]}
+    stack.set_config({ACCOUNTS: [bot]})
+    code, output = run_job(stack, github_jobs()["preview"])
+    assert code != 0
+    assert "[mandatory]  service-account-admin" in output
+    assert 'roles include Admin; service account "looker bot" may not have it' in output
+    assert writes(looker) == []
+
+
+def test_a_key_of_a_disabled_service_account_is_flagged(make_stack, start_looker) -> None:
+    looker = start_looker(DEV_CLIENT_ID)
+    stack = make_stack("dev", looker)
+    stack.set_config(
+        {
+            ACCOUNTS: [{"name": "old-bot", "serviceAccountName": "old bot", "isDisabled": True}],
+            CREDENTIALS: [{"name": "old-bot-key", "serviceAccount": "old-bot", "purpose": "ETL"}],
+        }
+    )
+    stack.up()
+    code, output = run_job(stack, github_jobs()["preview"])
+    assert code == 0, output  # advisory in dev
+    assert "[advisory]  disabled-account-keys" in output
+    assert "old-bot-key: its user is service account 'old-bot', which is disabled" in output

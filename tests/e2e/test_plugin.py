@@ -13,19 +13,26 @@ import pytest
 
 from pulumi_looker import models
 from pulumi_looker.cli import plan
+from pulumi_looker.client import LookerClient
+from pulumi_looker.errors import LoginError
 from pulumi_looker.plugin import resources
 from pulumi_looker.plugin.server import version
-from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID, PROD_CLIENT_ID, admin_client
+from tests.support.clients import (
+    ADMIN_CLIENT_SECRET,
+    DEV_CLIENT_ID,
+    PROD_CLIENT_ID,
+    admin_client,
+    settings_for,
+)
 from tests.support.looker import keys_of_user, writes
 from tests.support.stack import ROOT, Stack, cli_environment, copy_yaml_example
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def yaml_stack(tmp_path: Path, pulumi_home: Path, looker) -> Stack:
-    """examples/yaml's dev stack, pointed at the emulator."""
-    project = copy_yaml_example(tmp_path / "work")
+def example_stack(tmp_path: Path, pulumi_home: Path, looker, example: str) -> Stack:
+    """An example's dev stack, pointed at the emulator."""
+    project = copy_yaml_example(tmp_path / "work", example)
     backend = tmp_path / "backend"
     backend.mkdir()
     env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
@@ -33,6 +40,65 @@ def yaml_stack(tmp_path: Path, pulumi_home: Path, looker) -> Stack:
     stack.pulumi("stack", "init")
     stack.set_config({"looker:baseUrl": looker.url})
     return stack
+
+
+@pytest.fixture
+def yaml_stack(tmp_path: Path, pulumi_home: Path, looker) -> Stack:
+    """examples/yaml's dev stack, pointed at the emulator."""
+    return example_stack(tmp_path, pulumi_home, looker, "yaml")
+
+
+def whoami(looker, client_id: str, client_secret: str) -> str:
+    """The user a key logs in as; LoginError when it cannot."""
+    settings = settings_for(looker, client_id=client_id, client_secret=client_secret)
+    with LookerClient(settings) as client:
+        return str(client.request("GET", "/user")["id"])
+
+
+def test_bots_a_service_account_and_its_two_key_rotation(tmp_path, pulumi_home, looker) -> None:
+    """examples/yaml-bots: a service account with a role and a key in one up; a rotation that
+    keeps the previous key (an update, per field); import by id with no write; destroy
+    disables the account."""
+    bots = example_stack(tmp_path, pulumi_home, looker, "yaml-bots")
+    bots.up()
+    first = bots.outputs(secrets=True)
+    user_id = first["botUserId"]
+    account = next(u for u in looker.control.state()["users"] if u["id"] == user_id)
+    assert (account["service_account_name"], account["role_ids"]) == ("CI deploy bot", ["3"])
+    assert whoami(looker, first["botClientId"], first["botClientSecret"]) == user_id
+    bots.preview("--expect-no-changes")
+
+    bots.set_config({"looker-bots:botRotation": "2026-12"})
+    as_json = json.loads(bots.pulumi("preview", "--json").stdout)
+    [step] = [s for s in as_json["steps"] if s["op"] not in ("same",)]
+    assert (step["op"], step["detailedDiff"]) == (
+        "update",
+        {"rotation": {"kind": "update", "inputDiff": True}},
+    )
+    bots.up()
+    second = bots.outputs(secrets=True)
+    assert second["previousClientId"] == first["botClientId"]
+    assert whoami(looker, first["botClientId"], first["botClientSecret"]) == user_id
+    assert whoami(looker, second["botClientId"], second["botClientSecret"]) == user_id
+
+    bots.pulumi("destroy", "--yes", "--skip-preview")
+    account = next(u for u in looker.control.state()["users"] if u["id"] == user_id)
+    assert account["is_disabled"] is True
+    with pytest.raises(LoginError):
+        whoami(looker, second["botClientId"], second["botClientSecret"])
+
+    with admin_client(looker, DEV_CLIENT_ID) as admin:
+        other = admin.create_service_account({"service_account_name": "made by hand"})
+    looker.control.clear_requests()
+    bots.pulumi(
+        "import", "looker:index:ServiceAccount", "by-hand", other.id, "--yes",
+        "--generate-code=false",
+    )  # fmt: skip
+    assert writes(looker) == []
+    [imported] = [
+        r for r in bots.export()["deployment"]["resources"] if r["urn"].endswith("::by-hand")
+    ]
+    assert (imported["id"], imported["outputs"]["serviceAccountName"]) == (other.id, "made by hand")
 
 
 def test_up_then_nothing_to_change_with_no_plugin_warning(yaml_stack: Stack, looker) -> None:

@@ -17,6 +17,7 @@ PROJECT = "looker-settings"
 POLICY = f"{PROJECT}:{stack_config.PASSWORD_POLICY.config_key}"
 SESSION = f"{PROJECT}:{stack_config.SESSION_POLICY.config_key}"
 CREDENTIALS = f"{PROJECT}:{stack_config.CREDENTIALS}"
+ACCOUNTS = f"{PROJECT}:{stack_config.SERVICE_ACCOUNTS}"
 
 
 def keys_path(user_id: str, credentials_id: str | None = None) -> str:

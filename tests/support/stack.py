@@ -30,11 +30,11 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def copy_yaml_example(work: Path) -> Path:
-    """examples/yaml in ``work``, where its Pulumi.yaml finds the plugin: ``.venv`` beside
+def copy_yaml_example(work: Path, name: str = "yaml") -> Path:
+    """examples/``name`` in ``work``, where its Pulumi.yaml finds the plugin: ``.venv`` beside
     ``examples``, as in the repository (it is this run's virtualenv)."""
-    project = work / "examples" / "yaml"
-    shutil.copytree(ROOT / "examples" / "yaml", project)
+    project = work / "examples" / name
+    shutil.copytree(ROOT / "examples" / name, project)
     (work / ".venv").symlink_to(sys.prefix)
     return project
 

@@ -216,6 +216,9 @@ class Store:
             users:
               - {first_name: Dana, last_name: Scully, is_admin: false,
                  keys: [{purpose: dbt cloud, age_days: 200}, {age_days: 3}]}
+            service_accounts:
+              - {service_account_name: ETL bot, is_disabled: false, roles: [Developer],
+                 keys: [{purpose: ETL, age_days: 40}]}
 
         Singleton values must be valid for the model; users get the next free ids.
         """
@@ -235,11 +238,21 @@ class Store:
                 last_name=str(entry.get("last_name", f"User{user_id}")),
             )
             user.is_admin = bool(entry.get("is_admin", False))
-            for spec in entry.get("keys") or []:
-                key, _ = self.add_key(user_id)
-                self.age_key(key.id, float(spec.get("age_days", 0)))
-                key.purpose = spec.get("purpose")
+            self._seed_keys(user_id, entry.get("keys") or [])
+        role_ids = {name: id_ for id_, name in self.roles.items()}
+        for entry in seed.get("service_accounts") or []:
+            account = self.add_service_account(
+                str(entry["service_account_name"]), bool(entry.get("is_disabled", False))
+            )
+            account.role_ids = [role_ids[name] for name in entry.get("roles") or []]
+            self._seed_keys(account.id, entry.get("keys") or [])
         self.save()
+
+    def _seed_keys(self, user_id: str, specs: list[dict[str, Any]]) -> None:
+        for spec in specs:
+            key, _ = self.add_key(user_id)
+            self.age_key(key.id, float(spec.get("age_days", 0)))
+            key.purpose = spec.get("purpose")
 
     @classmethod
     def open(cls, path: Path, **seed: Any) -> Store:

@@ -144,8 +144,8 @@ class ServiceAccountLogic:
         existing service account; without it ``service_account_name`` is required, and a new
         account on a release older than service accounts fails here, before any write (``GET
         /versions``, once per process). ``roles`` (ids or names) become ``role_ids`` and
-        ``role_names`` from one ``GET /roles`` per process; a role Looker lacks fails, naming
-        the ones it has. A new account's ``is_disabled`` is false unless set."""
+        ``role_names``: as the last inputs had them when the roles are the same, else from one
+        ``GET /roles`` per process; a role Looker lacks fails, naming the ones it has. A new account's ``is_disabled`` is false unless set."""
         failures = check_names(news, SERVICE_ACCOUNT_INPUTS)
         user_id = as_id(news.get("user_id"))
         name = news.get("service_account_name")
@@ -177,7 +177,11 @@ class ServiceAccountLogic:
             return Checked(inputs, failures)
         if "user_id" not in olds and user_id is None:
             failures += self._check_release(inputs.get("profile"))
-        if isinstance(roles, list) and not any(is_unknown(r) for r in roles) and not failures:
+        if roles is not None and roles == olds.get("roles") and "role_ids" in olds:
+            # The same roles as before: resolved then (no call; a role renamed since in
+            # Looker keeps its id).
+            inputs["role_ids"], inputs["role_names"] = olds["role_ids"], olds.get("role_names")
+        elif isinstance(roles, list) and not any(is_unknown(r) for r in roles) and not failures:
             resolved = self._resolve_roles(inputs.get("profile"), roles)
             if isinstance(resolved, tuple):
                 failures.append(resolved)
