@@ -78,7 +78,11 @@ def test_a_service_account_restates_exactly_its_models_fields() -> None:
     assert writable <= inputs
     assert {f.name for f in attrs.fields(ServiceAccountArgs)} == inputs
     assert keyword_arguments(ServiceAccount) == inputs
-    assert outputs(ServiceAccount) == inputs | read_only | {"role_names", "adopted"}
+    assert outputs(ServiceAccount) == inputs | read_only | {
+        "resolved_role_ids",
+        "role_names",
+        "adopted",
+    }
     assert set(stack_config.SERVICE_ACCOUNT_KEYS.values()) == inputs
 
 

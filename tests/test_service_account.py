@@ -157,8 +157,9 @@ def test_refresh_finds_drift_from_the_one_listing(emulator, provider, client) ->
         True,
         ["4"],
     )
-    assert outs["role_names"] is None  # the names are those of the roles last written
-    assert outs["roles"] == ["Developer"]  # the inputs as given
+    assert outs["roles"] == ["Developer"]  # the inputs as given, and what they resolved to
+    assert (outs["resolved_role_ids"], outs["role_names"]) == (["3"], ["Developer"])
+    assert found.inputs["role_ids"] == ["3"]  # a preview of the same roles asks nothing
     news = checked(provider, made.outs, service_account_name="bot", roles=["Developer"])
     diff = provider.diff(made.id, outs, news)
     assert diff.changes is True

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from tests.support.clients import DEV_CLIENT_ID
-from tests.support.looker import CREDENTIALS, LOGIN, keys_config
+from tests.support.looker import ACCOUNTS, CREDENTIALS, LOGIN, keys_config
 
 pytestmark = pytest.mark.e2e
 
@@ -25,6 +25,33 @@ def test_a_refreshing_preview_and_up_read_each_thing_once(
     dev.up()
     expected = Counter({LOGIN: 1, LISTING: 1, **SINGLETON_READS})
     for command in (dev.preview, dev.up):  # Pulumi.yaml: refresh before each
+        looker.control.clear_requests()
+        command()
+        assert looker.control.calls() == expected, command.__name__
+    looker.control.clear_requests()
+    dev.pulumi("refresh", "--yes", "--skip-preview")
+    assert looker.control.calls() == expected
+
+
+def test_service_accounts_and_their_keys_cost_no_call_of_their_own(make_stack, start_looker):
+    """Five service accounts with roles by name and two keys each: a refresh, a refreshing
+    preview and a no-op up read them all from the one listing of users (roles are not asked
+    again: they are the last inputs')."""
+    looker = start_looker(DEV_CLIENT_ID)
+    dev = make_stack("dev", looker)
+    accounts = [
+        {"name": f"bot-{n}", "serviceAccountName": f"bot {n}", "roles": ["Developer"]}
+        for n in range(5)
+    ]
+    keys = [
+        {"name": f"bot-{n}-key-{k}", "serviceAccount": f"bot-{n}", "purpose": "CI"}
+        for n in range(5)
+        for k in range(2)
+    ]
+    dev.set_config({ACCOUNTS: accounts, CREDENTIALS: keys})
+    dev.up()
+    expected = Counter({LOGIN: 1, LISTING: 1, **SINGLETON_READS})
+    for command in (dev.preview, dev.up):
         looker.control.clear_requests()
         command()
         assert looker.control.calls() == expected, command.__name__

@@ -52,6 +52,7 @@ class ServiceAccount(Resource, module="looker", name="ServiceAccount"):
     user_id: pulumi.Output[str]
     roles: pulumi.Output[list[str] | None]
     role_ids: pulumi.Output[list[str]]
+    resolved_role_ids: pulumi.Output[list[str] | None]
     role_names: pulumi.Output[list[str] | None]
     is_service_account: pulumi.Output[bool]
     group_ids: pulumi.Output[list[str] | None]

@@ -176,6 +176,7 @@ RESOURCES = {
             },
             outputs={
                 **{n: r for n, r in _ACCOUNT.items() if not r.writable and n not in ("can", "id")},
+                "resolved_role_ids": _LIST,
                 "role_names": _LIST,
                 "adopted": models.FieldRule(bool),
             },

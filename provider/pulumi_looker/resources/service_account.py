@@ -51,7 +51,12 @@ SINCE = models.rules(models.ServiceAccount)["service_account_name"].since
 #: The account's fields a resource outputs as Looker last answered them.
 _LIVE = tuple(n for n in models.rules(models.ServiceAccount) if n not in ("can", "id"))
 #: Outputs that are not inputs.
-OUTPUTS = ("role_names", "adopted", *(n for n in _LIVE if n not in SERVICE_ACCOUNT_INPUTS))
+OUTPUTS = (
+    "resolved_role_ids",
+    "role_names",
+    "adopted",
+    *(n for n in _LIVE if n not in SERVICE_ACCOUNT_INPUTS),
+)
 
 
 @attrs.frozen
@@ -59,15 +64,17 @@ class ServiceAccountState:
     """What a ``ServiceAccount`` keeps in Pulumi's state.
 
     ``account``: the account as Looker last answered (fields the listing of users does not
-    carry keep their last value); ``adopted``: it existed before the resource (``user_id``
-    named it), and destroy leaves it as it is; ``roles``: the roles as the inputs gave them
-    (ids or names; None: not managed), ``role_names`` the names of the account's roles as the
-    last write answered them.
+    carry keep their last value; ``role_ids`` are its live roles); ``adopted``: it existed
+    before the resource (``user_id`` named it), and destroy leaves it as it is; ``roles``: the
+    roles as the inputs gave them (ids or names; None: not managed), ``resolved_role_ids`` and
+    ``role_names`` the roles they resolved to (a refresh's inputs carry them, so that a preview
+    of the same roles asks Looker nothing).
     """
 
     account: models.ServiceAccount
     adopted: bool = False
     roles: list[str] | None = None
+    resolved_role_ids: list[str] | None = None
     role_names: list[str] | None = None
     delete_on_destroy: bool = False
     profile: str | None = None
@@ -78,6 +85,7 @@ class ServiceAccountState:
             account=models.from_api(models.ServiceAccount, {**props, "id": props["user_id"]}),
             adopted=bool(props.get("adopted")),
             roles=props.get("roles"),
+            resolved_role_ids=props.get("resolved_role_ids"),
             role_names=props.get("role_names"),
             delete_on_destroy=bool(props.get("delete_on_destroy")),
             profile=props.get("profile"),
@@ -88,12 +96,10 @@ class ServiceAccountState:
         return self.account.id
 
     def seen(self, account: models.ServiceAccount) -> ServiceAccountState:
-        """This state with the account as Looker now answers it; the names of its roles are
-        kept only while its roles are the same."""
+        """This state with the account as Looker now answers it."""
         last = models.to_dict(self.account)
         merged = {k: (last[k] if v is None else v) for k, v in models.to_dict(account).items()}
-        names = self.role_names if _same(account.role_ids, self.account.role_ids) else None
-        return attrs.evolve(self, account=models.ServiceAccount(**merged), role_names=names)
+        return attrs.evolve(self, account=models.ServiceAccount(**merged))
 
     def to_outs(self) -> dict[str, Any]:
         live = models.to_dict(self.account)
@@ -101,6 +107,7 @@ class ServiceAccountState:
             "user_id": self.account.id,
             **{name: live[name] for name in _LIVE},
             "roles": self.roles,
+            "resolved_role_ids": self.resolved_role_ids,
             "role_names": self.role_names,
             "adopted": self.adopted,
             "delete_on_destroy": self.delete_on_destroy,
@@ -108,13 +115,16 @@ class ServiceAccountState:
         }
 
     def inputs(self) -> dict[str, Any]:
-        """The inputs that would give this state (an import manages the roles by id)."""
-        roles = self.roles if self.roles is not None else self.account.role_ids
+        """The inputs that would give this state, as check gives them (an import manages the
+        roles by id)."""
+        managed = self.roles is not None
         inputs = {
             "user_id": self.account.id if self.adopted else None,
             "service_account_name": self.account.service_account_name,
             "is_disabled": self.account.is_disabled,
-            "roles": roles,
+            "roles": self.roles if managed else self.account.role_ids,
+            "role_ids": self.resolved_role_ids if managed else None,
+            "role_names": self.role_names if managed else None,
             "delete_on_destroy": self.delete_on_destroy or None,
             "profile": self.profile,
         }
@@ -145,7 +155,8 @@ class ServiceAccountLogic:
         account on a release older than service accounts fails here, before any write (``GET
         /versions``, once per process). ``roles`` (ids or names) become ``role_ids`` and
         ``role_names``: as the last inputs had them when the roles are the same, else from one
-        ``GET /roles`` per process; a role Looker lacks fails, naming the ones it has. A new account's ``is_disabled`` is false unless set."""
+        ``GET /roles`` per process; a role Looker lacks fails, naming the ones it has. A new
+        account's ``is_disabled`` is false unless set."""
         failures = check_names(news, SERVICE_ACCOUNT_INPUTS)
         user_id = as_id(news.get("user_id"))
         name = news.get("service_account_name")
@@ -175,7 +186,7 @@ class ServiceAccountLogic:
             inputs["user_id"] = user_id
         if failures:
             return Checked(inputs, failures)
-        if "user_id" not in olds and user_id is None:
+        if not olds and user_id is None:
             failures += self._check_release(inputs.get("profile"))
         if roles is not None and roles == olds.get("roles") and "role_ids" in olds:
             # The same roles as before: resolved then (no call; a role renamed since in
@@ -275,7 +286,6 @@ class ServiceAccountLogic:
                 "is_disabled": bool(props.get("is_disabled")),
             }
         )
-        names = None
         if props.get("role_ids") is not None:
             try:
                 roles = client.set_user_roles(account.id, props["role_ids"])
@@ -283,12 +293,12 @@ class ServiceAccountLogic:
                 self._discard(client, account, error)
                 raise
             account = attrs.evolve(account, role_ids=[r.id for r in roles])
-            names = [r.name or r.id for r in roles]
         client.keys.remember(account.id, account)
         state = ServiceAccountState(
             account=account,
             roles=props.get("roles"),
-            role_names=names,
+            resolved_role_ids=props.get("role_ids"),
+            role_names=props.get("role_names"),
             delete_on_destroy=bool(props.get("delete_on_destroy")),
             profile=props.get("profile"),
         )
@@ -327,20 +337,18 @@ class ServiceAccountLogic:
         }
         if changes:
             account = old.seen(client.update_service_account(account.id, changes)).account
-        names = old.role_names
         role_ids = news.get("role_ids")
         if news.get("roles") is not None and not _same(role_ids, account.role_ids):
             roles = client.set_user_roles(account.id, role_ids or [])
             account = attrs.evolve(account, role_ids=[r.id for r in roles])
-            names = [r.name or r.id for r in roles]
-        elif news.get("role_names") is not None:
-            names = news["role_names"]
         client.keys.remember(account.id, account)
+        managed = news.get("roles") is not None
         return ServiceAccountState(
             account=account,
             adopted=old.adopted,
             roles=news.get("roles"),
-            role_names=names if news.get("roles") is not None else None,
+            resolved_role_ids=role_ids if managed else None,
+            role_names=news.get("role_names") if managed else None,
             delete_on_destroy=bool(news.get("delete_on_destroy")),
             profile=news.get("profile"),
         )
