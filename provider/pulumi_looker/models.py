@@ -234,7 +234,7 @@ class ServiceAccount:
 
     can: dict[str, bool] = _field(dict, nullable=False)
     id: str = _field(str, nullable=False, required=True)
-    service_account_name: str | None = _field(str, writable=True, since="25.18")
+    service_account_name: str | None = _field(str, writable=True, nullable=False, since="25.18")
     is_service_account: bool | None = _field(bool, nullable=False, since="25.18")
     is_disabled: bool | None = _field(bool, writable=True, nullable=False, since="25.18")
     group_ids: list[str] | None = _field(list, since="25.18")
