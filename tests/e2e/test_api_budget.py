@@ -23,14 +23,17 @@ def test_a_refreshing_preview_and_up_read_each_thing_once(
     dev = make_stack("dev", looker)
     dev.set_config({CREDENTIALS: keys_config(keys, users=users)})
     dev.up()
+    assert_each_command_reads_each_thing_once(dev, looker)
+
+
+def assert_each_command_reads_each_thing_once(dev, looker) -> None:
+    """A refreshing preview, a no-op up (Pulumi.yaml: refresh before each) and a refresh: one
+    login, one read per singleton and the one listing of users, each."""
     expected = Counter({LOGIN: 1, LISTING: 1, **SINGLETON_READS})
-    for command in (dev.preview, dev.up):  # Pulumi.yaml: refresh before each
+    for command in (dev.preview, dev.up, dev.refresh):
         looker.control.clear_requests()
         command()
         assert looker.control.calls() == expected, command.__name__
-    looker.control.clear_requests()
-    dev.pulumi("refresh", "--yes", "--skip-preview")
-    assert looker.control.calls() == expected
 
 
 def test_service_accounts_and_their_keys_cost_no_call_of_their_own(make_stack, start_looker):
@@ -50,11 +53,4 @@ def test_service_accounts_and_their_keys_cost_no_call_of_their_own(make_stack, s
     ]
     dev.set_config({ACCOUNTS: accounts, CREDENTIALS: keys})
     dev.up()
-    expected = Counter({LOGIN: 1, LISTING: 1, **SINGLETON_READS})
-    for command in (dev.preview, dev.up):
-        looker.control.clear_requests()
-        command()
-        assert looker.control.calls() == expected, command.__name__
-    looker.control.clear_requests()
-    dev.pulumi("refresh", "--yes", "--skip-preview")
-    assert looker.control.calls() == expected
+    assert_each_command_reads_each_thing_once(dev, looker)

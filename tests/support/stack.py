@@ -95,6 +95,9 @@ class Stack:
     def preview(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         return self.pulumi("preview", "--diff", *args, ok=ok)
 
+    def refresh(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        return self.pulumi("refresh", "--yes", "--skip-preview", *args, ok=ok)
+
     @property
     def config(self) -> dict[str, Any]:
         return yaml.safe_load(self.file.read_text())["config"]
