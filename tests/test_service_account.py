@@ -55,8 +55,10 @@ def test_create_posts_the_account_then_puts_its_roles_by_name(emulator, provider
     assert (inputs["role_ids"], inputs["role_names"]) == (["3"], ["Developer"])
     result = provider.create(inputs)
     user_id = result.id
+    # The users listing (not in hand here; a refresh reads it anyway) tells a lost answer's
+    # account apart.
     assert api_calls(emulator) == Counter(
-        {ROLES: 1, ("POST", ACCOUNTS): 1, ("PUT", roles_path(user_id)): 1}
+        {ROLES: 1, USERS: 1, ("POST", ACCOUNTS): 1, ("PUT", roles_path(user_id)): 1}
     )
     assert (VERSIONS[0], VERSIONS[1]) in emulator.control.calls()  # the release, asked once
     live = live_user(emulator, user_id)
@@ -148,6 +150,7 @@ def test_refresh_finds_drift_from_the_one_listing(emulator, provider, client) ->
     made = created(emulator, provider, service_account_name="bot", roles=["Developer"])
     client.update_service_account(made.id, {"service_account_name": "renamed", "is_disabled": True})
     client.set_user_roles(made.id, ["4"])
+    LookerClient.close_shared()  # the next command: a new provider process
     emulator.control.clear_requests()
     found = provider.read(made.id, made.outs)
     assert api_calls(emulator) == Counter({USERS: 1})
@@ -260,3 +263,24 @@ def test_the_same_roles_as_the_last_inputs_are_not_asked_again(emulator, provide
     other = checked(provider, first, service_account_name="bot", roles=["Viewer"])
     assert other["role_ids"] == ["4"]
     assert api_calls(emulator) == Counter({ROLES: 1})
+
+
+def test_a_create_whose_answer_is_lost_takes_the_account_looker_made(
+    emulator, provider, caplog
+) -> None:
+    inputs = checked(provider, service_account_name="bot")
+    emulator.control.aim("lose", "POST", ACCOUNTS)
+    result = provider.create(inputs)
+    accounts = [u for u in emulator.control.state()["users"] if u["is_service_account"]]
+    assert [a["id"] for a in accounts] == [result.id]  # made once, and in the state
+    assert api_calls(emulator)[("POST", ACCOUNTS)] == 1
+    assert f"Looker made service account {result.id} ('bot'): it is this resource's" in caplog.text
+
+
+def test_a_create_that_made_nothing_fails_and_leaves_nothing(emulator, provider) -> None:
+    inputs = checked(provider, service_account_name="bot")
+    emulator.control.aim("error", "POST", ACCOUNTS, status=503, times=9)
+    with pytest.raises(LookerError, match="503"):
+        provider.create(inputs)
+    assert not any(u["is_service_account"] for u in emulator.control.state()["users"])
+    assert api_calls(emulator)[USERS] == 2  # the users before, and after, the POST

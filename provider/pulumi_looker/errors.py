@@ -13,7 +13,7 @@ The tree::
     ├── SettingsNotAppliedError      Looker answered a PATCH without every value asked for
     ├── KeyCreateError               a key's create failed where Looker may have acted
     ├── KeyNotDeletedError           Looker still lists a key its DELETE answered 404 to
-    ├── ServiceAccountCreateError    a new service account could not be set up nor removed
+    ├── ServiceAccountCreateError    a service account's create failed where Looker may have acted
     └── LookerCallError              a call to Looker failed (method, path, attempts)
         ├── NotLookerError           the base URL answers, but not as Looker's API does
         ├── LookerConnectionError    no HTTP answer: refused, dropped, timed out, TLS
@@ -150,8 +150,8 @@ class KeyNotDeletedError(LookerError):
 
 
 class ServiceAccountCreateError(LookerError):
-    """Setting up a new service account failed, and so did deleting it again: the message names
-    the account left in Looker."""
+    """A new service account's create (or the set-up of its roles) failed where Looker may have
+    made the account, and nothing could tell or undo it: the message names what may be left."""
 
 
 class LookerCallError(LookerError):

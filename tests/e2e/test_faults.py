@@ -11,7 +11,15 @@ import subprocess
 import pytest
 
 from tests.support.clients import DEV_CLIENT_ID
-from tests.support.looker import CREDENTIALS, LOGIN, POLICY, keys_config, keys_path, live_keys
+from tests.support.looker import (
+    ACCOUNTS,
+    CREDENTIALS,
+    LOGIN,
+    POLICY,
+    keys_config,
+    keys_path,
+    live_keys,
+)
 from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
@@ -166,4 +174,39 @@ def test_looker_killed_mid_up_then_restarted(
         if r["type"].endswith("looker:ApiCredential")
     ]
     assert len(held) == keys
+    dev.preview("--expect-no-changes")
+
+
+def test_a_service_accounts_lost_create_answer_makes_no_second_account(
+    make_stack, start_looker, reliability
+) -> None:
+    row = reliability("faults", "a service account create's answer lost", "3 accounts + keys")
+    looker = start_looker(DEV_CLIENT_ID)
+    dev = make_stack("dev", looker)
+    dev.set_config(
+        {
+            ACCOUNTS: [{"name": f"bot-{n}", "serviceAccountName": f"bot {n}"} for n in range(3)],
+            CREDENTIALS: [
+                {"name": f"bot-{n}-key", "serviceAccount": f"bot-{n}", "purpose": "CI"}
+                for n in range(3)
+            ],
+        }
+    )
+    looker.control.aim("lose", "POST", "/api/4.0/users/service_accounts", skip=1)
+    runs, _ = up_until_converged(dev)
+    accounts = [u for u in looker.control.state()["users"] if u["is_service_account"]]
+    held = {
+        r["id"]
+        for r in dev.export()["deployment"]["resources"]
+        if r["type"].endswith("looker:ServiceAccount")
+    }
+    row.runs = runs
+    row.result = (
+        "converged; each account made once"
+        if len(accounts) == 3 and held == {a["id"] for a in accounts}
+        else "lost something"
+    )
+    assert runs == 1
+    assert sorted(a["service_account_name"] for a in accounts) == ["bot 0", "bot 1", "bot 2"]
+    assert held == {a["id"] for a in accounts}
     dev.preview("--expect-no-changes")

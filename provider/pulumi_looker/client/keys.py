@@ -165,6 +165,24 @@ class ApiKeys:
         except NotFoundError:
             return None
 
+    def user_ids(self) -> frozenset[str] | None:
+        """The ids of every user, from the one listing (read now if it is not in hand); None
+        when no complete listing can say (refused, or more users than it reads)."""
+        with self._lock:
+            if not self._listed:
+                self._list_users()
+            return frozenset(self._users) if self._complete else None
+
+    def relist(self) -> list[models.ListedUser] | None:
+        """Every user as a new listing shows them (what was in hand is dropped): after a write
+        whose answer was lost. None when no complete listing can be read."""
+        with self._lock:
+            self._listed = self._complete = False
+            self._users.clear()
+            self._by_user.clear()
+            self._list_users()
+            return list(self._users.values()) if self._complete else None
+
     def remember(self, user_id: str, account: models.ServiceAccount) -> None:
         """A service account as a write's answer shows it: later reads see it with no call."""
         with self._lock:

@@ -8,6 +8,7 @@ with one ``GET /roles`` per process.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -17,9 +18,11 @@ from pulumi_looker import models
 from pulumi_looker.errors import (
     InvalidIdError,
     InvalidInputError,
+    LookerConnectionError,
     LookerError,
     NotFoundError,
     NotInLookerError,
+    ServerError,
     ServiceAccountCreateError,
     SettingsError,
     UnsupportedReleaseError,
@@ -45,6 +48,8 @@ from .common import (
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
+
+logger = logging.getLogger("pulumi_looker")
 
 #: The release whose API description first has service accounts.
 SINCE = models.rules(models.ServiceAccount)["service_account_name"].since
@@ -280,11 +285,12 @@ class ServiceAccountLogic:
         refused = self._check_release(props.get("profile"))
         if refused:
             raise InvalidInputError(refused)
-        account = client.create_service_account(
+        account = self._post(
+            client,
             {
                 "service_account_name": props["service_account_name"],
                 "is_disabled": bool(props.get("is_disabled")),
-            }
+            },
         )
         if props.get("role_ids") is not None:
             try:
@@ -303,6 +309,46 @@ class ServiceAccountLogic:
             profile=props.get("profile"),
         )
         return Created(state.id, state.to_outs())
+
+    @staticmethod
+    def _post(client: LookerClient, values: Mapping[str, Any]) -> models.ServiceAccount:
+        """POST a new account, never blindly twice. When the answer is lost (or a 5xx comes
+        where Looker may have acted), a new listing of users tells: the one account with this
+        name that was not there before the POST is the one it made (taken, not made again);
+        none means nothing was made (the error stands); else the error names what may be left.
+        The users before the POST come from the one listing (read now if not in hand)."""
+        before = client.keys.user_ids()
+        try:
+            return client.create_service_account(values)
+        except (LookerConnectionError, ServerError) as error:
+            if isinstance(error, LookerConnectionError) and not error.reached_server:
+                raise
+            cause = error
+        name = values["service_account_name"]
+        listed = client.keys.relist()
+        made = [
+            user.service_account
+            for user in listed or []
+            if user.service_account is not None
+            and user.service_account.service_account_name == name
+            and (before is None or user.id not in before)
+        ]
+        if before is not None and listed is not None:
+            if len(made) == 1:
+                logger.warning(
+                    "%s, but Looker made service account %s (%r): it is this resource's",
+                    cause,
+                    made[0].id,
+                    name,
+                )
+                return made[0]
+            if not made:
+                raise cause
+        ids = ", ".join(a.id for a in made) or "unknown"
+        raise ServiceAccountCreateError(
+            f"{cause}; Looker may have created service account {name!r} anyway (user ids: {ids}): "
+            "look for it in Admin > Users, and adopt it by user_id or delete it"
+        ) from None
 
     @staticmethod
     def _discard(client: LookerClient, account: models.ServiceAccount, cause: Exception) -> None:
