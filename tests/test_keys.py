@@ -3,15 +3,18 @@ write forgets what it touched."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import threading
 from collections import Counter
 
 import pytest
 
+from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient, keys
 from pulumi_looker.emulator.process import EmulatorProcess
+from pulumi_looker.errors import ServerError
 from tests.support.clients import configure, settings_for, stack_config
 from tests.support.looker import api_calls, keys_path
 
@@ -149,3 +152,58 @@ def test_a_refused_listing_falls_back_to_one_call_per_user(looker, provider, cap
     )
     assert "listing users refused" in caplog.text
     assert "reading keys user by user" in caplog.text
+
+
+class SlowCreates:
+    """Looker's key calls for one user, in memory: a create makes its key at once, then waits
+    for ``answer`` before answering (as an answer on its way back); the second create fails
+    with a 503 where Looker may have acted."""
+
+    def __init__(self) -> None:
+        self.keys: list[models.CredentialsApi3] = []
+        self.made = threading.Event()
+        self.answer = threading.Event()
+        self.deleted: list[str] = []
+        self.sends = 0
+
+    def create_credentials_api3(self, user_id: str) -> models.CreateCredentialsApi3:
+        self.sends += 1
+        if self.sends == 2:
+            raise ServerError(status=503, message="busy", method="POST", path="/k", attempts=1)
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+        key = models.CreateCredentialsApi3(id=str(self.sends), created_at=now, client_secret="s")
+        self.keys.append(key)
+        if self.sends == 1:
+            self.made.set()
+            assert self.answer.wait(timeout=60)
+        return key
+
+    def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
+        return list(self.keys)
+
+    def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
+        self.deleted.append(credentials_id)
+        self.keys = [k for k in self.keys if k.id != credentials_id]
+
+
+def test_a_key_another_thread_is_creating_is_never_taken_for_an_orphan() -> None:
+    """Thread A's create has made key 1, and its answer is on the way; thread B's create fails
+    where Looker may have acted. B's clearing of orphans waits for A (key 1 has no purpose yet
+    and is recent: without the wait it would be deleted), then finds nothing to delete, and B
+    sends again."""
+    calls = SlowCreates()
+    api_keys = keys.ApiKeys(calls)  # type: ignore[arg-type]
+    results: dict[str, object] = {}
+    first = threading.Thread(target=lambda: results.update(a=api_keys.create("2")))
+    first.start()
+    assert calls.made.wait(timeout=60)
+    second = threading.Thread(target=lambda: results.update(b=api_keys.create("2")))
+    second.start()
+    second.join(timeout=2)
+    assert second.is_alive()  # waiting for the create in flight, not clearing
+    calls.answer.set()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert calls.deleted == []
+    assert (results["a"].id, results["b"].id) == ("1", "3")  # type: ignore[attr-defined]
+    assert [k.id for k in calls.keys] == ["1", "3"]

@@ -14,8 +14,8 @@ acted, the user's keys are listed first, and a key that send made is deleted: a 
 learn is either in Pulumi's state or deleted.
 
 Two invariants hold for every caller of :class:`ApiKeys`: every write forgets what it touched
-(the next read of that user's keys asks Looker again), and a key this object created is never
-taken for one a lost create left.
+(the next read of that user's keys asks Looker again), and a key this object created, or is
+creating in another thread, is never taken for one a lost create left.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
 from typing import Any, Protocol
@@ -50,6 +51,9 @@ _REFUSALS = (PermissionDeniedError, NotFoundError, BadRequestError)
 CLOCK_SKEW = datetime.timedelta(minutes=2)
 #: Sends of one create at most, when each failed without leaving a key behind.
 CREATE_SENDS = 3
+#: How long clearing a user's orphans waits for that user's creates in flight (each is bounded
+#: by the connection's timeout and retries), and a create for a clearing.
+WAIT_SECONDS = 600.0
 
 
 class KeyCalls(Protocol):
@@ -93,6 +97,11 @@ class ApiKeys:
         self._by_user: dict[str, Future[list[models.CredentialsApi3]]] = {}
         #: Ids of the keys this object created: never taken for what a lost create left.
         self._created: set[str] = set()
+        #: Creates in flight, and users whose orphans are being cleared: the two never overlap
+        #: for one user, so a key this object is creating is never taken for an orphan.
+        self._sends = threading.Condition()
+        self._posting: Counter[str] = Counter()
+        self._clearing: set[str] = set()
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -211,7 +220,7 @@ class ApiKeys:
         for send in range(1, CREATE_SENDS + 1):
             sent_at = datetime.datetime.now(datetime.timezone.utc)
             try:
-                created = self._write(user_id, self._calls.create_credentials_api3, user_id)
+                created = self._post(user_id)
             except (LookerConnectionError, ServerError) as error:
                 if isinstance(error, LookerConnectionError) and not error.reached_server:
                     raise
@@ -222,9 +231,25 @@ class ApiKeys:
                     "%s; nothing of it is left in Looker, sending the create again", error
                 )
                 continue
-            self._created.add(created.id)
             return created
         raise AssertionError("unreachable")
+
+    def _post(self, user_id: str) -> models.CreateCredentialsApi3:
+        """One POST of a key of ``user_id``, never while that user's orphans are cleared; its
+        key is known as this object's before the clearing may start."""
+        with self._sends:
+            self._sends.wait_for(lambda: user_id not in self._clearing, timeout=WAIT_SECONDS)
+            self._posting[user_id] += 1
+        try:
+            created: models.CreateCredentialsApi3 = self._write(
+                user_id, self._calls.create_credentials_api3, user_id
+            )
+            self._created.add(created.id)
+            return created
+        finally:
+            with self._sends:
+                self._posting[user_id] -= 1
+                self._sends.notify_all()
 
     def set_purpose(self, user_id: str, key_id: str, purpose: str | None) -> models.CredentialsApi3:
         """PATCH a key's purpose (the one field Looker lets a client write)."""
@@ -251,6 +276,20 @@ class ApiKeys:
     def clear_orphans(self, user_id: str, sent_at: datetime.datetime) -> str | None:
         """Delete the keys a failed create may have made; None when nothing is left behind,
         else what may be, in words."""
+        with self._sends:  # a key another thread is creating is not an orphan: wait for it
+            self._sends.wait_for(
+                lambda: not self._posting[user_id] and user_id not in self._clearing,
+                timeout=WAIT_SECONDS,
+            )
+            self._clearing.add(user_id)
+        try:
+            return self._clear_orphans(user_id, sent_at)
+        finally:
+            with self._sends:
+                self._clearing.discard(user_id)
+                self._sends.notify_all()
+
+    def _clear_orphans(self, user_id: str, sent_at: datetime.datetime) -> str | None:
         since = sent_at - CLOCK_SKEW
         try:
             keys = self._calls.list_credentials_api3(user_id)
