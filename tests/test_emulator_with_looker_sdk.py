@@ -60,3 +60,30 @@ def test_logout_ends_the_token(sdk: Looker40SDK, emulator: EmulatorProcess) -> N
     sdk.me()  # the SDK logs in again
     logins = [r for r in emulator.control.requests() if r["path"] == "/api/4.0/login"]
     assert len(logins) == 2
+
+
+def test_a_service_accounts_life(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
+    account = sdk.create_service_account(
+        models40.WriteServiceAccount(service_account_name="ETL bot")
+    )
+    assert account.id is not None
+    assert (account.is_service_account, account.is_disabled) == (True, False)
+    roles = {role.name: role.id for role in sdk.all_roles(fields="id,name")}
+    assert {"Admin", "Developer", "User", "Viewer"} <= set(roles)
+    set_to = sdk.set_user_roles(account.id, [roles["Developer"]])
+    assert [r.name for r in set_to] == ["Developer"]
+    assert [r.id for r in sdk.user_roles(account.id)] == [roles["Developer"]]
+    renamed = sdk.update_service_account(
+        account.id, models40.WriteServiceAccount(service_account_name="ETL", is_disabled=True)
+    )
+    assert (renamed.service_account_name, renamed.is_disabled) == ("ETL", True)
+    user = sdk.user(account.id)
+    assert (user.is_service_account, user.email, user.role_ids) == (
+        True,
+        None,
+        [roles["Developer"]],
+    )
+    sdk.delete_service_account(account.id)
+    assert account.id not in {u["id"] for u in emulator.control.state()["users"]}
+    with pytest.raises(SDKError):
+        sdk.update_service_account("2", models40.WriteServiceAccount(is_disabled=True))
