@@ -93,6 +93,21 @@ def test_a_rotation_says_the_key_is_new_and_a_singleton_create_adopts() -> None:
     assert "reads what Looker has and writes only the settings that differ" in text
 
 
+def test_a_rotation_that_keeps_the_previous_key_says_the_key_is_new() -> None:
+    old_key = {"rotation": "r1", "keep_previous": True, "client_id": "abc"}
+    new_key = {"rotation": "r2", "keep_previous": True}
+    found = plan.changes({"steps": [step("update", "bot", "ApiCredential", old_key, new_key)]})
+    assert [(c.op, c.field, c.old, c.new) for c in found] == [
+        ("update", "rotation", "r1", "r2"),
+        ("update", "credentials_api3_id", None, plan.NEW),
+        ("update", "client_id", "abc", plan.NEW),
+        ("update", "client_secret", None, plan.NEW),
+    ]
+    purpose_only = {**old_key, "purpose": "x"}
+    found = plan.changes({"steps": [step("update", "bot", "ApiCredential", old_key, purpose_only)]})
+    assert [c.field for c in found] == ["purpose"]
+
+
 def test_the_command_prints_markdown_or_json(tmp_path) -> None:
     path = tmp_path / "preview.json"
     path.write_text(json.dumps(PREVIEW))

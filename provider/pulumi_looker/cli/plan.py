@@ -42,7 +42,8 @@ _OPS = {
 }
 #: Resources whose create adopts the object Looker has: one per instance, always there.
 _SINGLETONS = frozenset(key.type_name for key in stack_config.SINGLETONS)
-#: What a replacement makes anew: a rotated key has a new id, client id and secret.
+#: What a replacement (or a rotation that keeps the previous key) makes anew: a rotated key
+#: has a new id, client id and secret.
 _NEW_ON_REPLACE = {"ApiCredential": ("credentials_api3_id", "client_id", "client_secret")}
 _NEW_ON_REPLACE_PLUGIN = {k: tuple(camel_case(f) for f in v) for k, v in _NEW_ON_REPLACE.items()}
 #: Stands for a value that Looker sets when the change is applied.
@@ -104,7 +105,7 @@ def changes(preview: Mapping[str, Any]) -> list[Change]:
             ]
             continue
         found += _rows(name, kind, op, fields, {} if op == "create" else old, new)
-        if op == "replace" and not old.get("adopted"):
+        if (op == "replace" and not old.get("adopted")) or _rotates_in_place(op, old, new):
             found += [
                 Change(name, kind, op, f, _masked(f, old.get(f)), NEW)
                 for f in (
@@ -112,6 +113,12 @@ def changes(preview: Mapping[str, Any]) -> list[Change]:
                 ).get(kind, ())
             ]
     return found
+
+
+def _rotates_in_place(op: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """An update of a key that keeps the previous one: its new rotation makes a new key too."""
+    keeps = new.get("keep_previous", new.get("keepPrevious"))
+    return op == "update" and bool(keeps) and new.get("rotation") != old.get("rotation")
 
 
 def _rows(
