@@ -12,6 +12,7 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
     PolicyPack,
+    PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
@@ -35,8 +36,9 @@ def _resource_policy(
     schema: dict[str, Any],
 ) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if args.resource_type in types:
-            for violation in rule(args.props, args.get_config()):
+        if rules.kind_of(args.resource_type) in types:
+            props = rules.props_of(args.resource_type, args.props)
+            for violation in rule(props, args.get_config()):
                 report(violation)
 
     return ResourceValidationPolicy(
@@ -48,27 +50,47 @@ def _resource_policy(
 
 
 def _key_age(args: StackValidationArgs, report: ReportViolation) -> None:
-    keys = [(r.name, r.props) for r in args.resources if r.resource_type == rules.KEY]
+    keys = _of_kind(args, rules.KEY)
     now = datetime.datetime.now(datetime.timezone.utc)
     for violation in rules.key_age(keys, args.get_config(), now):
         report(violation)
 
 
 def _keys_of_disabled_accounts(args: StackValidationArgs, report: ReportViolation) -> None:
-    keys = [(r.name, r.props) for r in args.resources if r.resource_type == rules.KEY]
-    accounts = [(r.name, r.props) for r in args.resources if r.resource_type == rules.ACCOUNT]
+    keys, accounts = _of_kind(args, rules.KEY), _of_kind(args, rules.ACCOUNT)
     for violation in rules.keys_of_disabled_accounts(keys, accounts):
         report(violation)
 
 
 def _one_per_instance(args: StackValidationArgs, report: ReportViolation) -> None:
     singletons = [
-        (r.resource_type, r.name, r.props.get("profile"))
+        (kind, r.name, _instance(r))
         for r in args.resources
-        if r.resource_type in (rules.PASSWORD, rules.SESSION, rules.SETTINGS)
+        if (kind := rules.kind_of(r.resource_type))
+        in (rules.PASSWORD, rules.SESSION, rules.SETTINGS)
     ]
     for violation in rules.singletons_per_instance(singletons):
         report(violation)
+
+
+def _of_kind(args: StackValidationArgs, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """(name, snake_case properties) of the stack's resources of ``kind``, in either face."""
+    return [
+        (r.name, rules.props_of(r.resource_type, r.props))
+        for r in args.resources
+        if rules.kind_of(r.resource_type) == kind
+    ]
+
+
+def _instance(resource: PolicyResource) -> str | None:
+    """The Looker a resource manages: its profile (dynamic face) or its explicit provider's
+    name (plugin); None for the default one."""
+    if resource.resource_type.startswith(rules.PLUGIN):
+        provider = resource.provider
+        name = provider.name if provider is not None else None
+        return None if name is None or name.startswith("default") else f"provider {name!r}"
+    profile = resource.props.get("profile")
+    return None if profile is None else f"profile {profile!r}"
 
 
 INTEGER = {"type": "integer"}

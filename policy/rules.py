@@ -8,11 +8,31 @@ import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-PASSWORD = "pulumi-python:dynamic/looker:PasswordConfig"
-SESSION = "pulumi-python:dynamic/looker:SessionConfig"
-SETTINGS = "pulumi-python:dynamic/looker:InstanceSettings"
-KEY = "pulumi-python:dynamic/looker:ApiCredential"
-ACCOUNT = "pulumi-python:dynamic/looker:ServiceAccount"
+#: The resources, by kind: the same rules hold for both faces' type tokens.
+PASSWORD = "PasswordConfig"
+SESSION = "SessionConfig"
+SETTINGS = "InstanceSettings"
+KEY = "ApiCredential"
+ACCOUNT = "ServiceAccount"
+#: The type token prefix of the dynamic resources, and of the provider plugin's.
+DYNAMIC, PLUGIN = "pulumi-python:dynamic/looker:", "looker:index:"
+
+
+def kind_of(resource_type: str) -> str | None:
+    """``PasswordConfig`` for either face's token; None for anything else."""
+    for prefix in (DYNAMIC, PLUGIN):
+        if resource_type.startswith(prefix):
+            return resource_type[len(prefix) :]
+    return None
+
+
+def props_of(resource_type: str, props: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's properties as the rules read them: snake_case (the plugin's are camelCase)."""
+    if not resource_type.startswith(PLUGIN):
+        return dict(props)
+    return {"".join(f"_{c.lower()}" if c.isupper() else c for c in k): v for k, v in props.items()}
+
+
 #: The name of Looker's built-in role that may do everything.
 ADMIN_ROLE = "Admin"
 
@@ -165,13 +185,13 @@ def key_age(
 
 
 def singletons_per_instance(resources: Iterable[tuple[str, str, Any]]) -> list[str]:
-    """(type, name, profile) of each singleton: at most one per type and profile."""
+    """(kind, name, instance) of each singleton: at most one per kind and instance (a profile,
+    or the plugin's explicit provider; None: the default one)."""
     seen: dict[tuple[str, Any], str] = {}
     found = []
-    for type_, name, profile in resources:
-        first = seen.setdefault((type_, profile), name)
+    for kind, name, profile in resources:
+        first = seen.setdefault((kind, profile), name)
         if first != name:
-            kind = type_.rsplit(":", 1)[1]
-            where = "the default instance" if profile is None else f"profile {profile!r}"
+            where = "the default instance" if profile is None else str(profile)
             found.append(f"{kind} {name!r} and {first!r} both manage {where}")
     return found

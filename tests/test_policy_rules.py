@@ -144,3 +144,21 @@ def test_keys_of_disabled_service_accounts_are_flagged() -> None:
         "old-key: its user is service account 'retired-bot', which is disabled; delete the key "
         "or enable the account"
     ]
+
+
+def test_both_faces_are_read_alike() -> None:
+    dynamic = "pulumi-python:dynamic/looker:ServiceAccount"
+    plugin = "looker:index:ServiceAccount"
+    assert rules.kind_of(dynamic) == rules.kind_of(plugin) == rules.ACCOUNT
+    assert rules.kind_of("aws:s3/bucket:Bucket") is None
+    camel = {"serviceAccountName": "ci", "roles": ["Admin"], "isDisabled": False}
+    assert rules.props_of(plugin, camel) == {
+        "service_account_name": "ci",
+        "roles": ["Admin"],
+        "is_disabled": False,
+    }
+    assert rules.props_of(dynamic, {"role_names": ["Admin"]}) == {"role_names": ["Admin"]}
+    found = rules.singletons_per_instance(
+        [(rules.PASSWORD, "a", None), (rules.PASSWORD, "b", "provider 'eu'")]
+    )
+    assert found == []

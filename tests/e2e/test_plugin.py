@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -287,3 +288,21 @@ def test_the_import_option_adopts_the_live_policy_with_no_write(yaml_stack: Stac
     result = yaml_stack.up()
     assert "password-policy imported" in result.stdout
     assert ("PATCH", "/api/4.0/password_config") not in writes(looker)
+
+
+def test_the_policy_pack_holds_the_plugins_resources_too(tmp_path, pulumi_home, looker) -> None:
+    """The same rules for looker:index:* as for the dynamic resources (camelCase properties):
+    a service account given the Admin role stops a production preview."""
+    bots = example_stack(tmp_path, pulumi_home, looker, "yaml-bots")
+    program = bots.project / "Pulumi.yaml"
+    program.write_text(program.read_text().replace("roles: [Developer]", "roles: [Admin]"))
+    shutil.copytree(ROOT / "policy", bots.project / "policy")
+    result = bots.pulumi(
+        "preview", "--policy-pack", "policy/run-pack", "--policy-pack-config",
+        "policy/prod.json", ok=False,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "[mandatory]  service-account-admin" in output
+    assert 'roles include Admin; service account "CI deploy bot" may not have it' in output
+    assert writes(looker) == []
