@@ -77,7 +77,8 @@ class KeyCalls(Protocol):
 
 
 class ApiKeys:
-    """The API keys of one Looker instance as one connection sees them.
+    """The API keys of one Looker instance as one connection sees them, and the users they
+    belong to (service accounts among them) from the same listing: what every resource reads.
 
     Thread-safe: concurrent reads wait for one listing, and for one read of a user's keys.
 
