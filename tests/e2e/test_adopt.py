@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.clients import DEV_CLIENT_ID, admin_client
+from tests.support.clients import DEV_CLIENT_ID
 from tests.support.looker import ACCOUNTS, CREDENTIALS, LOGIN, POLICY, SESSION, writes
-from tests.support.stack import ROOT, Stack
+from tests.support.stack import ROOT, Stack, replace_connection_key
 
 pytestmark = pytest.mark.e2e
 
@@ -114,11 +114,7 @@ def test_the_connections_key_can_be_rotated_on_an_adopted_stack(stack, lived_in)
     """README, Rotating the connection's API key, on a stack that adopt wrote."""
     assert adopt(stack, "--all-users").returncode == 0
     stack.up()
-    with admin_client(lived_in) as admin:
-        new = admin.create_credentials_api3("1")
-        stack.set_config({"looker:clientId": new.client_id})
-        stack.env["LOOKERSDK_CLIENT_SECRET"] = new.client_secret
-        admin.delete_credentials_api3("1", "1")
+    replace_connection_key(stack, lived_in)
     lived_in.control.clear_requests()
     stack.preview("--expect-no-changes")
     stack.up()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.clients import admin_client
 from tests.support.looker import CREDENTIALS
+from tests.support.stack import replace_connection_key
 
 pytestmark = pytest.mark.e2e
 
@@ -16,12 +16,7 @@ def rotated(dev, looker):
     stack's config and environment, and key 1 is deleted in Looker."""
     dev.set_config({CREDENTIALS: [{"name": "bot", "userId": "2", "purpose": "CI"}]})
     dev.up()
-    with admin_client(looker) as admin:
-        new = admin.create_credentials_api3("1")
-        dev.set_config({"looker:clientId": new.client_id})
-        dev.env["LOOKERSDK_CLIENT_SECRET"] = new.client_secret
-        admin.delete_credentials_api3("1", "1")
-    return new
+    return replace_connection_key(dev, looker)
 
 
 def test_the_next_preview_and_up_use_the_new_key(dev, looker, rotated) -> None:

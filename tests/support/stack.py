@@ -12,6 +12,11 @@ from typing import Any
 
 import yaml
 
+from pulumi_looker import models
+from pulumi_looker.emulator.process import EmulatorProcess
+
+from .clients import admin_client
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSPHRASE = "pulumi-looker-dev"  # the demo's: stacks/Pulumi.dev.yaml holds its salt
 
@@ -119,3 +124,14 @@ class Stack:
     def outputs(self, *, secrets: bool = False) -> dict[str, Any]:
         args = ["stack", "output", "--json", *(["--show-secrets"] if secrets else [])]
         return json.loads(self.pulumi(*args).stdout)
+
+
+def replace_connection_key(stack: Stack, looker: EmulatorProcess) -> models.CreateCredentialsApi3:
+    """README, Rotating the connection's API key: a new admin key replaces key 1 in the stack's
+    config and environment, then key 1 is deleted in Looker. Returns the new key."""
+    with admin_client(looker) as admin:
+        new = admin.create_credentials_api3("1")
+        stack.set_config({"looker:clientId": new.client_id})
+        stack.env["LOOKERSDK_CLIENT_SECRET"] = new.client_secret or ""
+        admin.delete_credentials_api3("1", "1")
+    return new

@@ -138,10 +138,8 @@ class ApiKeys:
         """Whether the complete listing of users (read now if it is not in hand: the one
         listing a refresh reads too) lacks ``user_id``; False when no complete listing can
         say (refused, or more users than it reads)."""
-        with self._lock:
-            if not self._listed:
-                self._list_users()
-            return self._complete and user_id not in self._users
+        known = self.user_ids()
+        return known is not None and user_id not in known
 
     def user_id_of(self, email: str) -> str | None:
         """The id of the user with ``email`` (case as Looker compares it: ignored), from the one
