@@ -18,6 +18,8 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker.errors import tracebacks_wanted
 from pulumi_looker.models import unknown_name_reason
@@ -49,11 +51,14 @@ class LookerProvider(ResourceProvider):
 
     # Each handler's contract is that of the logic's method of the same name.
 
+    # At preview the host gives an unknown input as a ``pulumi.output.Unknown`` (a new object
+    # each time); the logic knows one sentinel, which the host sends back as unknown.
+
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return as_check_result(self.logic.check(olds, news))
+        return as_check_result(self.logic.check(with_sentinel(olds), with_sentinel(news)))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return as_diff_result(self.logic.diff(olds, news))
+        return as_diff_result(self.logic.diff(with_sentinel(olds), with_sentinel(news)))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         created = self.logic.create(props)
@@ -89,6 +94,21 @@ class LookerProvider(ResourceProvider):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+
+def with_sentinel(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` with each unknown, however deep, as the logic's sentinel ``UNKNOWN``."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Unknown):
+            return UNKNOWN
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return {k: plain(v) for k, v in values.items()}
 
 
 def as_check_result(checked: Checked) -> CheckResult:

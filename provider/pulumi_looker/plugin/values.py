@@ -35,7 +35,9 @@ def inputs_of(properties: Mapping[str, PropertyValue]) -> dict[str, Any]:
 
 def to_property(value: Any, *, secret: bool = False) -> PropertyValue:
     if value == UNKNOWN:
-        return PropertyValue.computed()
+        # Pulumi's wire marks an unknown with this string; the SDK's PropertyValue.computed()
+        # cannot be marshalled (SDK 3.272: "Unsupported value type: Computed").
+        return PropertyValue(UNKNOWN)
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return PropertyValue(value, is_secret=secret)
     if isinstance(value, (int, float)):
