@@ -95,7 +95,8 @@ class Stack:
         return result
 
     def up(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        return self.pulumi("up", "--yes", "--skip-preview", *args, ok=ok)
+        """``pulumi up`` as pipelines run it: its preview first, then the update."""
+        return self.pulumi("up", "--yes", *args, ok=ok)
 
     def preview(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         return self.pulumi("preview", "--diff", *args, ok=ok)
