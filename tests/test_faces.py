@@ -37,7 +37,11 @@ from tests.support.looker import keys_of_user, patch_bodies, writes
 def host_values(values: dict) -> dict:
     """``values`` as the dynamic-provider host hands them over: through Pulumi's wire, an
     unknown (``rpc.UNKNOWN``) becoming a ``pulumi.output.Unknown``."""
-    struct = asyncio.run(rpc.serialize_properties(values, {}))
+    loop = asyncio.new_event_loop()  # not asyncio.run: it leaves the thread with no loop
+    try:
+        struct = loop.run_until_complete(rpc.serialize_properties(values, {}))
+    finally:
+        loop.close()
     return rpc.deserialize_properties(struct, keep_unknowns=True)
 
 
