@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.support.stack import ROOT
+from tests.support.stack import ROOT, copy_project
 
 pytestmark = pytest.mark.e2e
 
@@ -71,3 +72,37 @@ def test_the_quick_start_runs_as_written_against_the_emulator(tmp_path: Path) ->
     client_id = re.search(r"^[A-Za-z0-9]{20}$", result.stdout, flags=re.MULTILINE)
     assert client_id, output  # the bot's client id, from `pulumi stack output botClientId`
     assert "Resources:\n    + 3 created" in result.stdout
+
+
+def test_the_lived_in_demo_uses_this_runs_emulator(tmp_path: Path) -> None:
+    """`scripts/demo --lived-in` on a copy of the repository, where an earlier run left its files
+    in .work/: the URL it prints and sets as looker:baseUrl is this run's emulator's."""
+    clone = copy_project(tmp_path / "pulumi-looker")
+    (clone / "scripts").mkdir()
+    shutil.copy(ROOT / "scripts" / "demo", clone / "scripts" / "demo")
+    # The demo sets up the machine first; this run's virtualenv and CLI are set up already.
+    pulumi_dir = Path(str(shutil.which("pulumi"))).parent
+    (clone / "scripts" / "bootstrap").write_text(f"#!/bin/sh\necho {pulumi_dir}\n")
+    (clone / "scripts" / "bootstrap").chmod(0o755)
+    shutil.copytree(ROOT / "examples", clone / "examples")
+    stale = "http://127.0.0.1:9"  # the discard port: nothing serves Looker there
+    (clone / ".work").mkdir()
+    for leftover in ("emulator-lived-in.out", "emulator-dev.out"):
+        (clone / ".work" / leftover).write_text(f"{stale}\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "LOOKERSDK_"))}
+    result = subprocess.run(
+        ["scripts/demo", "--lived-in"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    printed = re.findall(r"^== Looker emulator at (.*)$", result.stdout, flags=re.MULTILINE)
+    assert len(printed) == 1, output
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+", printed[0]), output
+    assert printed[0] != stale
+    stack_file = yaml.safe_load((clone / "stacks" / "Pulumi.lived-in.yaml").read_text())
+    assert stack_file["config"]["looker:baseUrl"] == printed[0]
