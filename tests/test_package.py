@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -18,6 +17,8 @@ import pytest
 
 # `build` brings packaging (a dev dependency through it): core metadata as indexes validate it.
 from packaging.metadata import Metadata
+
+from tests.support.clone import ROOT, copy_clone
 
 
 def test_ships_py_typed() -> None:
@@ -135,19 +136,6 @@ def test_says_it_is_no_provider_sdk() -> None:
     assert json.loads(manifest.read_text()) == {"resource": False}
 
 
-ROOT = Path(__file__).resolve().parents[1]
-#: What a clone has that is no source: left out of the tree the release is built from.
-NOT_SOURCE = shutil.ignore_patterns(
-    ".git",
-    ".venv",
-    ".work",
-    "build",
-    "dist",
-    "__pycache__",
-    "*.egg-info",
-    ".*_cache",
-    ".hypothesis",
-)
 CONSOLE_SCRIPTS = {"looker-emulator", "pulumi-looker", "pulumi-resource-looker"}
 
 
@@ -166,7 +154,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
     # only whole if the sdist holds all a build needs. No isolation: the virtualenv's
     # setuptools (scripts/bootstrap installs it), nothing downloaded.
     work = tmp_path_factory.mktemp("release")
-    shutil.copytree(ROOT, work / "source", ignore=NOT_SOURCE)
+    copy_clone(work / "source")
     result = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", "dist", "source"],
         cwd=work,

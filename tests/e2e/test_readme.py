@@ -1,4 +1,5 @@
-"""The README's quick start, run as written in a fresh directory beside a clone."""
+"""What the README says to run, run as written: installing, the quick start in a fresh directory
+beside a clone, the demo."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
 import yaml
 
+from tests.support.clone import copy_clone
 from tests.support.stack import ROOT, copy_project
 
 pytestmark = pytest.mark.e2e
@@ -21,11 +24,10 @@ pytestmark = pytest.mark.e2e
 SECTION = "## Quick start in your own Pulumi project"
 
 
-def quick_start_blocks() -> list[str]:
-    """The sh blocks of the section, in order."""
+def sh_blocks(section: str) -> list[str]:
+    """The sh blocks of a README section, in order."""
     text = (ROOT / "README.md").read_text()
-    section = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+    return re.findall(r"```sh\n(.*?)```", text.split(section, 1)[1].split("\n## ", 1)[0], re.DOTALL)
 
 
 def free_port() -> int:
@@ -35,7 +37,7 @@ def free_port() -> int:
 
 
 def test_the_quick_start_runs_as_written_against_the_emulator(tmp_path: Path) -> None:
-    blocks = quick_start_blocks()
+    blocks = sh_blocks(SECTION)
     assert [b.splitlines()[0][:5] for b in blocks] == ["# 1. ", "# 2. ", "# 3a.", "# 3b.", "# 4. "]
     # What a test may not do as written: install from PyPI (the project's .venv is this run's
     # virtualenv instead), listen on a port that may be taken, or prompt (3b is for a real
@@ -106,3 +108,47 @@ def test_the_lived_in_demo_uses_this_runs_emulator(tmp_path: Path) -> None:
     assert printed[0] != stale
     stack_file = yaml.safe_load((clone / "stacks" / "Pulumi.lived-in.yaml").read_text())
     assert stack_file["config"]["looker:baseUrl"] == printed[0]
+
+
+def fresh_virtualenv(path: Path) -> Path:
+    """A new virtualenv that finds this run's installed dependencies (no download of them),
+    but not pulumi-looker itself."""
+    subprocess.run([sys.executable, "-m", "venv", str(path)], check=True, timeout=120)
+    site = Path(sysconfig.get_paths()["purelib"])
+    deps = path / "dependencies"
+    deps.mkdir()
+    for entry in site.iterdir():
+        if not entry.name.startswith(("pulumi_looker", "__editable__")):
+            (deps / entry.name).symlink_to(entry)
+    [own_site] = path.glob("lib/python*/site-packages")
+    (own_site / "dependencies.pth").write_text(f"{deps}\n")
+    return path
+
+
+@pytest.mark.parametrize("block", [0, 1], ids=["from-the-clone", "a-built-wheel"])
+def test_installing_as_the_readme_says(tmp_path: Path, block: int) -> None:
+    blocks = sh_blocks("## Installing")
+    assert len(blocks) == 2
+    clone = copy_clone(tmp_path / "pulumi-looker")
+    venv = fresh_virtualenv(tmp_path / "venv")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV"))}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
+    script = "set -euo pipefail\n" + blocks[block].replace("/path/to/pulumi-looker", str(clone))
+    result = subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for script_name in ("pulumi-looker", "looker-emulator", "pulumi-resource-looker"):
+        assert (venv / "bin" / script_name).is_file(), script_name
+    where = subprocess.run(
+        [venv / "bin" / "python", "-c", "import pulumi_looker; print(pulumi_looker.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert where.startswith(str(venv / "lib")), where  # the new install, not this run's
+    usage = subprocess.run(
+        [venv / "bin" / "pulumi-looker", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert usage.returncode == 0, usage.stderr
+    assert "adopt" in usage.stdout
