@@ -152,3 +152,40 @@ def test_installing_as_the_readme_says(tmp_path: Path, block: int) -> None:
     )
     assert usage.returncode == 0, usage.stderr
     assert "adopt" in usage.stdout
+
+
+def test_examples_yaml_on_an_emulator_of_ones_own(tmp_path: Path) -> None:
+    """The README's commands for examples/yaml on a stack of one's own, against an emulator
+    started as it says, with the secret typed at the prompt."""
+    blocks = sh_blocks("## examples/yaml on your own emulator or Looker")
+    assert [b.splitlines()[0][:4] for b in blocks] == ["# 1.", "# 2a", "# 2b", "# 3."]
+    for key in ("looker:baseUrl", "looker:clientId", "--secret looker:clientSecret", "botEmail"):
+        assert key in blocks[2]  # 2b is for a real Looker: checked for its config keys only
+    clone = copy_clone(tmp_path / "pulumi-looker")
+    (clone / ".venv").symlink_to(sys.prefix)  # what scripts/bootstrap makes
+    script = "\n".join(
+        ["set -euo pipefail", blocks[0], blocks[1].replace("19999", str(free_port()))]
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "LOOKERSDK_"))}
+    env |= {"PULUMI_HOME": str(tmp_path / "pulumi-home"), "PULUMI_SKIP_UPDATE_CHECK": "true"}
+    result = subprocess.run(
+        ["bash", "-c", f"{script}\n{blocks[3]}"],
+        cwd=clone,
+        env=env,
+        input="my-emulator-secret\n",  # what the prompt of `pulumi config set --secret` reads
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    output = result.stdout + result.stderr
+    pid = re.search(r"serving in the background as process (\d+)", output)
+    if pid:
+        os.kill(int(pid.group(1)), signal.SIGTERM)
+    assert result.returncode == 0, output
+    assert re.search(r"^[A-Za-z0-9]{20}$", result.stdout, flags=re.MULTILINE), output
+    assert "Resources:\n    + 3 created" in result.stdout
+    # The YAML host reads the program's config: section with no warning (deprecation or other).
+    assert "warning" not in output.lower()
+    stack_file = (clone / "examples" / "yaml" / "Pulumi.mine.yaml").read_text()
+    assert "my-emulator-secret" not in stack_file
+    assert yaml.safe_load(stack_file)["config"]["looker:clientSecret"].keys() == {"secure"}
