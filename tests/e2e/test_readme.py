@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pulumi_looker.emulator.control_client import EmulatorControlClient
 from tests.support.clone import copy_clone
 from tests.support.stack import ROOT, copy_project
 
@@ -36,9 +37,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_the_quick_start_runs_as_written_against_the_emulator(tmp_path: Path) -> None:
+def test_the_quick_start_and_drift_by_hand_run_as_written_against_the_emulator(
+    tmp_path: Path,
+) -> None:
     blocks = sh_blocks(SECTION)
     assert [b.splitlines()[0][:5] for b in blocks] == ["# 1. ", "# 2. ", "# 3a.", "# 3b.", "# 4. "]
+    drift = sh_blocks("## Making drift by hand")
+    assert [b.splitlines()[0][:9] for b in drift] == ["# With cu", "# Or with", "# The ref"]
     # What a test may not do as written: install from PyPI (the project's .venv is this run's
     # virtualenv instead), listen on a port that may be taken, or prompt (3b is for a real
     # Looker: it is checked for its config keys only).
@@ -52,6 +57,8 @@ def test_the_quick_start_runs_as_written_against_the_emulator(tmp_path: Path) ->
             blocks[1],
             blocks[2].replace("19999", port),
             blocks[4],
+            # Making drift by hand: it continues the quick start, against its emulator.
+            *(block.replace("19999", port) for block in drift),
         ]
     )
     for key in ("looker:baseUrl", "looker:clientId", "--secret looker:clientSecret", "botUserId"):
@@ -65,10 +72,23 @@ def test_the_quick_start_runs_as_written_against_the_emulator(tmp_path: Path) ->
     )
     output = result.stdout + result.stderr
     pid = re.search(r"serving in the background as process (\d+)", output)
-    if pid:
-        os.kill(int(pid.group(1)), signal.SIGTERM)
-    assert result.returncode == 0, output
+    try:
+        assert result.returncode == 0, output
+        control = EmulatorControlClient(f"http://127.0.0.1:{port}")
+        patches = [
+            w["body"]["min_length"]
+            for w in control.writes()
+            if w["path"] == "/api/4.0/password_config" and "min_length" in (w.get("body") or {})
+        ]
+        control.close()
+    finally:
+        if pid:
+            os.kill(int(pid.group(1)), signal.SIGTERM)
     assert pid, output
+    # The quick start's up, curl's drift, looker-sdk's drift, and the up that puts 14 back.
+    assert patches == [14, 8, 9, 14], output
+    assert "min_length in Looker: 9" in result.stdout
+    assert re.search(r"~ .*password-policy.*update", result.stdout), output
     project = tmp_path / "my-looker"
     assert (project / "Pulumi.dev.yaml").exists()
     client_id = re.search(r"^[A-Za-z0-9]{20}$", result.stdout, flags=re.MULTILINE)
