@@ -17,7 +17,9 @@ import pytest
 import yaml
 
 from pulumi_looker.emulator.control_client import EmulatorControlClient
+from tests.support.clients import DEV_CLIENT_ID
 from tests.support.clone import copy_clone
+from tests.support.looker import writes
 from tests.support.stack import ROOT, copy_project
 
 pytestmark = pytest.mark.e2e
@@ -25,10 +27,13 @@ pytestmark = pytest.mark.e2e
 SECTION = "## Quick start in your own Pulumi project"
 
 
+README = (ROOT / "README.md").read_text()
+
+
 def sh_blocks(section: str) -> list[str]:
     """The sh blocks of a README section, in order."""
-    text = (ROOT / "README.md").read_text()
-    return re.findall(r"```sh\n(.*?)```", text.split(section, 1)[1].split("\n## ", 1)[0], re.DOTALL)
+    text = README.split(section, 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", text, re.DOTALL)
 
 
 def free_port() -> int:
@@ -209,3 +214,37 @@ def test_examples_yaml_on_an_emulator_of_ones_own(tmp_path: Path) -> None:
     stack_file = (clone / "examples" / "yaml" / "Pulumi.mine.yaml").read_text()
     assert "my-emulator-secret" not in stack_file
     assert yaml.safe_load(stack_file)["config"]["looker:clientSecret"].keys() == {"secure"}
+
+
+def test_adopt_writes_what_the_readme_shows_and_tracks_a_key_without_purpose(
+    make_stack, start_looker
+) -> None:
+    """The README's example of what adopt writes for user 2 of the lived-in emulator is what it
+    writes; after up, the key without a purpose is in the stack, adopted, its purpose unmanaged."""
+    shown = re.search(r"```yaml\n(  looker-settings:apiCredentials:\n.*?)```", README, re.DOTALL)
+    assert shown, "the README shows what adopt writes"
+    seed = ROOT / "examples" / "lived-in-looker.yaml"
+    looker = start_looker(DEV_CLIENT_ID, "--users", "0", "--seed", str(seed))
+    stack = make_stack("readme-adopt", looker)
+    stack.set_config({"looker:clientId": DEV_CLIENT_ID})
+    adopt = subprocess.run(
+        [str(shutil.which("pulumi-looker")), "adopt", "--stack", stack.name, "--user", "2"],
+        cwd=stack.project,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert adopt.returncode == 0, adopt.stderr
+    written = yaml.safe_load(stack.file.read_text())["config"]["looker-settings:apiCredentials"]
+    assert written == yaml.safe_load(shown.group(1))["looker-settings:apiCredentials"]
+    stack.up()
+    [key] = [
+        r["outputs"]
+        for r in stack.export()["deployment"]["resources"]
+        if r["urn"].endswith("::key-u2-k4")
+    ]
+    assert (key["credentials_api3_id"], key["adopted"], key["managed_fields"]) == ("4", True, [])
+    looker.control.clear_requests()
+    stack.preview("--expect-no-changes")
+    assert writes(looker) == []
