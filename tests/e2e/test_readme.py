@@ -112,6 +112,7 @@ def test_the_lived_in_demo_uses_this_runs_emulator(tmp_path: Path) -> None:
     (clone / "scripts" / "bootstrap").write_text(f"#!/bin/sh\necho {pulumi_dir}\n")
     (clone / "scripts" / "bootstrap").chmod(0o755)
     shutil.copytree(ROOT / "examples", clone / "examples")
+    (clone / "stacks" / "Pulumi.lived-in.yaml").unlink(missing_ok=True)  # a demo's, in this clone
     stale = "http://127.0.0.1:9"  # the discard port: nothing serves Looker there
     (clone / ".work").mkdir()
     for leftover in ("emulator-lived-in.out", "emulator-dev.out"):
