@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
 import subprocess
 import sys
-from importlib import resources
+import tarfile
+import zipfile
+from importlib import metadata, resources
+from pathlib import Path
+
+import attrs
+import pytest
+
+# `build` brings packaging (a dev dependency through it): core metadata as indexes validate it.
+from packaging.metadata import Metadata
+
+from tests.support.clone import ROOT, copy_clone
 
 
 def test_ships_py_typed() -> None:
@@ -121,3 +134,102 @@ def test_says_it_is_no_provider_sdk() -> None:
     program would have the engine look for plugin ``looker`` (and warn when it finds ours)."""
     manifest = resources.files("pulumi_looker").joinpath("pulumi-plugin.json")
     assert json.loads(manifest.read_text()) == {"resource": False}
+
+
+CONSOLE_SCRIPTS = {"looker-emulator", "pulumi-looker", "pulumi-resource-looker"}
+
+
+@attrs.frozen
+class Release:
+    """The sdist and the wheel built from it, as a release builds them."""
+
+    version: str
+    sdist: Path
+    wheel: Path
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory: pytest.TempPathFactory) -> Release:
+    # `python -m build` makes the sdist, then the wheel from the unpacked sdist: the wheel is
+    # only whole if the sdist holds all a build needs. No isolation: the virtualenv's
+    # setuptools (scripts/bootstrap installs it), nothing downloaded.
+    work = tmp_path_factory.mktemp("release")
+    copy_clone(work / "source")
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", "dist", "source"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    [sdist] = (work / "dist").glob("*.tar.gz")
+    [wheel] = (work / "dist").glob("*.whl")
+    return Release(metadata.version("pulumi-looker"), sdist, wheel)
+
+
+def _validated(raw: bytes) -> Metadata:
+    """Core metadata as an index checks it on upload (packaging validates every field)."""
+    return Metadata.from_email(raw, validate=True)
+
+
+def test_the_wheel_holds_the_package_its_data_and_console_scripts(release: Release) -> None:
+    assert release.wheel.name == f"pulumi_looker-{release.version}-py3-none-any.whl"
+    dist_info = f"pulumi_looker-{release.version}.dist-info"
+    with zipfile.ZipFile(release.wheel) as wheel:
+        names = set(wheel.namelist())
+        entry_points = wheel.read(f"{dist_info}/entry_points.txt").decode()
+        meta = _validated(wheel.read(f"{dist_info}/METADATA"))
+    sources = {
+        path.relative_to(ROOT / "provider").as_posix()
+        for path in (ROOT / "provider" / "pulumi_looker").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert {"pulumi_looker/py.typed", "pulumi_looker/pulumi-plugin.json"} <= sources
+    assert {n for n in names if not n.startswith(f"{dist_info}/")} == sources
+    assert f"{dist_info}/licenses/LICENSE" in names
+    scripts = {
+        line.split("=")[0].strip(): line.split("=")[1].strip()
+        for line in entry_points.split("[console_scripts]")[1].strip().splitlines()
+    }
+    assert set(scripts) == CONSOLE_SCRIPTS
+    for target in scripts.values():
+        module, _, function = target.partition(":")
+        assert callable(getattr(importlib.import_module(module), function)), target
+    assert (meta.name, str(meta.version)) == ("pulumi-looker", release.version)
+    assert str(meta.license_expression) == "Apache-2.0"
+    assert meta.license_files == ["LICENSE"]
+    assert str(meta.requires_python) == ">=3.10"
+    assert meta.description_content_type == "text/markdown"
+    assert meta.description == (ROOT / "README.md").read_text()
+    assert "Typing :: Typed" in (meta.classifiers or [])
+    assert {"emulator", "cli"} <= set(meta.provides_extra or [])
+
+
+def test_the_sdist_holds_what_a_build_needs(release: Release) -> None:
+    top = f"pulumi_looker-{release.version}"
+    assert release.sdist.name == f"{top}.tar.gz"
+    with tarfile.open(release.sdist) as sdist:
+        names = {name.removeprefix(f"{top}/") for name in sdist.getnames()}
+        pkg_info = sdist.extractfile(f"{top}/PKG-INFO")
+        assert pkg_info is not None
+        meta = _validated(pkg_info.read())
+    assert {
+        "pyproject.toml",
+        "README.md",
+        "LICENSE",
+        "CHANGELOG.md",
+        "provider/pulumi_looker/__init__.py",
+        "provider/pulumi_looker/py.typed",
+        "provider/pulumi_looker/pulumi-plugin.json",
+    } <= names
+    assert str(meta.version) == release.version
+    assert not any(name.startswith(("tests/", ".venv/", ".work/")) for name in names)
+
+
+def test_the_changelog_heads_with_this_version(release: Release) -> None:
+    """CHANGELOG.md's newest section is the version being built and installed."""
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    [newest, *_] = re.findall(r"^## (\d+\.\d+\.\d+)\b", changelog, flags=re.MULTILINE)
+    assert newest == release.version
+    assert "semantic versioning" in changelog.split("\n## ", 1)[0]
