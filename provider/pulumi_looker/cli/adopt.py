@@ -111,7 +111,7 @@ def read_instance(
     role_names = {}
     if accounts:
         try:
-            role_names = {role.id: role.name or role.id for role in client.roles()}
+            role_names = models.role_labels(client.roles())
         except LookerError as error:
             notes.append(f"roles written by id: listing roles failed ({error})")
     own = [live for live in keys if live.key.client_id == connection_client_id]
@@ -151,8 +151,10 @@ def account_name(account: models.ServiceAccount) -> str:
 
 def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     """What the instance has as a ``pulumi import --file`` document for a stack of the provider
-    plugin (``looker:index:*``): the policies by their ids and the keys by ``<user_id>/<key
-    id>``, but those the stack ``held`` already."""
+    plugin (``looker:index:*``): the policies by their ids, the service accounts by
+    ``service_account/<user_id>`` and the keys by ``<user_id>/<key id>`` (no id equals
+    another's input, so the code Pulumi prints links nothing by mistake), but those the stack
+    ``held`` already."""
     held = set(held)
     found = [
         {
@@ -164,9 +166,13 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         if key.config_key in instance.singletons and key.singleton.id not in held
     ]
     found += [
-        {"type": "looker:index:ServiceAccount", "name": account_name(account), "id": account.id}
+        {
+            "type": "looker:index:ServiceAccount",
+            "name": account_name(account),
+            "id": models.service_account_import_id(account.id),
+        }
         for account in instance.accounts
-        if account.id not in held
+        if not {account.id, models.service_account_import_id(account.id)} & held
     ]
     found += [
         {
