@@ -242,15 +242,13 @@ def test_an_import_adopts_the_account_with_its_roles_by_name(emulator, provider,
             "service_account_name": "imported",
             "is_disabled": False,
             "roles": ["Viewer"],
-            "role_ids": ["4"],
-            "role_names": ["Viewer"],
         }
         assert (found.outs["adopted"], found.outs["roles"]) == (True, ["Viewer"])
     assert emulator.control.calls()[("GET", "/api/4.0/roles")] == 1
     assert writes(emulator) == []
     refreshed = provider.read(existing.id, found.outs)  # a state of the bare id keeps it
     assert refreshed.id == existing.id
-    with pytest.raises(NotInLookerError, match="^Looker has no service account 999 "):
+    with pytest.raises(NotInLookerError, match=r"^Looker has no service account 999 "):
         provider.read("service_account/999", {})
     with pytest.raises(InvalidIdError, match="'service_account/<user_id>' or its user id"):
         provider.read("service_account/", {})

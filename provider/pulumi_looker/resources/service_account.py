@@ -402,7 +402,8 @@ class ServiceAccountLogic:
         """The account from the one listing of users: drift in its name, disabled state and
         roles; an account deleted outside Pulumi is gone from the state. An import (no state)
         adopts the account with its roles by name (``GET /roles``, once per process, when it
-        has any), and its id becomes ``service_account/<user_id>``; one Looker lacks, or a
+        has any), and its id becomes ``service_account/<user_id>``; its inputs are what a
+        program gives (check resolves the roles again). One Looker lacks, or a
         user that is not a service account, is refused. The id is ``service_account/<user_id>``
         or, as create gives it, the bare user id."""
         user_id = parse_id(id_)
@@ -433,9 +434,8 @@ class ServiceAccountLogic:
             role_names=[names.get(r) or r for r in role_ids],
             profile=props.get("profile"),
         )
-        return Found(
-            models.service_account_import_id(user_id), state.to_outs(), state.inputs()
-        )
+        inputs = {k: v for k, v in state.inputs().items() if k in SERVICE_ACCOUNT_INPUTS}
+        return Found(models.service_account_import_id(user_id), state.to_outs(), inputs)
 
     def delete(self, props: Mapping[str, Any]) -> None:
         """``delete_on_destroy``: DELETE the account, which cannot be undone (its content goes
