@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -184,6 +184,27 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         if f"{live.user_id}/{live.key.id}" not in held
     ]
     return {"resources": found}
+
+
+#: The provider's connection inputs, as stack config names them after ``looker:``.
+CONNECTION_INPUTS = ("baseUrl", "clientId", "verifySsl", "timeout", "caBundle")
+
+
+def stale_connection(recorded: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """The connection settings that the state holds for the default provider (``recorded``)
+    otherwise than the stack ``config`` has them now (secrets, encrypted there, aside).
+    `pulumi import` runs no program, so the engine configures the provider from the state:
+    after the connection's key is rotated it would log in with the old client id."""
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return [
+        f"looker:{name}"
+        for name in CONNECTION_INPUTS
+        if not isinstance(recorded.get(name), dict)
+        and text(recorded.get(name)) != text(config.get(f"looker:{name}"))
+    ]
 
 
 def merge(
