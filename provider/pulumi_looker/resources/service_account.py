@@ -403,9 +403,9 @@ class ServiceAccountLogic:
         roles; an account deleted outside Pulumi is gone from the state. An import (no state)
         adopts the account with its roles by name (``GET /roles``, once per process, when it
         has any), and its id becomes ``service_account/<user_id>``; its inputs are what a
-        program gives (check resolves the roles again). One Looker lacks, or a
-        user that is not a service account, is refused. The id is ``service_account/<user_id>``
-        or, as create gives it, the bare user id."""
+        program gives (check resolves the roles again). An account Looker lacks, or a user that
+        is not a service account, is refused. The id is ``service_account/<user_id>`` or, as
+        create gives it, the bare user id."""
         user_id = parse_id(id_)
         client = self.connections.client(props.get("profile"))
         user = client.keys.user(user_id)
