@@ -90,6 +90,12 @@ def test_service_accounts_are_read_from_the_same_listing_with_one_roles_call(emu
     adopt.merge(again, "p", instance, created={account.id}, profile=None)
     assert "p:serviceAccounts" not in again  # the stack made it: not adopted again
     document = adopt.import_document(instance, held=set())
-    assert {"type": "looker:index:ServiceAccount", "name": name, "id": account.id} in document[
-        "resources"
-    ]
+    assert {
+        "type": "looker:index:ServiceAccount",
+        "name": name,
+        "id": f"service_account/{account.id}",
+    } in document["resources"]
+    held = {f"service_account/{account.id}"}
+    assert not [
+        r for r in adopt.import_document(instance, held)["resources"] if r["id"] in held
+    ]  # the stack holds it already

@@ -293,7 +293,8 @@ def test_no_secret_in_logs_or_errors(emulator, provider, caplog: pytest.LogCaptu
     text = caplog.text + "\n".join(errors) + str(emulator.control.requests())
     for secret in (outs["client_secret"], ADMIN_CLIENT_SECRET, token):
         assert secret not in text
-    assert len(errors) == 2  # read of a missing key is "gone", not an error
+    assert len(errors) == 3
+    assert errors[1] == "Looker has no API key 999 for user 2"  # an import's read
 
 
 def test_numeric_ids_from_pulumis_wire_become_strings(provider) -> None:

@@ -10,7 +10,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_looker.client import LookerClient
 from pulumi_looker.dynamic.service_account import ServiceAccountProvider
 from pulumi_looker.emulator.process import EmulatorProcess
-from pulumi_looker.errors import InvalidInputError, LookerError, NotInLookerError
+from pulumi_looker.errors import InvalidIdError, InvalidInputError, LookerError, NotInLookerError
 from tests.support.clients import configure, settings_for, stack_config
 from tests.support.looker import API, VERSIONS, api_calls, statuses, writes
 
@@ -229,17 +229,29 @@ def test_adopting_a_user_that_is_no_service_account_fails(emulator, provider) ->
     assert writes(emulator) == []
 
 
-def test_an_import_adopts_the_account_with_its_roles_by_id(emulator, provider, client) -> None:
+def test_an_import_adopts_the_account_with_its_roles_by_name(emulator, provider, client) -> None:
+    """As the code `pulumi import` prints takes them; the id can equal no key's input."""
     existing = client.create_service_account({"service_account_name": "imported"})
     client.set_user_roles(existing.id, ["4"])
-    found = provider.read(existing.id, {})
-    assert found.inputs == {
-        "user_id": existing.id,
-        "service_account_name": "imported",
-        "is_disabled": False,
-        "roles": ["4"],
-    }
-    assert found.outs["adopted"] is True
+    emulator.control.clear_requests()
+    for given in (existing.id, f"service_account/{existing.id}"):
+        found = provider.read(given, {})
+        assert found.id == f"service_account/{existing.id}"
+        assert found.inputs == {
+            "user_id": existing.id,
+            "service_account_name": "imported",
+            "is_disabled": False,
+            "roles": ["Viewer"],
+        }
+        assert (found.outs["adopted"], found.outs["roles"]) == (True, ["Viewer"])
+    assert emulator.control.calls()[("GET", "/api/4.0/roles")] == 1
+    assert writes(emulator) == []
+    refreshed = provider.read(existing.id, found.outs)  # a state of the bare id keeps it
+    assert refreshed.id == existing.id
+    with pytest.raises(NotInLookerError, match=r"^Looker has no service account 999 "):
+        provider.read("service_account/999", {})
+    with pytest.raises(InvalidIdError, match="'service_account/<user_id>' or its user id"):
+        provider.read("service_account/", {})
 
 
 def test_a_service_accounts_key_logs_in_until_the_account_is_disabled(emulator, client) -> None:

@@ -8,6 +8,7 @@ the emulator all read these rules; nothing else restates them.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -249,6 +250,28 @@ class Role:
 
     id: str = _field(str, nullable=False, required=True)
     name: str | None = _field(str)
+
+
+def role_labels(roles: Iterable[Role]) -> dict[str, str]:
+    """Role id -> how inputs name it: its name, which ``roles`` takes (case ignored), or its id
+    where the role has no name or shares it with another role."""
+    roles = list(roles)
+    counts = Counter((role.name or "").lower() for role in roles)
+    return {
+        role.id: role.name if role.name and counts[role.name.lower()] == 1 else role.id
+        for role in roles
+    }
+
+
+#: How an imported ``ServiceAccount``'s resource id begins: ``service_account/42``. A bare
+#: user id (what create gives) could equal another imported resource's input, a key's
+#: ``credentialsApi3Id`` say, and the code ``pulumi import`` prints would then link the two.
+SERVICE_ACCOUNT_ID_PREFIX = "service_account/"
+
+
+def service_account_import_id(user_id: str) -> str:
+    """The resource id an import gives the service account that is user ``user_id``."""
+    return f"{SERVICE_ACCOUNT_ID_PREFIX}{user_id}"
 
 
 @attrs.frozen

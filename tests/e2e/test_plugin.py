@@ -58,7 +58,7 @@ def whoami(looker, client_id: str, client_secret: str) -> str:
 
 def test_bots_a_service_account_and_its_two_key_rotation(tmp_path, pulumi_home, looker) -> None:
     """examples/yaml-bots: a service account with a role and a key in one up; a rotation that
-    keeps the previous key (an update, per field); import by id with no write; destroy
+    keeps the previous key (an update, per field); import by user id with no write; destroy
     disables the account."""
     bots = example_stack(tmp_path, pulumi_home, looker, "yaml-bots")
     bots.up()
@@ -99,7 +99,10 @@ def test_bots_a_service_account_and_its_two_key_rotation(tmp_path, pulumi_home, 
     [imported] = [
         r for r in bots.export()["deployment"]["resources"] if r["urn"].endswith("::by-hand")
     ]
-    assert (imported["id"], imported["outputs"]["serviceAccountName"]) == (other.id, "made by hand")
+    assert (imported["id"], imported["outputs"]["serviceAccountName"]) == (
+        f"service_account/{other.id}",
+        "made by hand",
+    )
 
 
 def test_up_then_nothing_to_change_with_no_plugin_warning(yaml_stack: Stack, looker) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -111,7 +111,7 @@ def read_instance(
     role_names = {}
     if accounts:
         try:
-            role_names = {role.id: role.name or role.id for role in client.roles()}
+            role_names = models.role_labels(client.roles())
         except LookerError as error:
             notes.append(f"roles written by id: listing roles failed ({error})")
     own = [live for live in keys if live.key.client_id == connection_client_id]
@@ -151,8 +151,10 @@ def account_name(account: models.ServiceAccount) -> str:
 
 def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     """What the instance has as a ``pulumi import --file`` document for a stack of the provider
-    plugin (``looker:index:*``): the policies by their ids and the keys by ``<user_id>/<key
-    id>``, but those the stack ``held`` already."""
+    plugin (``looker:index:*``): the policies by their ids, the service accounts by
+    ``service_account/<user_id>`` and the keys by ``<user_id>/<key id>`` (no id equals
+    another's input, so the code Pulumi prints links nothing by mistake), but those the stack
+    ``held`` already."""
     held = set(held)
     found = [
         {
@@ -164,9 +166,13 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         if key.config_key in instance.singletons and key.singleton.id not in held
     ]
     found += [
-        {"type": "looker:index:ServiceAccount", "name": account_name(account), "id": account.id}
+        {
+            "type": "looker:index:ServiceAccount",
+            "name": account_name(account),
+            "id": models.service_account_import_id(account.id),
+        }
         for account in instance.accounts
-        if account.id not in held
+        if not {account.id, models.service_account_import_id(account.id)} & held
     ]
     found += [
         {
@@ -178,6 +184,27 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         if f"{live.user_id}/{live.key.id}" not in held
     ]
     return {"resources": found}
+
+
+#: The provider's connection inputs, as stack config names them after ``looker:``.
+CONNECTION_INPUTS = ("baseUrl", "clientId", "verifySsl", "timeout", "caBundle")
+
+
+def stale_connection(recorded: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """The connection settings that the state holds for the default provider (``recorded``)
+    otherwise than the stack ``config`` has them now (secrets, encrypted there, aside).
+    `pulumi import` runs no program, so the engine configures the provider from the state:
+    after the connection's key is rotated it would log in with the old client id."""
+
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)
+
+    return [
+        f"looker:{name}"
+        for name in CONNECTION_INPUTS
+        if not isinstance(recorded.get(name), dict)
+        and text(recorded.get(name)) != text(config.get(f"looker:{name}"))
+    ]
 
 
 def merge(

@@ -102,7 +102,8 @@ def _adopt(args: argparse.Namespace) -> int:
     project = stack_file.Project(args.project)
     path = project.stack_file(args.stack)
     document = stack_file.load(path)
-    settings = ConnectionSettings.resolve(profile=args.profile, config=project.config(args.stack))
+    config = project.config(args.stack)
+    settings = ConnectionSettings.resolve(profile=args.profile, config=config)
     progress = adopt.Progress()
     with LookerClient(settings) as client:
         instance = adopt.read_instance(
@@ -114,6 +115,16 @@ def _adopt(args: argparse.Namespace) -> int:
     if args.import_file:
         found = adopt.import_document(instance, project.held_ids(args.stack))
         write_atomically(args.import_file, json.dumps(found, indent=1) + "\n")
+        recorded = project.recorded_connection(args.stack)  # the default provider's
+        stale = adopt.stale_connection(recorded, config) if recorded and not args.profile else []
+        if stale:
+            print(
+                f"pulumi-looker adopt: the stack's state holds {', '.join(stale)} as of its "
+                "last `pulumi up`, not as the config has it now, and `pulumi import` connects "
+                "with what the state holds: run `pulumi refresh --run-program --yes` first, "
+                "which records today's (no write to Looker)",
+                file=sys.stderr,
+            )
         print(
             f"pulumi-looker adopt: {len(found['resources'])} resources in {args.import_file}; "
             f"import them with `pulumi import --file {args.import_file}`",

@@ -43,6 +43,7 @@ class Project:
         self.root = root
         self.name = str(data["name"])
         self.stack_dir = root / str(data.get("stackConfigDir") or ".")
+        self._states: dict[str, list[dict[str, Any]]] = {}
 
     def stack_file(self, stack: str) -> Path:
         return self.stack_dir / f"Pulumi.{stack}.yaml"
@@ -72,18 +73,36 @@ class Project:
         """The ids of every Looker object the stack holds (``password_config``, ``7/13``)."""
         return {r["id"] for r in self._looker_resources(stack)}
 
+    def recorded_connection(self, stack: str) -> dict[str, Any]:
+        """The inputs the stack's state holds for its default ``looker`` provider (``baseUrl``,
+        ``clientId``…): the config as of the last `pulumi up` (or refresh that ran the program),
+        which `pulumi import` connects with. Empty when the state has none."""
+        return next(
+            (
+                dict(r.get("inputs") or {})
+                for r in self._resources(stack)
+                if r.get("type") == "pulumi:providers:looker"
+                and r.get("urn", "").rpartition("::")[2].startswith("default")
+            ),
+            {},
+        )
+
     def _looker_resources(self, stack: str) -> list[dict[str, Any]]:
         """The stack's resources of either face (``pulumi-python:dynamic/looker:*`` or
         ``looker:index:*``), from its state; none when the stack has no state yet."""
-        answer = self._pulumi("stack", "export", "--stack", stack)
-        if answer is None:
-            return []
-        resources = json.loads(answer).get("deployment", {}).get("resources") or []
         return [
             r
-            for r in resources
+            for r in self._resources(stack)
             if r.get("type", "").startswith(("pulumi-python:dynamic/looker:", "looker:index:"))
         ]
+
+    def _resources(self, stack: str) -> list[dict[str, Any]]:
+        """Every resource in the stack's state (one `pulumi stack export` per command)."""
+        if stack not in self._states:
+            answer = self._pulumi("stack", "export", "--stack", stack)
+            state = json.loads(answer) if answer is not None else {}
+            self._states[stack] = state.get("deployment", {}).get("resources") or []
+        return self._states[stack]
 
     def _pulumi(self, *args: str) -> str | None:
         """What ``pulumi ARGS`` prints in the project, or None when it cannot say."""

@@ -427,8 +427,9 @@ class ApiCredentialLogic:
         """Looks the key up in the process's one listing of users' keys (see keys.ApiKeys). A
         refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
         gone from the state (a kept previous key likewise); an import adopts the key with its
-        purpose. After a rotation that kept the previous key, the current key is the state's
-        (the id stays the first key's: Pulumi changes an id only on replacement)."""
+        purpose, and one Looker lacks is refused. After a rotation that kept the previous key,
+        the current key is the state's (the id stays the first key's: Pulumi changes an id only
+        on replacement)."""
         user_id, credentials_id = parse_id(id_)
         client = self.connections.client(props.get("profile"))
         if ApiKeyState.is_state(props):
@@ -441,7 +442,10 @@ class ApiCredentialLogic:
         else:
             key = client.keys.key(user_id, credentials_id)
             if key is None:
-                return Found(None)
+                lacking = f" (no user {user_id})" if client.keys.lacks_user(user_id) else ""
+                raise NotInLookerError(
+                    f"Looker has no API key {credentials_id} for user {user_id}{lacking}"
+                )
             state = ApiKeyState(
                 user_id=user_id,
                 key=key,

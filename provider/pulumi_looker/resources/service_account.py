@@ -120,8 +120,7 @@ class ServiceAccountState:
         }
 
     def inputs(self) -> dict[str, Any]:
-        """The inputs that would give this state, as check gives them (an import manages the
-        roles by id)."""
+        """The inputs that would give this state, as check gives them."""
         managed = self.roles is not None
         inputs = {
             "user_id": self.account.id if self.adopted else None,
@@ -401,26 +400,42 @@ class ServiceAccountLogic:
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
         """The account from the one listing of users: drift in its name, disabled state and
-        roles; an account deleted outside Pulumi is gone from the state; an import adopts the
-        account with its roles by id. A user that is not a service account is refused."""
-        if not ID.match(str(id_)):
-            raise InvalidIdError(f"a ServiceAccount's id is its user id, such as '42'; got {id_!r}")
+        roles; an account deleted outside Pulumi is gone from the state. An import (no state)
+        adopts the account with its roles by name (``GET /roles``, once per process, when it
+        has any), and its id becomes ``service_account/<user_id>``; its inputs are what a
+        program gives (check resolves the roles again). An account Looker lacks, or a user that
+        is not a service account, is refused. The id is ``service_account/<user_id>`` or, as
+        create gives it, the bare user id."""
+        user_id = parse_id(id_)
         client = self.connections.client(props.get("profile"))
-        user = client.keys.user(str(id_))
+        user = client.keys.user(user_id)
+        imported = "adopted" not in props
+        if user is None and imported:
+            raise NotInLookerError(f"Looker has no service account {user_id} (no user {user_id})")
         if user is None:
             return Found(None)
         if user.service_account is None:
             raise NotInLookerError(
-                f"Looker user {id_} is not a service account: a ServiceAccount manages only "
+                f"Looker user {user_id} is not a service account: a ServiceAccount manages only "
                 "accounts made as service accounts"
             )
-        if "adopted" in props:
+        if not imported:
             state = ServiceAccountState.from_props(props).seen(user.service_account)
-        else:  # an import adopts the account as Looker has it
-            state = ServiceAccountState(
-                account=user.service_account, adopted=True, profile=props.get("profile")
-            )
-        return Found(state.id, state.to_outs(), state.inputs())
+            return Found(id_, state.to_outs(), state.inputs())
+        account = user.service_account
+        role_ids = account.role_ids or []
+        known = client.roles() if role_ids else []
+        labels, names = models.role_labels(known), {role.id: role.name for role in known}
+        state = ServiceAccountState(
+            account=account,
+            adopted=True,
+            roles=[labels.get(r, r) for r in role_ids],
+            resolved_role_ids=role_ids,
+            role_names=[names.get(r) or r for r in role_ids],
+            profile=props.get("profile"),
+        )
+        inputs = {k: v for k, v in state.inputs().items() if k in SERVICE_ACCOUNT_INPUTS}
+        return Found(models.service_account_import_id(user_id), state.to_outs(), inputs)
 
     def delete(self, props: Mapping[str, Any]) -> None:
         """``delete_on_destroy``: DELETE the account, which cannot be undone (its content goes
@@ -440,6 +455,18 @@ class ServiceAccountLogic:
         if not state.adopted and not state.account.is_disabled:
             account = client.update_service_account(state.id, {"is_disabled": True})
             client.keys.remember(state.id, state.seen(account).account)
+
+
+def parse_id(id_: str) -> str:
+    """The user id in a ServiceAccount's id: ``"service_account/42"`` or ``"42"`` -> ``"42"``;
+    anything else is a clear error."""
+    user_id = str(id_).removeprefix(models.SERVICE_ACCOUNT_ID_PREFIX)
+    if not ID.match(user_id):
+        raise InvalidIdError(
+            "a ServiceAccount's id is 'service_account/<user_id>' or its user id, for example "
+            f"'service_account/42' or '42'; got {id_!r}"
+        )
+    return user_id
 
 
 def _id_order(role_id: str) -> tuple[int, str]:
