@@ -93,16 +93,16 @@ def test_the_program_an_import_prints_previews_no_change(tmp_path, pulumi_home, 
     held = resource_names(bots)
     looker.control.clear_requests()
 
-    # The code of a preview goes through the YAML host too: see README, Known limits.
-    previewed = bots.pulumi(
-        "import", "--file", "import.json", "--preview-only", "--generate-code=false"
-    )
+    previewed = bots.pulumi("import", "--file", "import.json", "--preview-only")
     assert "= 6 to import" in previewed.stdout
     assert "almost certainly a bug" not in previewed.stdout + previewed.stderr
     assert resource_names(bots) == held
     imported = bots.pulumi("import", "--file", "import.json", "--yes")
     assert writes(looker) == []
     program = printed_program(imported.stdout)
+    # The preview prints the same program (each resource with its import option besides).
+    properties = {name: r["properties"] for name, r in program.items()}
+    assert {n: r["properties"] for n, r in printed_program(previewed.stdout).items()} == properties
     assert "${" not in yaml.safe_dump(program)  # every value as Looker has it, no link
     etl_bot = f"etl-bot-u{account.id}"
     assert program[etl_bot]["properties"]["roles"] == ["Developer"]
