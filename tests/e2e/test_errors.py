@@ -32,7 +32,19 @@ def diagnostics(output: str) -> dict[str, list[str]]:
     return found
 
 
-def test_a_wrong_secret_reads_as_one_line_per_resource(dev: Stack, looker) -> None:
+def causes(output: str) -> dict[str, set[str]]:
+    """Each resource's distinct error lines (the engine may report a failed refresh step twice,
+    once as "Preview failed: ...")."""
+    return {
+        name: {line.removeprefix("error: ").removeprefix("Preview failed: ") for line in lines}
+        for name, lines in diagnostics(output).items()
+    }
+
+
+def test_a_wrong_secret_is_tried_once_and_explained_once(dev: Stack, looker) -> None:
+    """#31 item 4: one login, one explanation (where the settings came from); the other
+    resources say that login was refused, in one short line; no hint about running the program
+    when PULUMI_RUN_PROGRAM is set (the tests' environment sets it, as the README says to)."""
     dev.up()
     looker.control.clear_requests()
     result = dev.pulumi("up", "--yes", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "wrong"})
@@ -41,16 +53,22 @@ def test_a_wrong_secret_reads_as_one_line_per_resource(dev: Stack, looker) -> No
     assert "Traceback" not in output
     assert "grpc" not in output.lower()
     assert "Exception calling application" not in output
-    errors = diagnostics(output)
-    for name in RESOURCES:
-        # The engine may report a failed refresh step twice, once as "Preview failed: ...";
-        # what it reports is our one line.
-        [cause] = {
-            line.removeprefix("error: ").removeprefix("Preview failed: ") for line in errors[name]
+    assert "PULUMI_RUN_PROGRAM" not in output
+    found = causes(output)
+    explained = [name for name in RESOURCES if any("secret is wrong" in c for c in found[name])]
+    assert len(explained) == 1, found
+    [cause] = found[explained[0]]
+    assert cause.startswith("pulumi_looker.errors.LoginError: Looker login failed (POST")
+    assert "client_secret from environment variable LOOKERSDK_CLIENT_SECRET)" in cause
+    for name in set(RESOURCES) - set(explained):
+        assert found[name] == {
+            "pulumi_looker.errors.LoginError: Looker login failed (POST /api/4.0/login, HTTP "
+            "404): refused earlier in this run with the same settings, not tried again"
         }
-        assert cause.startswith("pulumi_looker.errors.LoginError: Looker login failed (POST")
-        assert "client_secret from environment variable LOOKERSDK_CLIENT_SECRET)" in cause
-    assert len(output.splitlines()) <= 40, output
+    assert output.count("secret is wrong") <= 3  # its progress line, and the Diagnostics'
+    section = output.split("\nDiagnostics:\n", 1)[1].split("\nResources:\n", 1)[0]
+    assert len(section.splitlines()) <= 20, output
+    assert [r["path"] for r in looker.control.requests()] == ["/api/4.0/login"]
     assert writes(looker) == []
 
 

@@ -21,7 +21,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_looker.errors import tracebacks_wanted
+from pulumi_looker.errors import refreshing, tracebacks_wanted
 from pulumi_looker.models import unknown_name_reason
 from pulumi_looker.resources.common import Checked, Diff, Found, ResourceLogic
 from pulumi_looker.settings import ConnectionSettings
@@ -68,7 +68,8 @@ class LookerProvider(ResourceProvider):
         return UpdateResult(self.logic.update(olds, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return as_read_result(self.logic.read(id_, props))
+        with refreshing():
+            return as_read_result(self.logic.read(id_, props))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         self.logic.delete(props)

@@ -41,7 +41,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from pulumi_looker.client import LookerClient
-from pulumi_looker.errors import NotInLookerError
+from pulumi_looker.errors import NotInLookerError, refreshing
 from pulumi_looker.settings import ConnectionSettings
 from pulumi_looker.stack_config import camel_case
 
@@ -152,7 +152,8 @@ class LookerPlugin(Provider):
         """A refresh, or an import (no state: the object is adopted as Looker has it)."""
         logic = self._logic(request.type)
         state = inputs_of(request.properties)
-        found = await self._run(lambda: logic.read(request.resource_id, state))
+        with refreshing():
+            found = await self._run(lambda: logic.read(request.resource_id, state))
         if found.id is None:
             return ReadResponse(None, {}, {})
         await self._warn(request.type, request.urn, found.outs)
