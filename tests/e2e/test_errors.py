@@ -112,3 +112,20 @@ def test_import_in_stack_config_is_refused_at_preview_in_one_line(dev: Stack, lo
     assert "pulumi-looker adopt --stack STACK" in line
     assert "Traceback" not in output
     assert writes(looker) == []
+
+
+def test_an_unknown_argument_reads_as_one_line_at_preview(dev: Stack, looker) -> None:
+    """#31 item 4: a misspelled argument in a Python program: one line naming the nearest
+    input, no traceback, the valid inputs without ``args`` and ``opts``."""
+    (dev.project / "__main__.py").write_text(
+        "from pulumi_looker import PasswordConfig\n\nPasswordConfig('policy', min_lenght=12)\n"
+    )
+    result = dev.preview(ok=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    [line] = [line for line in output.splitlines() if "min_lenght" in line]
+    assert "PasswordConfig: unknown argument 'min_lenght' (did you mean 'min_length'?)" in line
+    valid = line.split("valid arguments: ", 1)[1].split(", ")
+    assert not {"args", "opts"} & set(valid)
+    assert writes(looker) == []

@@ -172,14 +172,19 @@ def refuse_import(resource: str, name: str, opts: pulumi.ResourceOptions | None)
         )
 
 
+class UnexpectedArgumentError(pulumi.RunError, TypeError):
+    """A resource was declared with a keyword argument it does not have; Pulumi prints a
+    RunError as its message alone, with no traceback."""
+
+
 def refuse_unexpected(
     resource: str, unexpected: Mapping[str, Any], inputs: Iterable[str], read_only: Iterable[str]
 ) -> None:
-    """A resource constructor's unknown keyword arguments as one TypeError that names the
-    nearest valid input, or says the argument is a read-only output."""
+    """A resource constructor's unknown keyword arguments as one error that names the nearest
+    valid input, or says the argument is a read-only output."""
     if not unexpected:
         return
-    valid = sorted({*inputs, "args", "opts"})
+    valid = sorted(inputs)
     reasons = []
     for name in unexpected:
         if name in read_only:
@@ -188,5 +193,10 @@ def refuse_unexpected(
                 f"({resource}.{name}); valid inputs: {', '.join(valid)}"
             )
         else:
-            reasons.append(unknown_name_reason(name, valid).replace("property", "argument"))
-    raise TypeError(f"{resource}: {'; '.join(reasons)}")
+            reason = unknown_name_reason(name, valid)
+            reasons.append(
+                reason.replace("unknown property", "unknown argument").replace(
+                    "valid properties", "valid arguments"
+                )
+            )
+    raise UnexpectedArgumentError(f"{resource}: {'; '.join(reasons)}")
