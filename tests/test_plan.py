@@ -152,6 +152,7 @@ def test_a_rotation_that_keeps_the_previous_key_shows_the_oldest_keys_delete() -
         ("update", "previous_credentials_api3_id", "5", "7"),
     ]
     text = plan.markdown(found)
+    assert text.startswith("Resources: 1 to update.\n")  # the key's delete is part of it
     assert '| bot (ApiCredential) | delete | credentials_api3_id | `"5"` → — |' in text
     assert "the old key stays as the previous key and works until the next rotation" in text
     assert "deleted once the new one exists" not in text

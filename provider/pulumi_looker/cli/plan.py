@@ -202,9 +202,17 @@ def markdown(found: Iterable[Change]) -> str:
 def _summary(found: list[Change]) -> str:
     """How many resources each change touches, adoptions first (Pulumi's own summary counts an
     adoption as a create), and when nothing else changes, what the adoptions write."""
+    # A resource counts once, by its first row (a two-key rotation's delete is part of its
+    # update), and once more if it drifted.
+    step_of: dict[str, str] = {}
     ops: dict[str, set[str]] = {}
     for change in found:
-        ops.setdefault(change.op, set()).add(change.resource)
+        if change.op != "drift":
+            step_of.setdefault(change.resource, change.op)
+        else:
+            ops.setdefault("drift", set()).add(change.resource)
+    for resource, op in step_of.items():
+        ops.setdefault(op, set()).add(resource)
     counts = [
         f"{len(ops[op])} drifted" if op == "drift" else f"{len(ops[op])} to {op}"
         for op in ("adopt", "create", "update", "replace", "delete", "drift")
