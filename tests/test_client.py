@@ -29,6 +29,7 @@ from pulumi_looker.errors import (
     ServerError,
     ValidationError,
     api_error,
+    refreshing,
 )
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
 from tests.support.looker import LOGIN, keys_path, statuses
@@ -147,6 +148,34 @@ def test_wrong_secret_is_a_login_error_without_the_secret(emulator: EmulatorProc
     assert "Wrong-Secret-123" not in message
     assert raised.value.during_login
     assert statuses(emulator) == [(*LOGIN, 404)]  # not retried: another try cannot help
+
+
+def test_a_refused_login_is_sent_once_and_explained_once(
+    emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """#31 item 4: later calls get the refusal in a short line, with no login of their own; the
+    hint about the last `pulumi up`'s settings only in a refresh that does not run the program."""
+    monkeypatch.delenv("PULUMI_RUN_PROGRAM", raising=False)
+    settings = settings_for(emulator, client_secret="Wrong-Secret-123")
+    with LookerClient(settings, retry=fast_retry()) as client:
+        with pytest.raises(LoginError) as first:
+            client.read_singleton(PASSWORD)
+        assert "PULUMI_RUN_PROGRAM" not in str(first.value)  # not in a refresh
+        with pytest.raises(LoginError) as again, refreshing():
+            client.read_singleton(PASSWORD)
+    assert str(again.value) == (
+        "Looker login failed (POST /api/4.0/login, HTTP 404): refused earlier in this run with "
+        "the same settings, not tried again"
+    )
+    assert statuses(emulator) == [(*LOGIN, 404)]
+    with LookerClient(settings, retry=fast_retry()) as client:
+        with pytest.raises(LoginError) as in_refresh, refreshing():
+            client.read_singleton(PASSWORD)
+        assert "without PULUMI_RUN_PROGRAM=true a refresh uses the settings" in str(
+            in_refresh.value
+        )
+        monkeypatch.setenv("PULUMI_RUN_PROGRAM", "true")
+        assert "PULUMI_RUN_PROGRAM" not in str(in_refresh.value)
 
 
 def test_status_errors_carry_details(emulator: EmulatorProcess, client: LookerClient) -> None:

@@ -49,6 +49,16 @@ def test_unknown_and_read_only_arguments_are_named(declare, message: str) -> Non
     assert str(raised.value).startswith(message)
 
 
+def test_an_unknown_argument_lists_the_inputs_only_and_prints_as_one_line() -> None:
+    """#31 item 4: ``args`` and ``opts`` are not inputs; a RunError prints with no traceback."""
+    with pytest.raises(pulumi.RunError) as raised:
+        PasswordConfig("p", min_lenght=14)
+    valid = str(raised.value).split("valid arguments: ", 1)[1].split(", ")
+    assert {"min_length", "profile"} <= set(valid)
+    assert not {"args", "opts"} & set(valid)
+    assert isinstance(raised.value, TypeError)
+
+
 @pytest.mark.parametrize("cls", [PasswordConfig, SessionConfig])
 def test_a_second_singleton_for_one_instance_is_refused_naming_both(cls: type) -> None:
     cls("first")

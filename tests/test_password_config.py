@@ -35,7 +35,7 @@ def test_check_accepts_valid_inputs_and_drops_unset(emulator, provider) -> None:
         },
     )
     assert result.failures == []
-    assert result.inputs == {"min_length": 12, "restore_on_delete": False}
+    assert result.inputs == {"min_length": 12}  # restore_on_delete false: the default
     assert emulator.control.requests() == []
 
 
@@ -167,7 +167,7 @@ def test_refresh_reports_drift_as_outputs_and_inputs(emulator, provider, client)
     result = provider.read("password_config", olds)
     assert api_calls(emulator) == Counter({GET: 1})
     assert result.outs["min_length"] == 8
-    assert result.inputs == {"min_length": 8, "restore_on_delete": False}  # only managed fields
+    assert result.inputs == {"min_length": 8}  # only managed fields
     assert provider.diff(
         "password_config", result.outs, {"min_length": 14, "restore_on_delete": False}
     ).changes
@@ -177,7 +177,7 @@ def test_import_adopts_every_live_setting(emulator, provider) -> None:
     result = provider.read("password_config", {})
     assert result.id == "password_config"
     defaults = {k: v for k, v in DEFAULT_PASSWORD_CONFIG.items() if k != "policy_enabled_at"}
-    assert result.inputs == {**defaults, "restore_on_delete": False}
+    assert result.inputs == defaults
     assert provider.diff("password_config", result.outs, result.inputs).changes is False
 
 
@@ -254,3 +254,12 @@ def test_force_password_reset_is_done_once_per_new_value(emulator, provider) -> 
     assert emulator.control.state()["actions"] == {"force_password_reset": 2}
     refused = provider.check({}, {"force_password_reset": 5})
     assert [f.property for f in refused.failures] == ["force_password_reset"]
+
+
+def test_restore_on_delete_unset_is_false_and_turning_it_off_is_an_update(provider) -> None:
+    """Left out when false (as a refresh reads it back, so a refreshing preview shows no
+    difference); taking it away from a policy that had it true is an update, not nothing."""
+    olds = {"min_length": 12, "restore_on_delete": True}
+    assert provider.diff("password_config", olds, {"min_length": 12}).changes
+    assert not provider.diff("password_config", {**olds, "restore_on_delete": False}, {}).changes
+    assert provider.check({}, {"restore_on_delete": False}).inputs == {}

@@ -129,3 +129,59 @@ def test_the_command_prints_markdown_or_json(tmp_path) -> None:
         "pulumi-looker plan: error: - is not the JSON of `pulumi preview --json`"
     )
     assert plan.markdown([]) == "No change to Looker settings.\n"
+
+
+def test_a_rotation_that_keeps_the_previous_key_shows_the_oldest_keys_delete() -> None:
+    """#31 item 7: the key that was previous is deleted, the current one becomes the previous;
+    the footnote says so (not that the old key is deleted once the new one exists)."""
+    old_key = {
+        "rotation": "r2",
+        "keep_previous": True,
+        "client_id": "abc",
+        "credentials_api3_id": "7",
+        "previous_credentials_api3_id": "5",
+    }
+    new_key = {"rotation": "r3", "keep_previous": True}
+    found = plan.changes({"steps": [step("update", "bot", "ApiCredential", old_key, new_key)]})
+    assert [(c.op, c.field, c.old, c.new) for c in found] == [
+        ("update", "rotation", "r2", "r3"),
+        ("update", "credentials_api3_id", "7", plan.NEW),
+        ("update", "client_id", "abc", plan.NEW),
+        ("update", "client_secret", None, plan.NEW),
+        ("delete", "credentials_api3_id", "5", None),
+        ("update", "previous_credentials_api3_id", "5", "7"),
+    ]
+    text = plan.markdown(found)
+    assert text.startswith("Resources: 1 to update.\n")  # the key's delete is part of it
+    assert '| bot (ApiCredential) | delete | credentials_api3_id | `"5"` → — |' in text
+    assert "the old key stays as the previous key and works until the next rotation" in text
+    assert "deleted once the new one exists" not in text
+    off = plan.changes(
+        {"steps": [step("update", "bot", "ApiCredential", old_key, {"rotation": "r2"})]}
+    )
+    assert ("delete", "credentials_api3_id", "5", None) in [
+        (c.op, c.field, c.old, c.new) for c in off
+    ]
+
+
+def test_an_adoption_says_adopt_and_what_it_writes() -> None:
+    """#31 item 7: Pulumi's preview counts each adoption as a create; the plan does not."""
+    keys_and_accounts = [
+        step("create", "dbt", "ApiCredential", None, {"user_id": "7", "credentials_api3_id": "13"}),
+        step("create", "etl-bot", "ServiceAccount", None, {"user_id": "5", "roles": ["Admin"]}),
+    ]
+    found = plan.changes({"steps": keys_and_accounts})
+    assert {c.op for c in found} == {"adopt"}
+    text = plan.markdown(found)
+    assert text.startswith("Resources: 2 to adopt. Writes to Looker: none.\n")
+    assert '| dbt (ApiCredential) | adopt | credentials_api3_id | — → `"13"` |' in text
+    assert "nothing is created (Pulumi's preview counts it as a create)" in text
+    policy = step("create", "policy", "PasswordConfig", None, {"min_length": 16})
+    text = plan.markdown(plan.changes({"steps": [*keys_and_accounts, policy]}))
+    assert text.startswith(
+        "Resources: 3 to adopt. Writes to Looker: only the settings of policy that differ "
+        "from Looker's (none after `pulumi-looker adopt`).\n"
+    )
+    new_key = step("create", "bot", "ApiCredential", None, {"user_id": "2"})
+    text = plan.markdown(plan.changes({"steps": [*keys_and_accounts, new_key]}))
+    assert text.startswith("Resources: 2 to adopt, 1 to create.\n")

@@ -183,6 +183,30 @@ def test_an_overdue_key_is_a_warning_not_an_error(plugin, emulator, warnings) ->
     assert "change its rotation to replace it" in message
 
 
+ACCOUNT = "urn:pulumi:dev::p::looker:index:ServiceAccount::ci-bot"
+
+
+def test_only_a_key_warns_of_its_age_not_a_service_account(plugin, emulator, warnings) -> None:
+    """#27: a service account the stack made long ago has ``created_at`` and ``adopted`` false
+    too; the age warning is the key's alone. A naive timestamp counts as UTC."""
+    inputs = props(serviceAccountName="CI deploy bot")
+    account = run(plugin.create(CreateRequest(ACCOUNT, inputs, 60, False)))
+    assert to_plain(account.properties["adopted"]) is False
+    old = {**account.properties, "createdAt": PropertyValue("2020-01-01T00:00:00.000+00:00")}
+    run(plugin.diff(DiffRequest(ACCOUNT, account.resource_id, old, inputs, [])))
+    run(plugin.read(ReadRequest(ACCOUNT, account.resource_id, account.properties, {})))
+    assert warnings == []
+
+    user_id = account.resource_id
+    key = run(plugin.create(CreateRequest(KEY, props(userId=user_id), 60, False)))
+    [made] = keys_of_user(emulator, user_id)
+    state = {**key.properties, "createdAt": PropertyValue("2020-01-01T00:00:00")}
+    run(plugin.diff(DiffRequest(KEY, key.resource_id, state, props(userId=user_id), [])))
+    [(urn, message)] = warnings
+    assert urn == KEY
+    assert message.startswith(f"API key {made['id']} of user {user_id} was created ")
+
+
 def test_get_user_by_email_costs_one_listing(plugin, emulator) -> None:
     emulator.control.clear_requests()
     found = run(

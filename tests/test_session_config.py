@@ -48,13 +48,12 @@ def test_refresh_sees_drift_and_import_adopts_all(emulator, provider, client) ->
     outs = created_singleton(provider, session_minutes=720)
     client.update_singleton(models.SESSION_CONFIG, {"session_minutes": 60})
     refreshed = provider.read("session_config", outs)
-    assert refreshed.inputs == {"session_minutes": 60, "restore_on_delete": False}
+    assert refreshed.inputs == {"session_minutes": 60}  # restore_on_delete false: left out
     assert provider.diff("session_config", refreshed.outs, {"session_minutes": 720}).changes
     imported = provider.read("session_config", {})
     assert imported.inputs == {
         **{k: v for k, v in DEFAULT_SESSION_CONFIG.items() if k != "session_minutes"},
         "session_minutes": 60,
-        "restore_on_delete": False,
     }
 
 

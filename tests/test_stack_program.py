@@ -79,7 +79,7 @@ def test_each_section_declares_its_resource(monkeypatch) -> None:
     assert resources["session-policy"] == (
         "SessionConfig",
         None,
-        {"session_minutes": 480, "profile": "eu", "restore_on_delete": False},
+        {"session_minutes": 480, "profile": "eu"},  # restore_on_delete false: left out
     )
     assert resources["bot"] == (
         "ApiCredential",

@@ -32,10 +32,11 @@ The tree::
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -223,14 +224,55 @@ class AuthenticationError(LookerApiError):
 
 
 class LoginError(LookerApiError):
-    """``POST /login`` was refused: Looker answers 404 to a wrong client id or secret."""
+    """``POST /login`` was refused: Looker answers 404 to a wrong client id or secret.
+
+    ``repeated``: the login was refused earlier in this process with the same settings, and
+    was not sent again (one error explains it). ``in_refresh``: a refresh's read needed it, so
+    the refresh may have used the settings of the last ``pulumi up`` (see :func:`refreshing`).
+    """
+
+    def __init__(self, *, repeated: bool = False, **kwargs: Any) -> None:
+        self.repeated = repeated
+        self.in_refresh = False
+        super().__init__(**kwargs)
+
+    def again(self) -> LoginError:
+        """This refusal, for a later call that does not send the login again."""
+        return LoginError(
+            status=self.status, method=self.method, path=self.path, during_login=True, repeated=True
+        )
+
+    def __str__(self) -> str:
+        return self._describe() if self.repeated else super().__str__()
 
     def _describe(self) -> str:
-        return (
-            f"Looker login failed ({self.method} {self.path}, HTTP {self.status}): the client "
-            "id or secret is wrong, or the API key is disabled or deleted (rotated it? without "
-            "PULUMI_RUN_PROGRAM=true a refresh uses the settings of the last `pulumi up`)"
-        )
+        text = f"Looker login failed ({self.method} {self.path}, HTTP {self.status})"
+        if self.repeated:
+            return f"{text}: refused earlier in this run with the same settings, not tried again"
+        text += ": the client id or secret is wrong, or the API key is disabled or deleted"
+        if self.in_refresh and not program_runs():
+            text += (
+                " (rotated it? without PULUMI_RUN_PROGRAM=true a refresh uses the settings of "
+                "the last `pulumi up`)"
+            )
+        return text
+
+
+def program_runs() -> bool:
+    """Whether a refresh runs the program first (``PULUMI_RUN_PROGRAM``, as Pulumi reads it),
+    and so uses today's connection settings."""
+    return os.environ.get("PULUMI_RUN_PROGRAM", "").strip().lower() in ("1", "true")
+
+
+@contextlib.contextmanager
+def refreshing() -> Iterator[None]:
+    """Around a refresh's read: a refused login in it gets the hint about the settings of the
+    last ``pulumi up``, unless the program runs first."""
+    try:
+        yield
+    except LoginError as error:
+        error.in_refresh = True
+        raise
 
 
 class PermissionDeniedError(LookerApiError):

@@ -7,6 +7,7 @@ the emulator all read these rules; nothing else restates them.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -377,3 +378,15 @@ def unknown_name_reason(name: str, valid: Iterable[str]) -> str:
     close = difflib.get_close_matches(name, valid, n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown property {name!r}{hint}; valid properties: {', '.join(valid)}"
+
+
+def looker_time(text: str) -> datetime.datetime:
+    """A Looker timestamp (ISO 8601, with ``Z`` or an offset) as an aware datetime; one
+    without an offset is taken as UTC."""
+    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def age_of(text: str) -> datetime.timedelta:
+    """How long ago a Looker timestamp was."""
+    return datetime.datetime.now(datetime.timezone.utc) - looker_time(text)

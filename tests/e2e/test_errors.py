@@ -32,7 +32,19 @@ def diagnostics(output: str) -> dict[str, list[str]]:
     return found
 
 
-def test_a_wrong_secret_reads_as_one_line_per_resource(dev: Stack, looker) -> None:
+def causes(output: str) -> dict[str, set[str]]:
+    """Each resource's distinct error lines (the engine may report a failed refresh step twice,
+    once as "Preview failed: ...")."""
+    return {
+        name: {line.removeprefix("error: ").removeprefix("Preview failed: ") for line in lines}
+        for name, lines in diagnostics(output).items()
+    }
+
+
+def test_a_wrong_secret_is_tried_once_and_explained_once(dev: Stack, looker) -> None:
+    """#31 item 4: one login, one explanation (where the settings came from); the other
+    resources say that login was refused, in one short line; no hint about running the program
+    when PULUMI_RUN_PROGRAM is set (the tests' environment sets it, as the README says to)."""
     dev.up()
     looker.control.clear_requests()
     result = dev.pulumi("up", "--yes", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "wrong"})
@@ -41,16 +53,22 @@ def test_a_wrong_secret_reads_as_one_line_per_resource(dev: Stack, looker) -> No
     assert "Traceback" not in output
     assert "grpc" not in output.lower()
     assert "Exception calling application" not in output
-    errors = diagnostics(output)
-    for name in RESOURCES:
-        # The engine may report a failed refresh step twice, once as "Preview failed: ...";
-        # what it reports is our one line.
-        [cause] = {
-            line.removeprefix("error: ").removeprefix("Preview failed: ") for line in errors[name]
+    assert "PULUMI_RUN_PROGRAM" not in output
+    found = causes(output)
+    explained = [name for name in RESOURCES if any("secret is wrong" in c for c in found[name])]
+    assert len(explained) == 1, found
+    [cause] = found[explained[0]]
+    assert cause.startswith("pulumi_looker.errors.LoginError: Looker login failed (POST")
+    assert "client_secret from environment variable LOOKERSDK_CLIENT_SECRET)" in cause
+    for name in set(RESOURCES) - set(explained):
+        assert found[name] == {
+            "pulumi_looker.errors.LoginError: Looker login failed (POST /api/4.0/login, HTTP "
+            "404): refused earlier in this run with the same settings, not tried again"
         }
-        assert cause.startswith("pulumi_looker.errors.LoginError: Looker login failed (POST")
-        assert "client_secret from environment variable LOOKERSDK_CLIENT_SECRET)" in cause
-    assert len(output.splitlines()) <= 40, output
+    assert output.count("secret is wrong") <= 3  # its progress line, and the Diagnostics'
+    section = output.split("\nDiagnostics:\n", 1)[1].split("\nResources:\n", 1)[0]
+    assert len(section.splitlines()) <= 20, output
+    assert [r["path"] for r in looker.control.requests()] == ["/api/4.0/login"]
     assert writes(looker) == []
 
 
@@ -93,4 +111,21 @@ def test_import_in_stack_config_is_refused_at_preview_in_one_line(dev: Stack, lo
     assert "looker-settings:passwordPolicy.import: Pulumi cannot import a dynamic resource" in line
     assert "pulumi-looker adopt --stack STACK" in line
     assert "Traceback" not in output
+    assert writes(looker) == []
+
+
+def test_an_unknown_argument_reads_as_one_line_at_preview(dev: Stack, looker) -> None:
+    """#31 item 4: a misspelled argument in a Python program: one line naming the nearest
+    input, no traceback, the valid inputs without ``args`` and ``opts``."""
+    (dev.project / "__main__.py").write_text(
+        "from pulumi_looker import PasswordConfig\n\nPasswordConfig('policy', min_lenght=12)\n"
+    )
+    result = dev.preview(ok=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    [line] = [line for line in output.splitlines() if "min_lenght" in line]
+    assert "PasswordConfig: unknown argument 'min_lenght' (did you mean 'min_length'?)" in line
+    valid = line.split("valid arguments: ", 1)[1].split(", ")
+    assert not {"args", "opts"} & set(valid)
     assert writes(looker) == []

@@ -164,7 +164,10 @@ def test_an_overdue_key_is_a_warning(yaml_stack: Stack, looker) -> None:
 
 
 def test_a_wrong_secret_is_one_line_per_resource(yaml_stack: Stack, looker) -> None:
+    """One login is sent; its error says where the settings came from, any other resource's
+    says it was refused already (#31 item 4)."""
     yaml_stack.up()
+    looker.control.clear_requests()
     result = yaml_stack.pulumi(
         "preview", "--refresh", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "no"}
     )
@@ -173,10 +176,12 @@ def test_a_wrong_secret_is_one_line_per_resource(yaml_stack: Stack, looker) -> N
     assert "Traceback" not in output
     assert 'File "' not in output
     errors = [line for line in output.splitlines() if "Looker login failed" in line]
-    assert errors
+    sources = "client_secret from environment variable LOOKERSDK_CLIENT_SECRET"
+    assert any(sources in e for e in errors)
     assert all(
-        "client_secret from environment variable LOOKERSDK_CLIENT_SECRET" in e for e in errors
+        sources in e or e.endswith("with the same settings, not tried again") for e in errors
     )
+    assert [r["status"] for r in looker.control.requests() if r["path"].endswith("/login")] == [404]
 
 
 def test_destroy_deletes_the_key_and_leaves_the_policy(yaml_stack: Stack, looker) -> None:

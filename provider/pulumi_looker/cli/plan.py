@@ -42,6 +42,8 @@ _OPS = {
 }
 #: Resources whose create adopts the object Looker has: one per instance, always there.
 _SINGLETONS = frozenset(key.type_name for key in stack_config.SINGLETONS)
+#: The input by which a create adopts an existing object instead of making one.
+_ADOPTED_BY = {"ApiCredential": "credentials_api3_id", "ServiceAccount": "user_id"}
 #: What a replacement (or a rotation that keeps the previous key) makes anew: a rotated key
 #: has a new id, client id and secret.
 _NEW_ON_REPLACE = {"ApiCredential": ("credentials_api3_id", "client_id", "client_secret")}
@@ -99,20 +101,58 @@ def changes(preview: Mapping[str, Any]) -> list[Change]:
             continue
         new = new_state.get("inputs") or {}
         fields = set(step.get("detailedDiff") or new) - _BOOKKEEPING
+        plugin = type_.startswith("looker:")
         if op == "create" and kind in _SINGLETONS:
             found += [
                 Change(name, kind, "adopt", f, LIVE, _masked(f, new[f])) for f in sorted(fields)
             ]
             continue
+        if op == "create" and _given(new, _ADOPTED_BY.get(kind), plugin) is not None:
+            found += _rows(name, kind, "adopt", fields, {}, new)
+            continue
         found += _rows(name, kind, op, fields, {} if op == "create" else old, new)
-        if (op == "replace" and not old.get("adopted")) or _rotates_in_place(op, old, new):
+        rotates = _rotates_in_place(op, old, new)
+        if (op == "replace" and not old.get("adopted")) or rotates:
             found += [
                 Change(name, kind, op, f, _masked(f, old.get(f)), NEW)
-                for f in (
-                    _NEW_ON_REPLACE_PLUGIN if type_.startswith("looker:") else _NEW_ON_REPLACE
-                ).get(kind, ())
+                for f in (_NEW_ON_REPLACE_PLUGIN if plugin else _NEW_ON_REPLACE).get(kind, ())
             ]
+        found += _previous_key_rows(name, kind, op, old, new, plugin, rotates)
     return found
+
+
+def _spelled(field: str, plugin: bool) -> str:
+    """A snake_case field as the face spells it (the plugin's camelCase)."""
+    return camel_case(field) if plugin else field
+
+
+def _given(values: Mapping[str, Any], field: str | None, plugin: bool) -> Any:
+    return None if field is None else values.get(_spelled(field, plugin))
+
+
+def _previous_key_rows(
+    name: str,
+    kind: str,
+    op: str,
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    plugin: bool,
+    rotates: bool,
+) -> list[Change]:
+    """With ``keep_previous``, a rotation keeps the current key as the previous one and deletes
+    the key that was previous; turning ``keep_previous`` off deletes the previous key."""
+    if op != "update":
+        return []
+    previous = _spelled("previous_credentials_api3_id", plugin)
+    oldest = old.get(previous)
+    rows = []
+    if oldest is not None and (rotates or not _given(new, "keep_previous", plugin)):
+        key_id = _spelled("credentials_api3_id", plugin)
+        rows.append(Change(name, kind, "delete", key_id, oldest, None))
+    current = _given(old, "credentials_api3_id", plugin)
+    if rotates and current is not None:
+        rows.append(Change(name, kind, op, previous, oldest, current))
+    return rows
 
 
 def _rotates_in_place(op: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
@@ -154,9 +194,41 @@ def markdown(found: Iterable[Change]) -> str:
     ]
     if not rows:
         return "No change to Looker settings.\n"
-    header = ["| resource | change | field | old → new |", "|---|---|---|---|"]
+    header = [_summary(found), "", "| resource | change | field | old → new |", "|---|---|---|---|"]
     notes = [note for shows, note in _NOTES if any(shows(c) for c in found)]
     return "\n".join(header + rows) + "\n" + "".join(f"\n{note}\n" for note in notes)
+
+
+def _summary(found: list[Change]) -> str:
+    """How many resources each change touches, adoptions first (Pulumi's own summary counts an
+    adoption as a create), and when nothing else changes, what the adoptions write."""
+    # A resource counts once, by its first row (a two-key rotation's delete is part of its
+    # update), and once more if it drifted.
+    step_of: dict[str, str] = {}
+    ops: dict[str, set[str]] = {}
+    for change in found:
+        if change.op != "drift":
+            step_of.setdefault(change.resource, change.op)
+        else:
+            ops.setdefault("drift", set()).add(change.resource)
+    for resource, op in step_of.items():
+        ops.setdefault(op, set()).add(resource)
+    counts = [
+        f"{len(ops[op])} drifted" if op == "drift" else f"{len(ops[op])} to {op}"
+        for op in ("adopt", "create", "update", "replace", "delete", "drift")
+        if op in ops
+    ]
+    text = "Resources: " + ", ".join(counts) + "."
+    if set(ops) == {"adopt"}:
+        policies = {c.resource for c in found if c.type in _SINGLETONS}
+        text += (
+            " Writes to Looker: only the settings of "
+            + ", ".join(sorted(policies))
+            + " that differ from Looker's (none after `pulumi-looker adopt`)."
+            if policies
+            else " Writes to Looker: none."
+        )
+    return text
 
 
 #: What a reader of the table needs to know about some kinds of change.
@@ -172,9 +244,20 @@ _NOTES: tuple[tuple[Callable[[Change], bool], str], ...] = (
         "Looker has and writes only the settings that differ.",
     ),
     (
-        lambda c: c.new == NEW,
+        lambda c: c.op == "adopt" and c.type not in _SINGLETONS,
+        "adopt: a key given by its credentials_api3_id, or a service account by its user_id, "
+        "is one Looker has: nothing is created (Pulumi's preview counts it as a create).",
+    ),
+    (
+        lambda c: c.new == NEW and c.op == "replace",
         f"{NEW}: a rotated key is a new key, with a new id, client id and secret; the old key "
         "is deleted once the new one exists.",
+    ),
+    (
+        lambda c: c.new == NEW and c.op == "update",
+        f"{NEW}: a rotated key is a new key, with a new id, client id and secret; with "
+        "keep_previous the old key stays as the previous key and works until the next "
+        "rotation, and the key that was previous is deleted (its `delete` row).",
     ),
 )
 

@@ -11,7 +11,7 @@ import attrs
 import httpx
 
 from pulumi_looker import models
-from pulumi_looker.errors import LOGIN_EXTENSION, api_error, not_looker
+from pulumi_looker.errors import LOGIN_EXTENSION, LoginError, api_error, not_looker
 
 logger = logging.getLogger("pulumi_looker")
 
@@ -30,7 +30,8 @@ class Token:
 class LookerAuth(httpx.Auth):
     """Logs in with ``POST /login`` when there is no token or it is about to expire, under a
     lock so that concurrent calls share one login; on a 401 it logs in again and sends the
-    request once more. Failed logins raise errors marked ``during_login``.
+    request once more. Failed logins raise errors marked ``during_login``; once Looker refuses
+    the login (a wrong id or secret), later calls get that refusal without sending it again.
     """
 
     def __init__(
@@ -47,6 +48,7 @@ class LookerAuth(httpx.Auth):
         self._clock = clock
         self._lock = threading.Lock()
         self._token: Token | None = None
+        self._refused: LoginError | None = None
 
     def __repr__(self) -> str:
         return f"LookerAuth({self._login_url!r})"
@@ -58,6 +60,8 @@ class LookerAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
         with self._lock:
+            if self._refused is not None:
+                raise self._refused.again()
             if self._token is None or self._clock() >= self._token.renew_at:
                 self._token = yield from self._login()
             token = self._token
@@ -85,7 +89,10 @@ class LookerAuth(httpx.Auth):
         )
         response.read()
         if not response.is_success:
-            raise api_error(response)
+            error = api_error(response)
+            if isinstance(error, LoginError):
+                self._refused = error
+            raise error
         try:
             data = response.json()
         except ValueError:

@@ -303,7 +303,7 @@ class ApiKeys:
             for k in keys
             if not k.purpose
             and k.created_at
-            and _parse_time(k.created_at) >= since
+            and models.looker_time(k.created_at) >= since
             and k.id not in self._created
         ]
         kept = [k for k in suspects if not self.discard(user_id, k.id)]
@@ -354,8 +354,3 @@ def _done(keys: list[models.CredentialsApi3]) -> Future[list[models.CredentialsA
     done: Future[list[models.CredentialsApi3]] = Future()
     done.set_result(keys)
     return done
-
-
-def _parse_time(text: str) -> datetime.datetime:
-    moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)

@@ -21,7 +21,7 @@ from pulumi.dynamic import (
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_looker.errors import tracebacks_wanted
+from pulumi_looker.errors import refreshing, tracebacks_wanted
 from pulumi_looker.models import unknown_name_reason
 from pulumi_looker.resources.common import Checked, Diff, Found, ResourceLogic
 from pulumi_looker.settings import ConnectionSettings
@@ -68,7 +68,8 @@ class LookerProvider(ResourceProvider):
         return UpdateResult(self.logic.update(olds, news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        return as_read_result(self.logic.read(id_, props))
+        with refreshing():
+            return as_read_result(self.logic.read(id_, props))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         self.logic.delete(props)
@@ -171,14 +172,19 @@ def refuse_import(resource: str, name: str, opts: pulumi.ResourceOptions | None)
         )
 
 
+class UnexpectedArgumentError(pulumi.RunError, TypeError):
+    """A resource was declared with a keyword argument it does not have; Pulumi prints a
+    RunError as its message alone, with no traceback."""
+
+
 def refuse_unexpected(
     resource: str, unexpected: Mapping[str, Any], inputs: Iterable[str], read_only: Iterable[str]
 ) -> None:
-    """A resource constructor's unknown keyword arguments as one TypeError that names the
-    nearest valid input, or says the argument is a read-only output."""
+    """A resource constructor's unknown keyword arguments as one error that names the nearest
+    valid input, or says the argument is a read-only output."""
     if not unexpected:
         return
-    valid = sorted({*inputs, "args", "opts"})
+    valid = sorted(inputs)
     reasons = []
     for name in unexpected:
         if name in read_only:
@@ -187,5 +193,10 @@ def refuse_unexpected(
                 f"({resource}.{name}); valid inputs: {', '.join(valid)}"
             )
         else:
-            reasons.append(unknown_name_reason(name, valid).replace("property", "argument"))
-    raise TypeError(f"{resource}: {'; '.join(reasons)}")
+            reason = unknown_name_reason(name, valid)
+            reasons.append(
+                reason.replace("unknown property", "unknown argument").replace(
+                    "valid properties", "valid arguments"
+                )
+            )
+    raise UnexpectedArgumentError(f"{resource}: {'; '.join(reasons)}")

@@ -60,7 +60,10 @@ def declared_props(
                 f"{singleton.label} of {instance}; a Looker instance has one, so declare one "
                 f"{name} per instance (give the other a profile for another instance)"
             )
-    return {**attrs.asdict(args), **{n: None for n in read_only}}
+    props = {**attrs.asdict(args), **{n: None for n in read_only}}
+    if props["restore_on_delete"] is False:  # the default, left out as a refresh reads it
+        props["restore_on_delete"] = None
+    return props
 
 
 #: The singletons each program run (by its resource monitor) declared: (id, profile) -> name.

@@ -41,7 +41,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 from pulumi_looker.client import LookerClient
-from pulumi_looker.errors import NotInLookerError
+from pulumi_looker.errors import NotInLookerError, refreshing
 from pulumi_looker.settings import ConnectionSettings
 from pulumi_looker.stack_config import camel_case
 
@@ -126,7 +126,7 @@ class LookerPlugin(Provider):
         logic = self._logic(request.type)
         olds, news = inputs_of(request.old_state), inputs_of(request.new_inputs)
         diff = await self._run(lambda: logic.diff(olds, news))
-        await self._warn_of_age(request.urn, olds)
+        await self._warn(request.type, request.urn, olds)
         detailed = {
             camel_case(n): PropertyDiff(PropertyDiffKind.UPDATE, True) for n in diff.updates
         }
@@ -152,10 +152,11 @@ class LookerPlugin(Provider):
         """A refresh, or an import (no state: the object is adopted as Looker has it)."""
         logic = self._logic(request.type)
         state = inputs_of(request.properties)
-        found = await self._run(lambda: logic.read(request.resource_id, state))
+        with refreshing():
+            found = await self._run(lambda: logic.read(request.resource_id, state))
         if found.id is None:
             return ReadResponse(None, {}, {})
-        await self._warn_of_age(request.urn, found.outs)
+        await self._warn(request.type, request.urn, found.outs)
         secrets = resources.RESOURCES[request.type].secrets
         return ReadResponse(
             found.id, properties_of(found.outs, secrets), properties_of(found.inputs, secrets)
@@ -194,18 +195,11 @@ class LookerPlugin(Provider):
             }
         )
 
-    async def _warn_of_age(self, urn: str, state: Mapping[str, Any]) -> None:
-        """A key the stack created that is older than ``keyMaxAgeDays``: say so, and how to
-        rotate it. Not an error: the key works until someone rotates it."""
-        created = state.get("created_at")
-        if self.warn is None or state.get("adopted") is not False or not isinstance(created, str):
+    async def _warn(self, type_: str, urn: str, state: Mapping[str, Any]) -> None:
+        """What the resource's kind warns of in ``state`` (an overdue key), in the engine's log."""
+        warning = resources.RESOURCES[type_].warning
+        if self.warn is None or warning is None:
             return
-        made = datetime.datetime.fromisoformat(created.replace("Z", "+00:00"))
-        age = datetime.datetime.now(datetime.timezone.utc) - made
-        if age > self.key_max_age:
-            await self.warn(
-                urn,
-                f"API key {state.get('credentials_api3_id')} of user {state.get('user_id')} was "
-                f"created {age.days} days ago (looker:keyMaxAgeDays is "
-                f"{self.key_max_age.days}): change its rotation to replace it",
-            )
+        message = warning(state, self.key_max_age)
+        if message:
+            await self.warn(urn, message)

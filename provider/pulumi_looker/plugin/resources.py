@@ -3,7 +3,8 @@ models: one source for names, types, ranges, read-only fields, secrets and relea
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -57,6 +58,26 @@ def _property(rule: models.FieldRule, name: str) -> dict[str, Any]:
     return spec
 
 
+#: What a kind warns of in a resource's state, given ``keyMaxAgeDays``: a message, or None.
+StateWarning = Callable[[Mapping[str, Any], datetime.timedelta], str | None]
+
+
+def overdue_key(state: Mapping[str, Any], max_age: datetime.timedelta) -> str | None:
+    """A key the stack created that is older than ``keyMaxAgeDays``: say so, and how to rotate
+    it. Not an error: the key works until someone rotates it."""
+    created = state.get("created_at")
+    if state.get("adopted") is not False or not isinstance(created, str):
+        return None
+    age = models.age_of(created)
+    if age <= max_age:
+        return None
+    return (
+        f"API key {state.get('credentials_api3_id')} of user {state.get('user_id')} was "
+        f"created {age.days} days ago (looker:keyMaxAgeDays is {max_age.days}): change its "
+        "rotation to replace it"
+    )
+
+
 @attrs.frozen
 class PluginResource:
     """One resource the plugin serves, over its logic."""
@@ -70,6 +91,8 @@ class PluginResource:
     secrets: tuple[str, ...] = ()
     replace_on_changes: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
+    #: What a refresh or a diff of this kind warns of, if anything.
+    warning: StateWarning | None = None
 
     @property
     def token(self) -> str:
@@ -160,6 +183,7 @@ RESOURCES = {
             secrets=("client_secret",),
             # A rotation replaces the key, unless keep_previous: the logic's diff says which.
             replace_on_changes=("user_id", "credentials_api3_id"),
+            warning=overdue_key,
         ),
         PluginResource(
             name="ServiceAccount",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +136,11 @@ class ApiKeyState:
             "previous_credentials_api3_id": self.previous.id if self.previous else None,
             "previous_client_id": self.previous.client_id if self.previous else None,
             "previous_created_at": self.previous.created_at if self.previous else None,
-            "previous_age_days": _age_days(self.previous.created_at) if self.previous else None,
+            "previous_age_days": (
+                models.age_of(self.previous.created_at).days
+                if self.previous and self.previous.created_at
+                else None
+            ),
         }
         # Looker shows a secret only when it creates a key: an adopted key's is a known "".
         outs["client_secret"] = self.client_secret or ""
@@ -155,16 +158,6 @@ class ApiKeyState:
             "profile": self.profile,
         }
         return {k: v for k, v in inputs.items() if v is not None}
-
-
-def _age_days(created_at: str | None) -> int | None:
-    """Whole days since ``created_at`` (Looker's timestamp, with its offset)."""
-    if not created_at:
-        return None
-    made = datetime.datetime.fromisoformat(created_at.replace("Z", "+00:00"))
-    if made.tzinfo is None:
-        made = made.replace(tzinfo=datetime.timezone.utc)
-    return (datetime.datetime.now(datetime.timezone.utc) - made).days
 
 
 def _read_only_reason(name: str) -> str:

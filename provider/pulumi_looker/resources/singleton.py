@@ -80,7 +80,8 @@ class SingletonState:
     def inputs(self) -> dict[str, Any]:
         """The inputs that would give this state: the managed settings at their live values."""
         inputs = {n: self.live[n] for n in self.managed_fields if self.live.get(n) is not None}
-        inputs["restore_on_delete"] = self.restore_on_delete
+        if self.restore_on_delete:  # False is the default, which check leaves out too
+            inputs["restore_on_delete"] = True
         inputs |= {name: value for name, value in self.triggers.items() if value is not None}
         if self.profile is not None:
             inputs["profile"] = self.profile
@@ -107,7 +108,9 @@ class SingletonLogic:
         return settings_of(self.singleton)
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
-        """Unknown names, values out of range and bad options fail; nothing calls Looker."""
+        """Unknown names, values out of range and bad options fail; nothing calls Looker.
+        ``restore_on_delete`` false is left out, as :meth:`read` leaves it out: a refresh shows
+        no difference between the two."""
         actions = tuple(self.singleton.actions)
         failures = check_names(news, (*self._settings, *actions, *SINGLETON_OPTIONS))
         for name in actions:
@@ -116,7 +119,10 @@ class SingletonLogic:
         failures += models.check_values(self.singleton.model, known)
         failures += check_kind("restore_on_delete", news.get("restore_on_delete"), bool)
         failures += check_profile(news.get("profile"))
-        return Checked(set_inputs(news), failures)
+        inputs = set_inputs(news)
+        if inputs.get("restore_on_delete") is False:  # the default: as a refresh reads it
+            del inputs["restore_on_delete"]
+        return Checked(inputs, failures)
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """A managed setting that differs from the live value is an update, and so is an
@@ -125,9 +131,11 @@ class SingletonLogic:
         release once, without a login)."""
         changed = [
             name
-            for name in (*self._settings, *self.singleton.actions, "restore_on_delete")
+            for name in (*self._settings, *self.singleton.actions)
             if news.get(name) is not None and news[name] != olds.get(name)
         ]
+        if bool(news.get("restore_on_delete")) != bool(olds.get("restore_on_delete")):
+            changed.append("restore_on_delete")  # unset is false
         replaces = ("profile",) if news.get("profile") != olds.get("profile") else ()
         settings = [n for n in changed if n in self._settings and not is_unknown(news[n])]
         if settings and not replaces:
