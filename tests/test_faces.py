@@ -62,6 +62,9 @@ def wire(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]:
 class DynamicFace:
     """Each handler as the dynamic-provider host calls it, values through Pulumi's wire."""
 
+    #: The stack a provider made outside a program names.
+    stack = "project/stack"
+
     def __init__(self, emulator: Any) -> None:
         self.providers = {
             "PasswordConfig": provider_for(PasswordConfigProvider, emulator),
@@ -98,6 +101,9 @@ class DynamicFace:
 
 class PluginFace:
     """Each handler as Pulumi's engine calls the plugin: camelCase property values."""
+
+    #: The stack its URNs name.
+    stack = "p/dev"
 
     def __init__(self, emulator: Any) -> None:
         self.loop = asyncio.new_event_loop()
@@ -192,7 +198,7 @@ def test_a_key_lives_rotates_by_replacement_and_is_deleted(face, emulator) -> No
     inputs, _ = face.check("ApiCredential", {"user_id": "2", "purpose": "bot", "rotation": "r1"})
     id_, outs = face.create("ApiCredential", inputs)
     [key] = keys_of_user(emulator, "2")
-    assert (id_, key["purpose"]) == (f"2/{key['id']}", "bot")
+    assert (id_, key["purpose"]) == (f"2/{key['id']}", f"bot [pulumi: {face.stack}]")
     assert outs["client_secret"]
     assert face.diff("ApiCredential", id_, outs, {**inputs, "rotation": "r2"}) == (
         True,

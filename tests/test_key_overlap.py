@@ -68,7 +68,7 @@ def test_rotations_with_overlap_keep_one_previous_key(emulator, provider) -> Non
         second["credentials_api3_id"],
         third["credentials_api3_id"],
     }
-    assert all(k["purpose"] == "bot" for k in keys_of_user(emulator, "2"))
+    assert all(k["purpose"] == "bot [pulumi: project/stack]" for k in keys_of_user(emulator, "2"))
 
     emulator.control.clear_requests()
     provider.delete("id", third)

@@ -107,7 +107,7 @@ def test_a_write_makes_the_next_read_of_that_user_ask_again(looker, provider) ->
     provider.update("x", two, {"user_id": "2", "purpose": "changed"})
     looker.control.clear_requests()
     again = refresh_all(provider, [two, three])
-    assert again[0].outs["purpose"] == "changed"
+    assert again[0].outs["purpose"] == "changed [pulumi: project/stack]"
     assert api_calls(looker) == Counter({("GET", keys_path("2")): 1})  # user 3: still known
 
 

@@ -115,7 +115,9 @@ def test_a_404_that_may_mean_not_allowed_does_not_drop_the_key(non_admin_404) ->
     assert writes(looker) == [
         ("DELETE", f"/api/4.0/users/3/credentials_api3/{outs['credentials_api3_id']}")
     ]
-    assert [k["purpose"] for k in keys_of_user(looker, "3")] == ["made by the admin"]
+    assert [k["purpose"] for k in keys_of_user(looker, "3")] == [
+        "made by the admin [pulumi: project/stack]"
+    ]
 
 
 class _NotLooker(QuietHandler):

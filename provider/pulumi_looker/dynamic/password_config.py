@@ -31,6 +31,7 @@ class PasswordConfigArgs:
     expiration_duration_days: pulumi.Input[int] | None = None
     force_password_reset: pulumi.Input[str] | None = None
     restore_on_delete: pulumi.Input[bool] = False
+    takeover: pulumi.Input[bool] | None = None
     profile: pulumi.Input[str] | None = None
 
 
@@ -60,6 +61,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     policy_enabled_at: pulumi.Output[str | None]
     force_password_reset: pulumi.Output[str | None]
     restore_on_delete: pulumi.Output[bool]
+    takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
 
     def __init__(
@@ -75,6 +77,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
         expiration_duration_days: pulumi.Input[int] | None = None,
         force_password_reset: pulumi.Input[str] | None = None,
         restore_on_delete: pulumi.Input[bool] = False,
+        takeover: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -89,6 +92,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
                 expiration_duration_days=expiration_duration_days,
                 force_password_reset=force_password_reset,
                 restore_on_delete=restore_on_delete,
+                takeover=takeover,
                 profile=profile,
             )
         props = declared_props(models.PASSWORD_CONFIG, resource_name, args, unexpected, opts)
