@@ -48,7 +48,9 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     On ``destroy`` the live policy is left as it is (weakening it is not a safe default); with
     ``restore_on_delete=True`` the values read when the resource was created are put back.
     ``profile`` picks a second Looker instance from the stack config namespace
-    ``looker-<profile>``. Pulumi cannot import it (``import_`` is refused); declaring it adopts
+    ``looker-<profile>``. A policy another stack manages (its mark in Looker, see
+    ``pulumi_looker.ownership``) is refused at preview; ``takeover=True`` makes this stack its
+    manager. Pulumi cannot import it (``import_`` is refused); declaring it adopts
     the live policy.
     """
 
