@@ -80,16 +80,16 @@ def read_instance(
     singletons: dict[str, dict[str, Any]] = {}
     notes = []
     for singleton in models.SINGLETONS:
-        owner = client.owners.of(singleton.id)
-        if owner is not None and owner != stack:
-            notes.append(f"{singleton.label}: stack {owner} manages it; left out")
-            continue
         try:
             live = models.to_dict(client.read_singleton(singleton))
         except GoogleCloudCoreError:
             notes.append(
                 f"{singleton.label}: Looker (Google Cloud core) does not allow it; left out"
             )
+            continue
+        owner = client.owners.of(singleton.id)
+        if owner is not None and owner != stack:
+            notes.append(f"{singleton.label}: stack {owner} manages it; left out")
             continue
         singletons[singleton_key(singleton).config_key] = {
             camel_case(name): live[name]
