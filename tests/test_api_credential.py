@@ -21,18 +21,22 @@ from pulumi_looker.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from tests.support.clients import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
+from tests.support.clients import (
+    ADMIN_CLIENT_SECRET,
+    configure,
+    program_stack,
+    provider_for,
+    stack_config,
+)
 from tests.support.looker import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
 
 KEYS = keys_path("2")
 USERS = ("GET", "/api/4.0/users")
-#: The stack a dynamic provider made outside a program names (pulumi_looker.ownership).
-STACK = "project/stack"
 
 
 def marked(purpose: str | None) -> str | None:
     """A purpose as this stack writes it: with its marker."""
-    return ownership.marked_purpose(purpose, STACK)
+    return ownership.marked_purpose(purpose, program_stack())
 
 
 def key_path(credentials_id: str) -> str:
@@ -71,14 +75,14 @@ def test_create_mode_posts_then_sets_purpose(emulator, provider) -> None:
     )
     assert result.id == f"2/{credentials_id}"
     outs = result.outs
-    assert outs["purpose"] == "CI deploy bot [pulumi: project/stack]"
+    assert outs["purpose"] == marked("CI deploy bot")
     assert outs["adopted"] is False
     assert len(outs["client_secret"]) == 24
     assert {k: outs[k] for k in ("type", "is_disabled")} == {"type": "api3", "is_disabled": False}
     [live] = [k for k in emulator.control.state()["credentials_api3"] if k["id"] == credentials_id]
     assert (live["user_id"], live["purpose"], live["client_id"]) == (
         "2",
-        "CI deploy bot [pulumi: project/stack]",
+        marked("CI deploy bot"),
         outs["client_id"],
     )
 
@@ -88,7 +92,7 @@ def test_create_without_purpose_posts_then_marks_it(emulator, provider) -> None:
     assert api_calls(emulator) == Counter(
         {("POST", KEYS): 1, ("PATCH", key_path(outs["credentials_api3_id"])): 1}
     )
-    assert outs["purpose"] == "[pulumi: project/stack]"
+    assert outs["purpose"] == f"[pulumi: {program_stack()}]"
     assert provider.diff("x", outs, {"user_id": "2"}).changes is False
 
 

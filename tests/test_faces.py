@@ -30,7 +30,7 @@ from pulumi_looker.plugin import resources
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import inputs_of, properties_of
 from pulumi_looker.stack_config import snake_case
-from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, provider_for
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, program_stack, provider_for
 from tests.support.looker import keys_of_user, patch_bodies, writes
 
 
@@ -62,10 +62,9 @@ def wire(properties: dict[str, PropertyValue]) -> dict[str, PropertyValue]:
 class DynamicFace:
     """Each handler as the dynamic-provider host calls it, values through Pulumi's wire."""
 
-    #: The stack a provider made outside a program names.
-    stack = "project/stack"
-
     def __init__(self, emulator: Any) -> None:
+        #: The stack its providers name.
+        self.stack = program_stack()
         self.providers = {
             "PasswordConfig": provider_for(PasswordConfigProvider, emulator),
             "SessionConfig": provider_for(SessionConfigProvider, emulator),

@@ -103,7 +103,9 @@ def test_two_stacks_hold_their_own_policies(make_stack, start_looker) -> None:
         480,
         False,
     )
-    assert [k["purpose"] for k in keys_of_user(prod_looker, "12")] == ["CI deploy bot (production)"]
+    assert [k["purpose"] for k in keys_of_user(prod_looker, "12")] == [
+        "CI deploy bot (production) [pulumi: looker-settings/prod]"
+    ]
     assert keys_of_user(dev_looker, "12") == []
     dev.preview("--expect-no-changes")
     prod.preview("--expect-no-changes")
@@ -118,7 +120,10 @@ def test_up_converges_through_a_429_storm_with_one_login(make_stack, start_looke
     # Every 3rd request is refused, so at least a third of some 40 requests.
     assert sum(1 for r in log if r["status"] == 429) >= 10
     purposes = [k["purpose"] for u in range(2, 12) for k in keys_of_user(looker, str(u))]
-    assert sorted(purposes) == sorted(f"service {n}" for n in range(12))  # none lost or doubled
+    # None lost or doubled.
+    assert sorted(purposes) == sorted(
+        f"service {n} [pulumi: looker-settings/dev]" for n in range(12)
+    )
     logins = [r for r in log if r["path"] == "/api/4.0/login" and r["status"] == 200]
     assert len(logins) == 1  # one provider process, one token shared by every resource
     looker.control.set_faults(rate_limit_every=0)

@@ -49,7 +49,9 @@ def test_a_hundred_keys_across_twenty_users(make_stack, start_looker) -> None:
     dev.up()
     keys = [k for k in looker.control.state()["credentials_api3"] if k["user_id"] != "1"]
     assert len(keys) == 100
-    assert sorted(k["purpose"] for k in keys) == sorted(f"service {n}" for n in range(100))
+    assert sorted(k["purpose"] for k in keys) == sorted(
+        f"service {n} [pulumi: looker-settings/dev]" for n in range(100)
+    )
     log = looker.control.requests()
     logins = [r for r in log if (r["method"], r["path"]) == LOGIN]
     assert len(logins) == 1  # one provider process, one login, shared by every resource

@@ -11,7 +11,7 @@ import yaml
 from pulumi_looker import ownership
 from tests.e2e.test_adopt import adopt
 from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID
-from tests.support.looker import CREDENTIALS, POLICY, keys_of_user
+from tests.support.looker import CREDENTIALS, LOGIN, POLICY, keys_of_user
 from tests.support.stack import Stack, cli_environment, copy_yaml_example
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +52,8 @@ def test_a_second_python_stack_is_refused_at_preview_until_it_takes_over(
     assert f"managed by stack {DEV}" in output
     assert "takeover: true" in output
     assert looker.control.writes() == []
+    # What the refusal cost: a login and one read of who manages the singletons.
+    assert looker.control.calls() == {LOGIN: 1, ("GET", "/api/4.0/user_attributes"): 1}
     assert min_length(looker) == 12
 
     other.set_config({POLICY: {"minLength": 14, "takeover": True}})
