@@ -412,7 +412,7 @@ class ApiCredentialLogic:
         owner = ownership.split_purpose(key.purpose)[1]
         if owner is not None and owner != stack:
             raise ManagedElsewhereError(ownership.key_refusal(user_id, credentials_id, owner))
-        original = key.purpose
+        original = ownership.user_purpose(key.purpose)  # as it is without this stack's mark
         wanted = props.get("purpose")
         marker = stack if stack and _has_purpose(client) else None
         written = ownership.marked_purpose(key.purpose if wanted is None else wanted, marker)
