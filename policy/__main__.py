@@ -191,7 +191,7 @@ PolicyPack(
             name="one-singleton-per-instance",
             description=_description(
                 "At most one PasswordConfig, SessionConfig and InstanceSettings per Looker "
-                "instance."
+                "instance in this stack (across stacks the provider refuses a second manager)."
             ),
             validate=_one_per_instance,
         ),

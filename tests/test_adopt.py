@@ -19,7 +19,8 @@ def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, 
         instance = adopt.read_instance(client, None, adopt.Progress(after=0))
     calls = looker.control.calls()
     assert calls[("GET", "/api/4.0/users")] == 3
-    assert sum(calls.values()) == 3 + 3  # the three singletons and the pages (logged in before)
+    # The three singletons, who manages them, and the pages (logged in before).
+    assert sum(calls.values()) == 3 + 1 + 3
     assert [(k.user_id, k.key.id) for k in instance.keys] == [("1", "1"), ("5", "2")]
     assert "read the keys of 8 users" in capsys.readouterr().err
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from pulumi.runtime.rpc import UNKNOWN
 
-from pulumi_looker import models
+from pulumi_looker import models, ownership
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.client.keys import ApiKeys
@@ -21,11 +21,22 @@ from pulumi_looker.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from tests.support.clients import ADMIN_CLIENT_SECRET, configure, provider_for, stack_config
+from tests.support.clients import (
+    ADMIN_CLIENT_SECRET,
+    configure,
+    program_stack,
+    provider_for,
+    stack_config,
+)
 from tests.support.looker import LOGIN, VERSIONS, api_calls, keys_of_user, keys_path, statuses
 
 KEYS = keys_path("2")
 USERS = ("GET", "/api/4.0/users")
+
+
+def marked(purpose: str | None) -> str | None:
+    """A purpose as this stack writes it: with its marker."""
+    return ownership.marked_purpose(purpose, program_stack())
 
 
 def key_path(credentials_id: str) -> str:
@@ -64,21 +75,25 @@ def test_create_mode_posts_then_sets_purpose(emulator, provider) -> None:
     )
     assert result.id == f"2/{credentials_id}"
     outs = result.outs
-    assert outs["purpose"] == "CI deploy bot"
+    assert outs["purpose"] == marked("CI deploy bot")
     assert outs["adopted"] is False
     assert len(outs["client_secret"]) == 24
     assert {k: outs[k] for k in ("type", "is_disabled")} == {"type": "api3", "is_disabled": False}
     [live] = [k for k in emulator.control.state()["credentials_api3"] if k["id"] == credentials_id]
     assert (live["user_id"], live["purpose"], live["client_id"]) == (
         "2",
-        "CI deploy bot",
+        marked("CI deploy bot"),
         outs["client_id"],
     )
 
 
-def test_create_without_purpose_is_one_post(emulator, provider) -> None:
-    provider.create(checked(provider, user_id=2))
-    assert api_calls(emulator) == Counter({("POST", KEYS): 1})
+def test_create_without_purpose_posts_then_marks_it(emulator, provider) -> None:
+    outs = provider.create(checked(provider, user_id=2)).outs
+    assert api_calls(emulator) == Counter(
+        {("POST", KEYS): 1, ("PATCH", key_path(outs["credentials_api3_id"])): 1}
+    )
+    assert outs["purpose"] == f"[pulumi: {program_stack()}]"
+    assert provider.diff("x", outs, {"user_id": "2"}).changes is False
 
 
 def test_failed_set_up_deletes_the_new_key(emulator, provider) -> None:
@@ -95,12 +110,16 @@ def test_adopt_reads_and_patches_only_a_different_purpose(emulator, provider, ex
     same = provider.create(
         checked(provider, user_id="2", credentials_api3_id=existing, purpose="made by hand")
     )
-    assert api_calls(emulator) == Counter({USERS: 1})  # the one listing of users' keys
+    # The one listing of users' keys, and the stack's marker added to the purpose.
+    assert api_calls(emulator) == Counter({USERS: 1, ("PATCH", key_path(existing)): 1})
+    assert same.outs["purpose"] == marked("made by hand")
+    assert provider.diff("x", same.outs, {**same.outs, "purpose": "made by hand"}).changes is False
     emulator.control.clear_requests()
     changed = provider.create(
         checked(provider, user_id="2", credentials_api3_id=existing, purpose="dbt cloud")
     )
-    assert api_calls(emulator) == Counter({("PATCH", key_path(existing)): 1})  # listed already
+    # The marker's PATCH made the next read of user 2's keys ask again.
+    assert api_calls(emulator) == Counter({("GET", KEYS): 1, ("PATCH", key_path(existing)): 1})
     assert same.id == changed.id == f"2/{existing}"
     assert changed.outs["adopted"] is True
     assert changed.outs["original_purpose"] == "made by hand"
@@ -180,9 +199,9 @@ def test_update_patches_purpose_and_keeps_the_secret(emulator, provider) -> None
     outs = provider.update("x", olds, {"user_id": "2", "purpose": "b"}).outs
     assert api_calls(emulator) == Counter({("PATCH", key_path(olds["credentials_api3_id"])): 1})
     assert [r["body"] for r in emulator.control.requests() if r["method"] == "PATCH"] == [
-        {"purpose": "b"}
+        {"purpose": marked("b")}
     ]
-    assert outs["purpose"] == "b"
+    assert outs["purpose"] == marked("b")
     assert outs["client_secret"] == olds["client_secret"]
 
 
@@ -371,9 +390,16 @@ def test_a_lost_create_whose_key_cannot_be_deleted_names_it(emulator, provider) 
 def test_a_create_refused_before_it_ran_is_sent_again(emulator, provider) -> None:
     emulator.control.aim("error", "POST", KEYS, status=502)
     result = provider.create(checked(provider, user_id="2"))
+    key_id = result.outs["credentials_api3_id"]
     calls = statuses(emulator)[1:]  # after the login
-    assert calls == [("POST", KEYS, 502), ("GET", KEYS, 200), ("POST", KEYS, 200)]
-    assert [k["id"] for k in keys_of_user(emulator, "2")] == [result.outs["credentials_api3_id"]]
+    assert calls == [
+        ("POST", KEYS, 502),
+        ("GET", KEYS, 200),
+        ("POST", KEYS, 200),
+        ("GET", "/api/4.0/versions", 200),  # the release has purposes: the key gets the marker
+        ("PATCH", key_path(key_id), 200),
+    ]
+    assert [k["id"] for k in keys_of_user(emulator, "2")] == [key_id]
 
 
 def failed_create(provider: ApiCredentialProvider) -> str:
@@ -438,7 +464,7 @@ def test_a_half_made_key_that_cannot_be_deleted_stays_in_the_state(emulator, pro
     emulator.control.clear_faults()
     assert provider.diff("x", outs, {"user_id": "2", "purpose": "p"}).changes  # next up sets it
     provider.update("x", outs, {"user_id": "2", "purpose": "p"})
-    assert [k["purpose"] for k in keys_of_user(emulator, "2")] == ["p"]
+    assert [k["purpose"] for k in keys_of_user(emulator, "2")] == [marked("p")]
 
 
 def test_an_unknown_user_is_named_as_such(emulator, provider) -> None:
@@ -477,7 +503,7 @@ def test_a_key_by_email_goes_to_that_user_from_one_listing(emulator, provider) -
     assert api_calls(emulator) == {("GET", "/api/4.0/users"): 1}
     outs = provider.create(checked_.inputs).outs
     assert (outs["user_id"], outs["user_email"]) == ("3", "Grace.Hopper@example.com")
-    assert [k["purpose"] for k in keys_of_user(emulator, "3")] == ["bot"]
+    assert [k["purpose"] for k in keys_of_user(emulator, "3")] == [marked("bot")]
     emulator.control.clear_requests()
     again = provider.check(outs, {"user_email": "Grace.Hopper@example.com", "purpose": "bot"})
     assert again.inputs["user_id"] == "3"  # from the state: no call

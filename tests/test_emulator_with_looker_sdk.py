@@ -87,3 +87,50 @@ def test_a_service_accounts_life(sdk: Looker40SDK, emulator: EmulatorProcess) ->
     assert account.id not in {u["id"] for u in emulator.control.state()["users"]}
     with pytest.raises(SDKError):
         sdk.update_service_account("2", models40.WriteServiceAccount(is_disabled=True))
+
+
+def test_user_attributes_lifecycle(sdk: Looker40SDK) -> None:
+    """What pulumi-looker's owners marker needs, as looker-sdk calls it (its UserAttribute
+    requires name, label and type, so a listing asks for them): list with fields,
+    create, get, update, delete, and Looker's answers to a taken name, a missing field and an
+    unknown id."""
+    system = sdk.all_user_attributes(fields="id,name,label,type")
+    assert {"email", "first_name", "locale"} <= {a.name for a in system}
+    made = sdk.create_user_attribute(
+        models40.WriteUserAttribute(
+            name="pulumi_looker_owners",
+            label="owners",
+            type="string",
+            default_value="password_config=p/dev",
+            user_can_view=False,
+        )
+    )
+    assert (made.is_system, made.is_permanent, made.user_can_view) == (False, False, False)
+    assert made.id is not None
+    assert sdk.user_attribute(made.id).default_value == "password_config=p/dev"
+    updated = sdk.update_user_attribute(
+        made.id,
+        models40.WriteUserAttribute(
+            name="pulumi_looker_owners",
+            label="owners",
+            type="string",
+            default_value="setting=p/prod",
+        ),
+    )
+    assert updated.default_value == "setting=p/prod"
+    listed = sdk.all_user_attributes(fields="name,label,type,default_value")
+    assert {"name": "pulumi_looker_owners", "default_value": "setting=p/prod"} in [
+        {"name": a.name, "default_value": a.default_value} for a in listed
+    ]
+    taken = models40.WriteUserAttribute(name="pulumi_looker_owners", label="x", type="string")
+    with pytest.raises(SDKError, match="already exists"):
+        sdk.create_user_attribute(taken)
+    with pytest.raises(SDKError, match="Validation Failed"):
+        sdk.create_user_attribute(
+            models40.WriteUserAttribute(name="no_label", label="", type="string")
+        )
+    sdk.delete_user_attribute(made.id)
+    with pytest.raises(SDKError, match="Not found"):
+        sdk.user_attribute(made.id)
+    with pytest.raises(SDKError, match="permanent"):
+        sdk.delete_user_attribute(system[0].id or "")

@@ -30,7 +30,7 @@ from pulumi_looker.plugin import resources
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import inputs_of, properties_of
 from pulumi_looker.stack_config import snake_case
-from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, provider_for
+from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, program_stack, provider_for
 from tests.support.looker import keys_of_user, patch_bodies, writes
 
 
@@ -67,6 +67,8 @@ class DynamicFace:
     """Each handler as the dynamic-provider host calls it, values through Pulumi's wire."""
 
     def __init__(self, emulator: Any) -> None:
+        #: The stack its providers name.
+        self.stack = program_stack()
         self.providers = {
             "PasswordConfig": provider_for(PasswordConfigProvider, emulator),
             "SessionConfig": provider_for(SessionConfigProvider, emulator),
@@ -102,6 +104,9 @@ class DynamicFace:
 
 class PluginFace:
     """Each handler as Pulumi's engine calls the plugin: camelCase property values."""
+
+    #: The stack its URNs name.
+    stack = "p/dev"
 
     def __init__(self, emulator: Any) -> None:
         self.loop = asyncio.new_event_loop()
@@ -196,7 +201,7 @@ def test_a_key_lives_rotates_by_replacement_and_is_deleted(face, emulator) -> No
     inputs, _ = face.check("ApiCredential", {"user_id": "2", "purpose": "bot", "rotation": "r1"})
     id_, outs = face.create("ApiCredential", inputs)
     [key] = keys_of_user(emulator, "2")
-    assert (id_, key["purpose"]) == (f"2/{key['id']}", "bot")
+    assert (id_, key["purpose"]) == (f"2/{key['id']}", f"bot [pulumi: {face.stack}]")
     assert outs["client_secret"]
     assert face.diff("ApiCredential", id_, outs, {**inputs, "rotation": "r2"}) == (
         True,

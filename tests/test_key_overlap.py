@@ -8,7 +8,7 @@ import pytest
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
-from tests.support.clients import configure, stack_config
+from tests.support.clients import configure, program_stack, stack_config
 from tests.support.looker import keys_of_user, keys_path, writes
 
 
@@ -68,7 +68,9 @@ def test_rotations_with_overlap_keep_one_previous_key(emulator, provider) -> Non
         second["credentials_api3_id"],
         third["credentials_api3_id"],
     }
-    assert all(k["purpose"] == "bot" for k in keys_of_user(emulator, "2"))
+    assert all(
+        k["purpose"] == f"bot [pulumi: {program_stack()}]" for k in keys_of_user(emulator, "2")
+    )
 
     emulator.control.clear_requests()
     provider.delete("id", third)

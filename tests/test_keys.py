@@ -15,7 +15,7 @@ from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient, keys
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import ServerError
-from tests.support.clients import configure, settings_for, stack_config
+from tests.support.clients import configure, program_stack, settings_for, stack_config
 from tests.support.looker import api_calls, keys_path
 
 USERS = ("GET", "/api/4.0/users")
@@ -107,7 +107,7 @@ def test_a_write_makes_the_next_read_of_that_user_ask_again(looker, provider) ->
     provider.update("x", two, {"user_id": "2", "purpose": "changed"})
     looker.control.clear_requests()
     again = refresh_all(provider, [two, three])
-    assert again[0].outs["purpose"] == "changed"
+    assert again[0].outs["purpose"] == f"changed [pulumi: {program_stack()}]"
     assert api_calls(looker) == Counter({("GET", keys_path("2")): 1})  # user 3: still known
 
 

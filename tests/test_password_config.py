@@ -12,7 +12,7 @@ from pulumi_looker.emulator.state import DEFAULT_PASSWORD_CONFIG
 from pulumi_looker.errors import LookerError, PermissionDeniedError, SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
 from tests.support.clients import configure, created_singleton, provider_for, stack_config
-from tests.support.looker import api_calls, patch_bodies, writes
+from tests.support.looker import NEW_OWNERS, OWNERS, api_calls, patch_bodies, writes
 
 GET = ("GET", "/api/4.0/password_config")
 PATCH = ("PATCH", "/api/4.0/password_config")
@@ -36,7 +36,7 @@ def test_check_accepts_valid_inputs_and_drops_unset(emulator, provider) -> None:
     )
     assert result.failures == []
     assert result.inputs == {"min_length": 12}  # restore_on_delete false: the default
-    assert emulator.control.requests() == []
+    assert api_calls(emulator) == Counter({OWNERS: 1})  # a new singleton: who manages it?
 
 
 def test_check_names_each_bad_property_and_calls_nothing(emulator, provider) -> None:
@@ -56,7 +56,8 @@ def test_check_names_each_bad_property_and_calls_nothing(emulator, provider) -> 
         "min_lenght": (
             "unknown property 'min_lenght' (did you mean 'min_length'?); valid properties: "
             "expiration_duration_days, expiration_enabled, force_password_reset, min_length, "
-            "profile, require_numeric, require_special, require_upperlower, restore_on_delete"
+            "profile, require_numeric, require_special, require_upperlower, restore_on_delete, "
+            "takeover"
         ),
         "min_length": "min_length must be an integer from 7 to 100, got 5",
         "expiration_duration_days": (
@@ -78,7 +79,7 @@ def test_check_lets_unknown_values_through_at_preview(provider) -> None:
 
 def test_create_reads_then_patches_managed_fields(emulator, provider) -> None:
     outs = created_singleton(provider, min_length=14, require_special=False)
-    assert api_calls(emulator) == Counter({GET: 1, PATCH: 1})
+    assert api_calls(emulator) == Counter({GET: 1, PATCH: 1, OWNERS: 1, NEW_OWNERS: 1})
     assert patch_bodies(emulator) == [{"min_length": 14, "require_special": False}]
     assert outs["min_length"] == 14
     assert outs["require_numeric"] is True  # unmanaged: Looker's value, untouched
@@ -102,7 +103,7 @@ def test_create_writes_only_values_that_differ(emulator, provider) -> None:
 
 def test_create_with_nothing_managed_only_reads(emulator, provider) -> None:
     outs = created_singleton(provider)
-    assert api_calls(emulator) == Counter({GET: 1})
+    assert api_calls(emulator) == Counter({GET: 1, OWNERS: 1, NEW_OWNERS: 1})  # marked
     assert outs["managed_fields"] == []
 
 
@@ -190,7 +191,7 @@ def test_delete_leaves_the_policy_by_default(emulator, provider) -> None:
     olds = created_singleton(provider, min_length=14)
     emulator.control.clear_requests()
     provider.delete("password_config", olds)
-    assert emulator.control.requests() == []
+    assert writes(emulator) == [("PATCH", "/api/4.0/user_attributes/8")]  # the mark, taken off
     assert emulator.control.state()["password_config"]["min_length"] == 14
 
 

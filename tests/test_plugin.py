@@ -84,6 +84,7 @@ def test_the_schema_is_the_models() -> None:
         *(camel_case(n) for n in settings_of(models.PASSWORD_CONFIG)),
         "forcePasswordReset",
         "restoreOnDelete",
+        "takeover",
     }
     assert policy["inputProperties"]["minLength"]["type"] == "integer"
     assert policy["inputProperties"]["minLength"]["description"] == (
@@ -142,7 +143,7 @@ def test_a_key_is_created_secret_and_rotated_by_replacement(plugin, emulator) ->
     created = run(plugin.create(CreateRequest(KEY, props(userId="2", purpose="bot"), 60, False)))
     assert created.properties["clientSecret"].is_secret
     [key] = keys_of_user(emulator, "2")
-    assert (created.resource_id, key["purpose"]) == (f"2/{key['id']}", "bot")
+    assert (created.resource_id, key["purpose"]) == (f"2/{key['id']}", "bot [pulumi: p/dev]")
     diff = run(
         plugin.diff(
             DiffRequest(

@@ -18,7 +18,7 @@ from pulumi_looker.errors import (
     UnsupportedReleaseError,
 )
 from pulumi_looker.password_config import PasswordConfigProvider
-from tests.support.clients import fast_retry, provider_for, settings_for
+from tests.support.clients import fast_retry, program_stack, provider_for, settings_for
 from tests.support.looker import LOGIN, VERSIONS, keys_of_user, statuses, writes
 from tests.support.web import QuietHandler, serving
 
@@ -115,7 +115,9 @@ def test_a_404_that_may_mean_not_allowed_does_not_drop_the_key(non_admin_404) ->
     assert writes(looker) == [
         ("DELETE", f"/api/4.0/users/3/credentials_api3/{outs['credentials_api3_id']}")
     ]
-    assert [k["purpose"] for k in keys_of_user(looker, "3")] == ["made by the admin"]
+    assert [k["purpose"] for k in keys_of_user(looker, "3")] == [
+        f"made by the admin [pulumi: {program_stack()}]"
+    ]
 
 
 class _NotLooker(QuietHandler):

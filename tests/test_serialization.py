@@ -15,7 +15,7 @@ from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.password_config import PasswordConfigProvider
 from pulumi_looker.session_config import SessionConfigProvider
-from tests.support.clients import ADMIN_CLIENT_SECRET, configure, stack_config
+from tests.support.clients import ADMIN_CLIENT_SECRET, configure, program_stack, stack_config
 from tests.support.mocks import Mocks
 
 
@@ -31,7 +31,7 @@ def strings(serialized: str) -> list[str]:
 @pytest.mark.parametrize(
     "cls", [PasswordConfigProvider, SessionConfigProvider, ApiCredentialProvider]
 )
-def test_serialized_provider_is_a_reference_with_no_state(
+def test_serialized_provider_is_a_reference_with_only_its_stack(
     cls: type, emulator: EmulatorProcess
 ) -> None:
     provider = cls()
@@ -43,12 +43,13 @@ def test_serialized_provider_is_a_reference_with_no_state(
     raw = base64.b64decode(serialized)
     assert ADMIN_CLIENT_SECRET.encode() not in raw
     assert b"127.0.0.1" not in raw
-    # Only a reference to the installed class: no code, no captured value.
-    assert strings(serialized) == [cls.__module__, cls.__name__]
-    assert len(raw) < 100
+    # Only a reference to the installed class and the program's stack (pulumi_looker.ownership):
+    # no code, no captured value.
+    assert strings(serialized) == [cls.__module__, cls.__name__, "_stack", program_stack()]
+    assert len(raw) < 130
     restored = dill.loads(raw)
     assert type(restored) is cls
-    assert restored.__dict__ == {}
+    assert restored.__dict__ == {"_stack": program_stack()}
 
 
 def test_declared_resources_store_no_secret(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from pulumi_looker import models
 from pulumi_looker.emulator.state import DEFAULT_SESSION_CONFIG
 from pulumi_looker.session_config import SessionConfigProvider
 from tests.support.clients import created_singleton, provider_for
-from tests.support.looker import api_calls, patch_bodies
+from tests.support.looker import NEW_OWNERS, OWNERS, api_calls, patch_bodies
 
 GET = ("GET", "/api/4.0/session_config")
 PATCH = ("PATCH", "/api/4.0/session_config")
@@ -28,7 +28,7 @@ def test_check_names_the_range_and_calls_nothing(emulator, provider) -> None:
         "track_session_locaton": (
             "unknown property 'track_session_locaton' (did you mean 'track_session_location'?); "
             "valid properties: allow_persistent_sessions, profile, restore_on_delete, "
-            "session_minutes, track_session_location, unlimited_sessions_per_user, "
+            "session_minutes, takeover, track_session_location, unlimited_sessions_per_user, "
             "use_inactivity_based_logout"
         ),
     }
@@ -37,7 +37,7 @@ def test_check_names_the_range_and_calls_nothing(emulator, provider) -> None:
 
 def test_create_writes_only_what_differs_and_keeps_the_rest(emulator, provider) -> None:
     outs = created_singleton(provider, session_minutes=30, unlimited_sessions_per_user=False)
-    assert api_calls(emulator) == Counter({GET: 1, PATCH: 1})
+    assert api_calls(emulator) == Counter({GET: 1, PATCH: 1, OWNERS: 1, NEW_OWNERS: 1})
     assert patch_bodies(emulator) == [{"unlimited_sessions_per_user": False}]  # 30 already
     assert outs["allow_persistent_sessions"] is True  # unmanaged: Looker's
     assert outs["managed_fields"] == ["session_minutes", "unlimited_sessions_per_user"]

@@ -110,6 +110,11 @@ class NotInLookerError(LookerError):
     see it, where Looker cannot tell the two apart)."""
 
 
+class ManagedElsewhereError(LookerError):
+    """Another stack manages the Looker object (its marker says so, see
+    ``pulumi_looker.ownership``); nothing was written."""
+
+
 class UnconfirmedGoneError(LookerError):
     """Looker answered 404 for a user's keys, and nothing confirms that the user is gone:
     Looker answers 404 too where the connection may not see the user."""

@@ -275,6 +275,27 @@ def service_account_import_id(user_id: str) -> str:
     return f"{SERVICE_ACCOUNT_ID_PREFIX}{user_id}"
 
 
+@attrs.frozen(kw_only=True)
+class UserAttribute:
+    """``UserAttribute``: a named value every user has (its ``default_value`` unless set for a
+    user or group); pulumi-looker keeps which stack manages each singleton in one."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    id: str = _field(str, nullable=False, required=True)
+    name: str | None = _field(str, writable=True)
+    label: str | None = _field(str, writable=True)
+    type: str | None = _field(str, writable=True)
+    default_value: str | None = _field(str, writable=True)
+    is_system: bool | None = _field(bool, nullable=False)
+    is_permanent: bool | None = _field(bool, nullable=False)
+    value_is_hidden: bool | None = _field(bool, writable=True, nullable=False)
+    user_can_view: bool | None = _field(bool, writable=True, nullable=False)
+    user_can_edit: bool | None = _field(bool, writable=True, nullable=False)
+    hidden_value_domain_whitelist: str | None = _field(str, writable=True)
+    needed_for_ci_run: bool | None = _field(bool, writable=True, nullable=False)
+    value_for_ci_run: str | None = _field(str, writable=True)
+
+
 @attrs.frozen
 class ListedUser:
     """A user as the listing of users shows it to pulumi-looker: id, email, API keys, and

@@ -12,7 +12,7 @@ import attrs
 from . import models
 
 #: The inputs of every singleton resource besides its settings.
-SINGLETON_OPTIONS = ("restore_on_delete", "profile")
+SINGLETON_OPTIONS = ("restore_on_delete", "takeover", "profile")
 #: The inputs of an ApiCredential.
 CREDENTIAL_INPUTS = (
     "user_id",

@@ -59,6 +59,7 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
         ("GET", "/api/4.0/setting"): 1,
         ("GET", "/api/4.0/users"): 1,  # one page of users with their keys
         ("GET", "/api/4.0/roles"): 1,  # the service accounts' roles, written by name
+        ("GET", "/api/4.0/user_attributes"): 1,  # which stack manages each policy
     }
     text = stack.file.read_text()
     assert text.startswith(HEADER)
@@ -106,8 +107,26 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
     assert stack.file.read_text() == text  # byte for byte
     lived_in.control.clear_requests()
     stack.up()
-    assert writes(lived_in) == []
+    # Nothing but the stack's marks: who manages the policies (one attribute), and each adopted
+    # key's purpose (README, Several stacks on one Looker).
+    marks = writes(lived_in)
+    assert [w for w in marks if w[1].startswith("/api/4.0/user_attributes")] == [
+        ("POST", "/api/4.0/user_attributes"),
+        ("PATCH", "/api/4.0/user_attributes/8"),
+        ("PATCH", "/api/4.0/user_attributes/8"),
+    ]
+    keys = [w for w in marks if not w[1].startswith("/api/4.0/user_attributes")]
+    assert len(keys) == len(entries)
+    assert all(method == "PATCH" and "/credentials_api3/" in path for method, path in keys)
+    assert all(
+        k["purpose"].endswith("[pulumi: looker-settings/lived]")
+        for k in lived_in.control.state()["credentials_api3"]
+        if k["id"] != "1"
+    )
     stack.preview("--expect-no-changes")
+    lived_in.control.clear_requests()
+    stack.up()
+    assert writes(lived_in) == []
 
 
 def test_the_connections_key_can_be_rotated_on_an_adopted_stack(stack, lived_in) -> None:

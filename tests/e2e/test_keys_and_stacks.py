@@ -40,7 +40,7 @@ def test_rotation_replaces_the_key_create_before_delete(dev, looker) -> None:
     dev.up()
     [new] = keys_of_user(looker, "2")
     assert new["id"] != old["id"]
-    assert new["purpose"] == "CI deploy bot"
+    assert new["purpose"] == "CI deploy bot [pulumi: looker-settings/dev]"
     calls = [(r["method"], r["path"]) for r in looker.control.writes()]
     keys = "/api/4.0/users/2/credentials_api3"
     assert calls == [
@@ -53,8 +53,9 @@ def test_rotation_replaces_the_key_create_before_delete(dev, looker) -> None:
     assert outputs["clientSecrets"]["ci-deploy-bot"] != old_secret
 
 
-def test_existing_settings_are_adopted_without_a_write(dev, looker) -> None:
-    """Taking over what exists: a key by its id, the policy by the values it already has."""
+def test_existing_settings_are_adopted_writing_only_the_marks(dev, looker) -> None:
+    """Taking over what exists: a key by its id, the policy by the values it already has;
+    nothing is written but the stack's marks (the owners attribute, the key's purpose)."""
     with admin_client(looker) as client:
         key = client.create_credentials_api3("3")
         client.update_credentials_api3("3", key.id, {"purpose": "made by hand"})
@@ -69,7 +70,12 @@ def test_existing_settings_are_adopted_without_a_write(dev, looker) -> None:
     )
     looker.control.clear_requests()
     dev.up()
-    assert looker.control.writes() == []
+    # The two resources are made concurrently: the writes in either order.
+    assert sorted((r["method"], r["path"]) for r in looker.control.writes()) == [
+        ("PATCH", f"/api/4.0/users/3/credentials_api3/{key.id}"),
+        ("POST", "/api/4.0/user_attributes"),
+    ]
+    assert keys_of_user(looker, "3")[0]["purpose"] == "made by hand [pulumi: looker-settings/dev]"
     dev.preview("--expect-no-changes")
     dev.pulumi("destroy", "--yes", "--skip-preview")
     assert [(k["id"], k["purpose"]) for k in keys_of_user(looker, "3")] == [
@@ -97,7 +103,9 @@ def test_two_stacks_hold_their_own_policies(make_stack, start_looker) -> None:
         480,
         False,
     )
-    assert [k["purpose"] for k in keys_of_user(prod_looker, "12")] == ["CI deploy bot (production)"]
+    assert [k["purpose"] for k in keys_of_user(prod_looker, "12")] == [
+        "CI deploy bot (production) [pulumi: looker-settings/prod]"
+    ]
     assert keys_of_user(dev_looker, "12") == []
     dev.preview("--expect-no-changes")
     prod.preview("--expect-no-changes")
@@ -112,7 +120,10 @@ def test_up_converges_through_a_429_storm_with_one_login(make_stack, start_looke
     # Every 3rd request is refused, so at least a third of some 40 requests.
     assert sum(1 for r in log if r["status"] == 429) >= 10
     purposes = [k["purpose"] for u in range(2, 12) for k in keys_of_user(looker, str(u))]
-    assert sorted(purposes) == sorted(f"service {n}" for n in range(12))  # none lost or doubled
+    # None lost or doubled.
+    assert sorted(purposes) == sorted(
+        f"service {n} [pulumi: looker-settings/dev]" for n in range(12)
+    )
     logins = [r for r in log if r["path"] == "/api/4.0/login" and r["status"] == 200]
     assert len(logins) == 1  # one provider process, one token shared by every resource
     looker.control.set_faults(rate_limit_every=0)

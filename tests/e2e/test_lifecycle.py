@@ -35,9 +35,10 @@ def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
     sessions = state["session_config"]
     assert (sessions["session_minutes"], sessions["allow_persistent_sessions"]) == (1440, True)
     keys = {k["id"]: k for k in state["credentials_api3"]}
-    assert keys["1"]["purpose"] == "pulumi-looker dev admin"  # adopted: the admin's own key
+    # Adopted, the admin's own key; both with the stack's mark.
+    assert keys["1"]["purpose"] == "pulumi-looker dev admin [pulumi: looker-settings/dev]"
     [created] = [k for k in keys.values() if k["user_id"] == "2"]
-    assert created["purpose"] == "CI deploy bot"
+    assert created["purpose"] == "CI deploy bot [pulumi: looker-settings/dev]"
     assert dev.outputs()["clientIds"] == {
         "admin-key": DEV_CLIENT_ID,
         "ci-deploy-bot": created["client_id"],
@@ -130,8 +131,11 @@ def test_destroy_deletes_created_keys_and_leaves_the_rest(dev, looker) -> None:
         {
             ("DELETE", f"/api/4.0/users/2/credentials_api3/{created_key[0]['id']}"): 1,
             ("PATCH", "/api/4.0/users/1/credentials_api3/1"): 1,
+            # The stack's marks as the policies' manager, taken off (README, Several stacks).
+            ("PATCH", "/api/4.0/user_attributes/8"): 2,
         }
     )
+    assert looker.control.state()["user_attributes"][-1]["default_value"] == ""
 
 
 def test_destroy_restores_the_policy_when_asked(dev, looker) -> None:

@@ -110,7 +110,7 @@ def test_up_then_nothing_to_change_with_no_plugin_warning(yaml_stack: Stack, loo
     assert "using pulumi-resource-looker from $PATH" not in result.stdout + result.stderr
     assert looker.control.state()["password_config"]["min_length"] == 12
     [key] = keys_of_user(looker, "2")  # getUser found ada.lovelace@example.com: user 2
-    assert key["purpose"] == "CI deploy bot"
+    assert key["purpose"] == "CI deploy bot [pulumi: looker-yaml/dev]"
     outputs = yaml_stack.outputs(secrets=True)
     assert (outputs["botUserId"], outputs["botClientId"]) == ("2", key["client_id"])
     assert len(outputs["botClientSecret"]) == 24

@@ -77,7 +77,11 @@ def test_a_stack_of_an_earlier_release_refreshes_updates_and_destroys(
     stack.set_config({POLICY: {**stack.config[POLICY], "minLength": 15}})
     stack.up()
     assert looker.control.state()["password_config"]["min_length"] == 15
-    assert writes(looker) == [("PATCH", "/api/4.0/password_config")]
+    # The stack's mark as the policy's manager (a 0.1.0 stack had none), then the change.
+    assert writes(looker) == [
+        ("POST", "/api/4.0/user_attributes"),
+        ("PATCH", "/api/4.0/password_config"),
+    ]
     assert patch_bodies(looker) == [{"min_length": 15}]
 
     stack.pulumi("destroy", "--yes", "--skip-preview")

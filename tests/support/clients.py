@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
@@ -78,3 +79,9 @@ def created_singleton(provider: Any, **inputs: object) -> dict:
     checked = provider.check({}, {"restore_on_delete": False, **inputs})
     assert checked.failures == []
     return provider.create(checked.inputs).outs
+
+
+def program_stack() -> str:
+    """The stack a dynamic provider made now names (``pulumi_looker.ownership``): Pulumi's
+    settings of this process, which another test's mocks may have set."""
+    return f"{pulumi.get_project()}/{pulumi.get_stack()}"

@@ -11,6 +11,9 @@ from pulumi_looker.emulator.process import EmulatorProcess
 API = "/api/4.0"
 LOGIN = ("POST", f"{API}/login")
 VERSIONS = ("GET", f"{API}/versions")
+#: Who manages each singleton (pulumi_looker.ownership): its read, and the marker's first write.
+OWNERS = ("GET", f"{API}/user_attributes")
+NEW_OWNERS = ("POST", f"{API}/user_attributes")
 
 #: Stack config keys of the project's program (its namespace is the project's name).
 PROJECT = "looker-settings"
@@ -45,7 +48,12 @@ def writes(emulator: EmulatorProcess) -> list[tuple[str, str]]:
 
 
 def patch_bodies(emulator: EmulatorProcess) -> list[Any]:
-    return [r["body"] for r in emulator.control.requests() if r["method"] == "PATCH"]
+    """The bodies of the PATCHes but the owners marker's (see ``OWNERS``)."""
+    return [
+        r["body"]
+        for r in emulator.control.requests()
+        if r["method"] == "PATCH" and not r["path"].startswith(f"{API}/user_attributes")
+    ]
 
 
 def live_keys(emulator: EmulatorProcess) -> dict[str, dict[str, Any]]:

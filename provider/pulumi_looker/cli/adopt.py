@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from pulumi_looker import models
+from pulumi_looker import models, ownership
 from pulumi_looker.errors import GoogleCloudCoreError, LookerError, NotInLookerError
 from pulumi_looker.stack_config import (
     CREDENTIALS,
@@ -69,10 +69,14 @@ def read_instance(
     users: Sequence[str] | None,
     progress: Progress,
     connection_client_id: str | None = None,
+    stack: str | None = None,
 ) -> Instance:
     """The live singletons, and the keys of ``users`` (None: of every user) but the one whose
     client id is ``connection_client_id``: the key the stack logs in with is the connection's
-    business, which rotating it changes, not a resource of the stack."""
+    business, which rotating it changes, not a resource of the stack. What a stack manages
+    (its marker, see ``pulumi_looker.ownership``) is left out: a singleton another stack than
+    ``stack`` manages, and every key a stack manages, ``stack`` included (its program declares
+    them already); one ``GET /user_attributes`` more says who manages the singletons."""
     singletons: dict[str, dict[str, Any]] = {}
     notes = []
     for singleton in models.SINGLETONS:
@@ -82,6 +86,10 @@ def read_instance(
             notes.append(
                 f"{singleton.label}: Looker (Google Cloud core) does not allow it; left out"
             )
+            continue
+        owner = client.owners.of(singleton.id)
+        if owner is not None and owner != stack:
+            notes.append(f"{singleton.label}: stack {owner} manages it; left out")
             continue
         singletons[singleton_key(singleton).config_key] = {
             camel_case(name): live[name]
@@ -106,7 +114,19 @@ def read_instance(
                 "cannot see it"
             )
         listed = [by_id[u] for u in users]
-    keys = [LiveKey(user.id, k) for user in listed for k in user.keys]
+    keys = []
+    for user in listed:
+        for key in user.keys:
+            owner = ownership.split_purpose(key.purpose)[1]
+            if owner is None:
+                keys.append(LiveKey(user.id, key))
+            else:
+                who = (
+                    "this stack manages it already"
+                    if owner == stack
+                    else f"stack {owner} manages it"
+                )
+                notes.append(f"left out key {key.id} of user {user.id}: {who}")
     accounts = tuple(user.service_account for user in listed if user.service_account)
     role_names = {}
     if accounts:

@@ -111,6 +111,7 @@ def _adopt(args: argparse.Namespace) -> int:
             None if args.all_users else args.user,
             progress,
             None if args.include_connection_key else settings.client_id,
+            f"{project.name}/{args.stack}",
         )
     if args.import_file:
         found = adopt.import_document(instance, project.held_ids(args.stack))

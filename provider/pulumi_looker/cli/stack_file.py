@@ -61,13 +61,20 @@ class Project:
 
     def created_ids(self, stack: str) -> set[str]:
         """The ids of the API keys (``user/key``) and service accounts (``user``) the stack
-        created, from its state; none when the stack has no state yet."""
-        return {
-            r["id"]
-            for r in self._looker_resources(stack)
-            if r["type"].endswith((":ApiCredential", ":ServiceAccount"))
-            and not (r.get("outputs") or {}).get("adopted")
-        }
+        created, from its state; none when the stack has no state yet. A key rotated with
+        ``keep_previous`` keeps its first key's id: its current and previous keys count too."""
+        created = set()
+        for r in self._looker_resources(stack):
+            outputs = r.get("outputs") or {}
+            if not r["type"].endswith((":ApiCredential", ":ServiceAccount")) or outputs.get(
+                "adopted"
+            ):
+                continue
+            created.add(r["id"])
+            for name in ("credentials_api3_id", "previous_credentials_api3_id"):
+                if outputs.get(name) and outputs.get("user_id"):
+                    created.add(f"{outputs['user_id']}/{outputs[name]}")
+        return created
 
     def held_ids(self, stack: str) -> set[str]:
         """The ids of every Looker object the stack holds (``password_config``, ``7/13``)."""

@@ -13,6 +13,7 @@ from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
 from pulumi_looker.settings import ConnectionSettings
 
 from .keys import ApiKeys
+from .owners import Owners
 from .retry import RetryPolicy
 from .transport import Transport
 
@@ -57,6 +58,8 @@ class LookerClient:
         self._roles_lock = threading.Lock()
         #: The instance's API keys through this client: every read and write of a resource.
         self.keys = ApiKeys(self)
+        #: Which stack manages each singleton, read once per client.
+        self.owners = Owners(self)
 
     def __repr__(self) -> str:
         return f"LookerClient(base_url={self.settings.base_url!r})"
@@ -148,6 +151,27 @@ class LookerClient:
     def act(self, path: str) -> None:
         """``PUT`` an action's path (``force_password_reset_at_next_login_for_all_users``)."""
         self.request("PUT", path)
+
+    # --- user attributes ------------------------------------------------------------------
+
+    def list_user_attributes(self) -> list[models.UserAttribute]:
+        """``GET /user_attributes`` (ids, names and default values)."""
+        data = self.request("GET", "/user_attributes?fields=id,name,default_value")
+        return [models.from_api(models.UserAttribute, item) for item in data]
+
+    def create_user_attribute(self, values: Mapping[str, Any]) -> models.UserAttribute:
+        """``POST /user_attributes``."""
+        body = self._checked_body(models.UserAttribute, values)
+        data = self.request("POST", "/user_attributes", json=body)
+        return models.from_api(models.UserAttribute, data)
+
+    def update_user_attribute(
+        self, attribute_id: str, values: Mapping[str, Any]
+    ) -> models.UserAttribute:
+        """``PATCH /user_attributes/{user_attribute_id}``."""
+        body = self._checked_body(models.UserAttribute, values)
+        path = f"/user_attributes/{quote(str(attribute_id), safe='')}"
+        return models.from_api(models.UserAttribute, self.request("PATCH", path, json=body))
 
     # --- API3 credentials --------------------------------------------------------------------
 

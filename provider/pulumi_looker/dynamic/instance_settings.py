@@ -38,6 +38,7 @@ class InstanceSettingsArgs:
     auto_certify_lookml_content: pulumi.Input[bool] | None = None
     automated_mfa_enabled: pulumi.Input[bool] | None = None
     restore_on_delete: pulumi.Input[bool] = False
+    takeover: pulumi.Input[bool] | None = None
     profile: pulumi.Input[str] | None = None
 
 
@@ -64,6 +65,7 @@ class InstanceSettings(Resource, module="looker", name="InstanceSettings"):
     auto_certify_lookml_content: pulumi.Output[bool]
     automated_mfa_enabled: pulumi.Output[bool]
     restore_on_delete: pulumi.Output[bool]
+    takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
 
     def __init__(
@@ -86,6 +88,7 @@ class InstanceSettings(Resource, module="looker", name="InstanceSettings"):
         auto_certify_lookml_content: pulumi.Input[bool] | None = None,
         automated_mfa_enabled: pulumi.Input[bool] | None = None,
         restore_on_delete: pulumi.Input[bool] = False,
+        takeover: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -107,6 +110,7 @@ class InstanceSettings(Resource, module="looker", name="InstanceSettings"):
                 auto_certify_lookml_content=auto_certify_lookml_content,
                 automated_mfa_enabled=automated_mfa_enabled,
                 restore_on_delete=restore_on_delete,
+                takeover=takeover,
                 profile=profile,
             )
         props = declared_props(models.INSTANCE_SETTINGS, resource_name, args, unexpected, opts)

@@ -31,6 +31,7 @@ class PasswordConfigArgs:
     expiration_duration_days: pulumi.Input[int] | None = None
     force_password_reset: pulumi.Input[str] | None = None
     restore_on_delete: pulumi.Input[bool] = False
+    takeover: pulumi.Input[bool] | None = None
     profile: pulumi.Input[str] | None = None
 
 
@@ -47,7 +48,9 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     On ``destroy`` the live policy is left as it is (weakening it is not a safe default); with
     ``restore_on_delete=True`` the values read when the resource was created are put back.
     ``profile`` picks a second Looker instance from the stack config namespace
-    ``looker-<profile>``. Pulumi cannot import it (``import_`` is refused); declaring it adopts
+    ``looker-<profile>``. A policy another stack manages (its mark in Looker, see
+    ``pulumi_looker.ownership``) is refused at preview; ``takeover=True`` makes this stack its
+    manager. Pulumi cannot import it (``import_`` is refused); declaring it adopts
     the live policy.
     """
 
@@ -60,6 +63,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     policy_enabled_at: pulumi.Output[str | None]
     force_password_reset: pulumi.Output[str | None]
     restore_on_delete: pulumi.Output[bool]
+    takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
 
     def __init__(
@@ -75,6 +79,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
         expiration_duration_days: pulumi.Input[int] | None = None,
         force_password_reset: pulumi.Input[str] | None = None,
         restore_on_delete: pulumi.Input[bool] = False,
+        takeover: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -89,6 +94,7 @@ class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
                 expiration_duration_days=expiration_duration_days,
                 force_password_reset=force_password_reset,
                 restore_on_delete=restore_on_delete,
+                takeover=takeover,
                 profile=profile,
             )
         props = declared_props(models.PASSWORD_CONFIG, resource_name, args, unexpected, opts)

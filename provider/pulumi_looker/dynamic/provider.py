@@ -44,6 +44,19 @@ class LookerProvider(ResourceProvider):
     #: The provider carries no secret, so its serialized form need not be encrypted.
     serialize_as_secret_always = False
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Made in the program, which knows its stack; the serialized provider carries it to
+        # the dynamic-provider host, which does not (it sees only PULUMI_PROJECT).
+        self._stack = f"{pulumi.get_project()}/{pulumi.get_stack()}"
+
+    @property
+    def stack(self) -> str | None:
+        """The stack of the program that declared the resource (None in a state written
+        before the provider carried it)."""
+        stack = self.__dict__.get("_stack")
+        return stack if isinstance(stack, str) else None
+
     @property
     def logic(self) -> ResourceLogic:
         """The resource's logic, over this provider's connections (subclasses say which)."""
@@ -90,8 +103,9 @@ class LookerProvider(ResourceProvider):
         return LookerClient.shared(settings)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Whatever a process learnt at run time stays out of the serialized provider.
-        return {}
+        # Whatever a process learnt at run time stays out of the serialized provider; the
+        # program's stack is all it carries.
+        return {"_stack": self.stack}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)

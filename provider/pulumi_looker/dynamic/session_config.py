@@ -29,6 +29,7 @@ class SessionConfigArgs:
     use_inactivity_based_logout: pulumi.Input[bool] | None = None
     track_session_location: pulumi.Input[bool] | None = None
     restore_on_delete: pulumi.Input[bool] = False
+    takeover: pulumi.Input[bool] | None = None
     profile: pulumi.Input[str] | None = None
 
 
@@ -47,6 +48,7 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
     use_inactivity_based_logout: pulumi.Output[bool]
     track_session_location: pulumi.Output[bool]
     restore_on_delete: pulumi.Output[bool]
+    takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
 
     def __init__(
@@ -60,6 +62,7 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
         use_inactivity_based_logout: pulumi.Input[bool] | None = None,
         track_session_location: pulumi.Input[bool] | None = None,
         restore_on_delete: pulumi.Input[bool] = False,
+        takeover: pulumi.Input[bool] | None = None,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -72,6 +75,7 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
                 use_inactivity_based_logout=use_inactivity_based_logout,
                 track_session_location=track_session_location,
                 restore_on_delete=restore_on_delete,
+                takeover=takeover,
                 profile=profile,
             )
         props = declared_props(models.SESSION_CONFIG, resource_name, args, unexpected, opts)

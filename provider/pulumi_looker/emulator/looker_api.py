@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -36,6 +37,17 @@ class LookerHttpError(Exception):
 
 
 GOOGLE_CLOUD_CORE_REFUSAL = "Unsupported in Looker (Google Cloud core)"
+#: The types of a user attribute, as the API description's ``UserAttribute.type`` lists them.
+USER_ATTRIBUTE_TYPES = (
+    "string",
+    "number",
+    "datetime",
+    "yesno",
+    "zipcode",
+    "advanced_filter_string",
+    "advanced_filter_number",
+)
+_ATTRIBUTE_NAME = re.compile(r"^[a-z0-9_]+$")
 
 
 @attrs.frozen
@@ -101,6 +113,12 @@ class LookerApi:
             Route(f"{API}/users/{{user_id}}", self.user, methods=["GET"]),
             Route(f"{API}/users/{{user_id}}/roles", self.user_roles, methods=["GET", "PUT"]),
             Route(f"{API}/roles", self.roles, methods=["GET"]),
+            Route(f"{API}/user_attributes", self.user_attributes, methods=["GET", "POST"]),
+            Route(
+                f"{API}/user_attributes/{{user_attribute_id}}",
+                self.user_attribute,
+                methods=["GET", "PATCH", "DELETE"],
+            ),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
@@ -354,6 +372,71 @@ class LookerApi:
                 raise LookerHttpError(422, "Validation Failed", errors=[detail])
             self.store.update_user(user.id, {"role_ids": list(dict.fromkeys(body))})
         return _json([self._public_role(i, request) for i in user.role_ids], request)
+
+    # --- user attributes -------------------------------------------------------------------
+
+    def _public_attribute(self, attribute: dict[str, Any]) -> dict[str, Any]:
+        permanent = bool(attribute.get("is_permanent"))
+        can = {"show": True, "index": True, "update": True, "destroy": not permanent}
+        return {"can": can, **attribute}
+
+    def _attribute_changes(self, body: dict[str, Any], *, new: bool) -> dict[str, Any]:
+        """The writable fields of ``body``; a create lacking ``name``, ``label`` or ``type``
+        (required in the API description), a type it does not list, or a name that is not
+        lowercase letters, digits and ``_`` (as Looker's admin page asks) is a 422."""
+        changes = validated(models.UserAttribute, body)
+        errors = [
+            validation_detail(name, "missing_field", f"{name} is required")
+            for name in ("name", "label", "type")
+            if (new and not changes.get(name)) or (name in changes and not changes[name])
+        ]
+        if changes.get("type") and changes["type"] not in USER_ATTRIBUTE_TYPES:
+            message = f"type must be one of {', '.join(USER_ATTRIBUTE_TYPES)}"
+            errors.append(validation_detail("type", "invalid", message))
+        if changes.get("name") and not _ATTRIBUTE_NAME.match(changes["name"]):
+            message = "name may contain only lowercase letters, digits and underscores"
+            errors.append(validation_detail("name", "invalid", message))
+        if errors:
+            raise LookerHttpError(422, "Validation Failed", errors=errors)
+        return changes
+
+    def _named(self, name: str | None) -> dict[str, Any] | None:
+        return next((a for a in self.store.user_attributes.values() if a["name"] == name), None)
+
+    async def user_attributes(self, request: Request) -> Response:
+        """``GET /user_attributes`` (in id order) and ``POST /user_attributes``: a name
+        another attribute has is a 409, as the API description's create answers."""
+        self._admin(request)
+        if request.method == "GET":
+            attributes = sorted(self.store.user_attributes.values(), key=lambda a: int(a["id"]))
+            return _json([self._public_attribute(a) for a in attributes], request)
+        changes = self._attribute_changes(await _body(request), new=True)
+        if self._named(changes["name"]) is not None:
+            raise LookerHttpError(409, f"A user attribute named {changes['name']} already exists")
+        return _json(self._public_attribute(self.store.add_user_attribute(changes)), request)
+
+    async def user_attribute(self, request: Request) -> Response:
+        """``GET``, ``PATCH`` and ``DELETE /user_attributes/{user_attribute_id}``: an unknown
+        id is a 404; a PATCH to a name another attribute has is a 422 (the update's answers
+        have no 409); a permanent (system) attribute cannot be deleted: 400."""
+        self._admin(request)
+        attribute_id = request.path_params["user_attribute_id"]
+        attribute = self.store.user_attributes.get(attribute_id)
+        if attribute is None:
+            raise LookerHttpError(404, "Not found")
+        if request.method == "DELETE":
+            if attribute.get("is_permanent"):
+                raise LookerHttpError(400, f"User attribute {attribute['name']} is permanent")
+            self.store.delete_user_attribute(attribute_id)
+            return Response(status_code=204)
+        if request.method == "PATCH":
+            changes = self._attribute_changes(await _body(request), new=False)
+            other = self._named(changes.get("name"))
+            if other is not None and other["id"] != attribute_id:
+                detail = validation_detail("name", "already_exists", "name is already taken")
+                raise LookerHttpError(422, "Validation Failed", errors=[detail])
+            self.store.update_user_attribute(attribute_id, changes)
+        return _json(self._public_attribute(attribute), request)
 
     # --- API3 credentials ------------------------------------------------------------------
 

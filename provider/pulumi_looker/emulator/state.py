@@ -69,6 +69,38 @@ DEFAULTS = {
 }
 assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
 
+#: A fresh instance's user attributes: the system ones Looker's docs list as every instance's
+#: (Admin - User attributes), which cannot be deleted.
+DEFAULT_USER_ATTRIBUTES: tuple[dict[str, Any], ...] = tuple(
+    {
+        "id": str(number),
+        "name": name,
+        "label": label,
+        "type": "string",
+        "default_value": None,
+        "is_system": True,
+        "is_permanent": True,
+        "value_is_hidden": False,
+        "user_can_view": True,
+        "user_can_edit": False,
+        "hidden_value_domain_whitelist": None,
+        "needed_for_ci_run": False,
+        "value_for_ci_run": None,
+    }
+    for number, (name, label) in enumerate(
+        (
+            ("email", "Email"),
+            ("first_name", "First Name"),
+            ("last_name", "Last Name"),
+            ("id", "ID"),
+            ("name", "Name"),
+            ("locale", "Locale"),
+            ("number_format", "Number Format"),
+        ),
+        start=1,
+    )
+)
+
 _SEED_USERS = (
     ("Ada", "Lovelace"),
     ("Grace", "Hopper"),
@@ -179,6 +211,10 @@ class Store:
     sessions: dict[str, Session] = attrs.field(factory=dict)
     #: How many times each singleton action was done (``force_password_reset``: 2).
     actions: dict[str, int] = attrs.field(factory=dict)
+    #: User attributes by id, each as the API description's ``UserAttribute`` (but ``can``).
+    user_attributes: dict[str, dict[str, Any]] = attrs.field(
+        factory=lambda: {a["id"]: dict(a) for a in DEFAULT_USER_ATTRIBUTES}
+    )
     #: Every token ever issued, so tests can look for one where it must not be.
     issued_tokens: set[str] = attrs.field(factory=set)
     path: Path | None = None
@@ -268,6 +304,8 @@ class Store:
                 keys={k["id"]: ApiKey(**k) for k in data["keys"]},
                 next_key_id=data["next_key_id"],
             )
+            if "user_attributes" in data:  # files of older emulators have none
+                store.user_attributes = {a["id"]: a for a in data["user_attributes"]}
         else:
             store = cls.seeded(**seed)
         store.path = path
@@ -283,6 +321,7 @@ class Store:
             "users": [attrs.asdict(u) for u in self.users.values()],
             "keys": [attrs.asdict(k) for k in self.keys.values()],
             "next_key_id": self.next_key_id,
+            "user_attributes": list(self.user_attributes.values()),
         }
         write_atomically(self.path, json.dumps(data, indent=1))
 
@@ -374,6 +413,38 @@ class Store:
         del self.keys[key_id]
         self.save()
 
+    def add_user_attribute(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A new user attribute, with the API description's defaults for what ``values`` lack."""
+        known = (int(i) for i in self.user_attributes if i.isdigit())
+        attribute_id = str(max(known, default=0) + 1)
+        attribute = {
+            "id": attribute_id,
+            "name": None,
+            "label": None,
+            "type": None,
+            "default_value": None,
+            "is_system": False,
+            "is_permanent": False,
+            "value_is_hidden": False,
+            "user_can_view": True,
+            "user_can_edit": False,
+            "hidden_value_domain_whitelist": None,
+            "needed_for_ci_run": False,
+            "value_for_ci_run": None,
+            **values,
+        }
+        self.user_attributes[attribute_id] = attribute
+        self.save()
+        return attribute
+
+    def update_user_attribute(self, attribute_id: str, changes: dict[str, Any]) -> None:
+        self.user_attributes[attribute_id].update(changes)
+        self.save()
+
+    def delete_user_attribute(self, attribute_id: str) -> None:
+        del self.user_attributes[attribute_id]
+        self.save()
+
     def count_action(self, name: str) -> None:
         self.actions[name] = self.actions.get(name, 0) + 1
 
@@ -402,6 +473,7 @@ class Store:
                 attrs.asdict(k, filter=lambda a, _: a.name != "secret_hash")
                 for k in self.keys.values()
             ],
+            "user_attributes": [dict(a) for a in self.user_attributes.values()],
             "sessions": len(self.sessions),
             "actions": dict(self.actions),
         }

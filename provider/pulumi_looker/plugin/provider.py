@@ -42,6 +42,7 @@ from pulumi.provider.experimental.provider import (
 
 from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import NotInLookerError, refreshing
+from pulumi_looker.ownership import stack_of_urn
 from pulumi_looker.settings import ConnectionSettings
 from pulumi_looker.stack_config import camel_case
 
@@ -63,8 +64,17 @@ Warn = Callable[[str, str], Awaitable[None]]
 class PluginConnections:
     """The logic's ``Connections`` in the plugin: one provider instance is one Looker."""
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any], stack: str | None = None) -> None:
         self.config = {f"{resources.PACKAGE}:{k}": v for k, v in config.items()}
+        #: The stack of the request being served (from its URN).
+        self.stack = stack
+
+    def for_urn(self, urn: str) -> PluginConnections:
+        """These connections, for the stack that ``urn`` names."""
+        serving = PluginConnections({})
+        serving.config = self.config
+        serving.stack = stack_of_urn(urn)
+        return serving
 
     def _settings(self) -> ConnectionSettings:
         return ConnectionSettings.resolve(config=self.config)
@@ -108,11 +118,11 @@ class LookerPlugin(Provider):
         async with self._slots:
             return await asyncio.get_running_loop().run_in_executor(self._pool, work)
 
-    def _logic(self, type_: str) -> Any:
-        return resources.RESOURCES[type_].logic(self.connections)
+    def _logic(self, type_: str, urn: str) -> Any:
+        return resources.RESOURCES[type_].logic(self.connections.for_urn(urn))
 
     async def check(self, request: CheckRequest) -> CheckResponse:
-        logic = self._logic(request.type)
+        logic = self._logic(request.type, request.urn)
         olds, news = inputs_of(request.old_inputs), inputs_of(request.new_inputs)
         checked = await self._run(lambda: logic.check(olds, news))
         return CheckResponse(
@@ -123,7 +133,7 @@ class LookerPlugin(Provider):
     async def diff(self, request: DiffRequest) -> DiffResponse:
         """As the logic's diff, with each changed field: ``preview --diff`` and ``--json``
         (``detailedDiff``) show it, drift found by a refresh included."""
-        logic = self._logic(request.type)
+        logic = self._logic(request.type, request.urn)
         olds, news = inputs_of(request.old_state), inputs_of(request.new_inputs)
         diff = await self._run(lambda: logic.diff(olds, news))
         await self._warn(request.type, request.urn, olds)
@@ -143,14 +153,14 @@ class LookerPlugin(Provider):
         )
 
     async def create(self, request: CreateRequest) -> CreateResponse:
-        logic = self._logic(request.type)
+        logic = self._logic(request.type, request.urn)
         created = await self._run(lambda: logic.create(inputs_of(request.properties)))
         secrets = resources.RESOURCES[request.type].secrets
         return CreateResponse(created.id, properties_of(created.outs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
         """A refresh, or an import (no state: the object is adopted as Looker has it)."""
-        logic = self._logic(request.type)
+        logic = self._logic(request.type, request.urn)
         state = inputs_of(request.properties)
         with refreshing():
             found = await self._run(lambda: logic.read(request.resource_id, state))
@@ -163,13 +173,13 @@ class LookerPlugin(Provider):
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
-        logic = self._logic(request.type)
+        logic = self._logic(request.type, request.urn)
         olds, news = inputs_of(request.olds), inputs_of(request.news)
         outs = await self._run(lambda: logic.update(olds, news))
         return UpdateResponse(properties_of(outs, resources.RESOURCES[request.type].secrets))
 
     async def delete(self, request: DeleteRequest) -> None:
-        logic = self._logic(request.type)
+        logic = self._logic(request.type, request.urn)
         await self._run(lambda: logic.delete(inputs_of(request.properties)))
 
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:

@@ -135,7 +135,7 @@ def _singleton(key: SingletonKey, description: str) -> PluginResource:
         name=key.type_name,
         description=description,
         logic=lambda connections: SingletonLogic(singleton, connections),
-        inputs={**settings, **actions, "restore_on_delete": _BOOL},
+        inputs={**settings, **actions, "restore_on_delete": _BOOL, "takeover": _BOOL},
         outputs={**read_only, "managed_fields": _LIST, "initial_config": _MAP},
     )
 

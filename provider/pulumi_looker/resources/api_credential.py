@@ -7,14 +7,16 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from pulumi_looker import models
+from pulumi_looker import models, ownership
 from pulumi_looker.errors import (
     InvalidIdError,
     KeyNotDeletedError,
     LookerError,
+    ManagedElsewhereError,
     NotFoundError,
     NotInLookerError,
     SettingsError,
+    UnsupportedReleaseError,
 )
 from pulumi_looker.stack_config import CREDENTIAL_INPUTS
 
@@ -64,12 +66,13 @@ OUTPUTS = (
 class ApiKeyState:
     """What an ``ApiCredential`` keeps in Pulumi's state.
 
-    ``key``: the key as Looker last answered; ``adopted``: it existed before the resource (adopt
-    mode), and ``original_purpose`` is the purpose destroy puts back; ``purpose_managed``: the
-    inputs set ``purpose``; ``client_secret``: shown by Looker only at create, kept from then on
-    (an adopted key has none we can know: ``""``); ``user_email``: the email the inputs named
-    the user by, if they did; ``previous``: the key the last rotation replaced, kept until the
-    next one when ``keep_previous`` is set.
+    ``key``: the key as Looker last answered (its purpose with the stack's marker, see
+    ``pulumi_looker.ownership``; inputs and diffs use the purpose without it); ``adopted``: it
+    existed before the resource (adopt mode), and ``original_purpose`` is the purpose destroy
+    puts back; ``purpose_managed``: the inputs set ``purpose``; ``client_secret``: shown by
+    Looker only at create, kept from then on (an adopted key has none we can know: ``""``);
+    ``user_email``: the email the inputs named the user by, if they did; ``previous``: the key
+    the last rotation replaced, kept until the next one when ``keep_previous`` is set.
     """
 
     user_id: str
@@ -152,12 +155,21 @@ class ApiKeyState:
             "user_id": self.user_id,
             "user_email": self.user_email,
             "credentials_api3_id": self.key.id if self.adopted else None,
-            "purpose": self.key.purpose if self.purpose_managed else None,
+            "purpose": ownership.user_purpose(self.key.purpose) if self.purpose_managed else None,
             "rotation": self.rotation,
             "keep_previous": self.keep_previous or None,
             "profile": self.profile,
         }
         return {k: v for k, v in inputs.items() if v is not None}
+
+
+def _has_purpose(client: LookerClient) -> bool:
+    """Whether the instance's release has keys' purposes (and so the stack's marker)."""
+    try:
+        client.require(models.CredentialsApi3, ["purpose"])
+    except UnsupportedReleaseError:
+        return False
+    return True
 
 
 def _read_only_reason(name: str) -> str:
@@ -190,8 +202,9 @@ class ApiCredentialLogic:
         """Read-only fields, unknown names and malformed ids or values fail, with no call. The
         user is ``user_id``, or ``user_email``, which becomes the ``user_id`` of the user with
         that email. A key that is new or moves to another user (or adopts another key) must name
-        a user (and key) Looker has. Both come from the one listing of users, shared with the
-        refresh's (so a refreshing preview makes no call of its own)."""
+        a user (and key) Looker has, and may not adopt a key whose purpose carries another
+        stack's marker (see ``pulumi_looker.ownership``). Both come from the one listing of
+        users, shared with the refresh's (so a refreshing preview makes no call of its own)."""
         read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
         failures = [(n, _read_only_reason(n)) for n in read_only]
         failures += check_names(
@@ -274,8 +287,10 @@ class ApiCredentialLogic:
                     "user lacks it)",
                 )
             ]
-        adopted = isinstance(key_id, str) and not is_unknown(key_id)
-        if adopted and keys.key(user_id, str(key_id)) is None:
+        if not isinstance(key_id, str) or is_unknown(key_id):
+            return []
+        key = keys.key(user_id, key_id)
+        if key is None:
             return [
                 (
                     "credentials_api3_id",
@@ -283,12 +298,16 @@ class ApiCredentialLogic:
                     "Looker; leave credentials_api3_id unset to have Pulumi create a key",
                 )
             ]
+        owner = ownership.split_purpose(key.purpose)[1]
+        if owner is not None and owner != self.connections.stack:
+            return [("credentials_api3_id", ownership.key_refusal(user_id, key_id, owner))]
         return []
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """Another user, adopted key or profile replaces the key (create before delete), and so
         does another rotation, unless ``keep_previous``: then the rotation is an update that
-        keeps the replaced key. A managed purpose that differs from the live one is an update,
+        keeps the replaced key. A managed purpose that differs from the live one (both without
+        the stack's marker) is an update,
         and so is another email for the same user or another ``keep_previous`` (no call)."""
         old = ApiKeyState.from_props(olds)
         overlap = bool(news.get("keep_previous"))
@@ -300,7 +319,8 @@ class ApiCredentialLogic:
         if not overlap:
             compared.append(("rotation", old.rotation))
         replaces = tuple(name for name, value in compared if news.get(name) != value)
-        purpose_changed = "purpose" in news and news["purpose"] != old.key.purpose
+        live_purpose = ownership.user_purpose(old.key.purpose)
+        purpose_changed = "purpose" in news and news["purpose"] != live_purpose
         if purpose_changed and not is_unknown(news["purpose"]):
             # At preview already: an instance older than the purpose field refuses it.
             client = self.connections.client(news.get("profile"))
@@ -318,12 +338,15 @@ class ApiCredentialLogic:
         """Create mode: one POST, then one PATCH when ``purpose`` is set. If the PATCH fails the
         new key is deleted again, or, when Looker cannot be reached to delete it, kept with no
         purpose for the next update to set. Adopt mode: the key from the listing of users'
-        keys, and a PATCH only when the purpose differs."""
+        keys, and a PATCH only when the purpose (with the stack's marker) differs. Where the
+        release has purposes, a key's purpose carries the stack's marker: a new key without a
+        purpose gets a PATCH for the marker alone."""
         client = self.connections.client(props.get("profile"))
+        stack = self.connections.stack
         if props.get("credentials_api3_id") is not None:
-            state = self._adopt(client, props)
+            state = self._adopt(client, props, stack)
         else:
-            key, secret = self._new_key(client, props["user_id"], props.get("purpose"))
+            key, secret = self._new_key(client, props["user_id"], props.get("purpose"), stack)
             state = ApiKeyState(
                 user_id=props["user_id"],
                 key=key,
@@ -339,9 +362,10 @@ class ApiCredentialLogic:
 
     @staticmethod
     def _new_key(
-        client: LookerClient, user_id: str, purpose: str | None
+        client: LookerClient, user_id: str, purpose: str | None, stack: str | None
     ) -> tuple[models.CredentialsApi3, str | None]:
-        """A new key of ``user_id`` with ``purpose`` (if set), and its secret."""
+        """A new key of ``user_id`` with ``purpose`` (if set), and its secret; its purpose
+        carries ``stack``'s marker where the instance's release has purposes."""
         if purpose is not None:  # before the POST: nothing half-made
             client.require(models.CredentialsApi3, ["purpose"])
         try:
@@ -352,9 +376,11 @@ class ApiCredentialLogic:
                 f"cannot see it ({error})"
             ) from None
         key: models.CredentialsApi3 = created
-        if purpose is not None:
+        marker = stack if stack and _has_purpose(client) else None
+        written = ownership.marked_purpose(purpose, marker)
+        if written is not None:
             try:
-                key = client.keys.set_purpose(user_id, created.id, purpose)
+                key = client.keys.set_purpose(user_id, created.id, written)
             except LookerError:
                 # A key whose id we know is deleted, or kept in the state with the purpose it
                 # really has (so the next `pulumi up` sets it); never left behind unseen.
@@ -362,7 +388,12 @@ class ApiCredentialLogic:
                     raise
         return key, created.client_secret
 
-    def _adopt(self, client: LookerClient, props: Mapping[str, Any]) -> ApiKeyState:
+    def _adopt(
+        self, client: LookerClient, props: Mapping[str, Any], stack: str | None
+    ) -> ApiKeyState:
+        """The key as the listing has it, its purpose (the one given, else its own) marked
+        with ``stack``'s marker: one PATCH when that differs. A key another stack's marker
+        claims is refused (check said so at preview already)."""
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
         key = client.keys.key(user_id, credentials_id)
         if key is None:
@@ -371,10 +402,15 @@ class ApiCredentialLogic:
                 f"list of user {user_id}'s keys lacks it). Adopting manages an existing key; "
                 "leave credentials_api3_id unset to have Pulumi create one."
             )
-        original = key.purpose
+        owner = ownership.split_purpose(key.purpose)[1]
+        if owner is not None and owner != stack:
+            raise ManagedElsewhereError(ownership.key_refusal(user_id, credentials_id, owner))
+        original = ownership.user_purpose(key.purpose)  # as it is without this stack's mark
         wanted = props.get("purpose")
-        if wanted is not None and wanted != key.purpose:
-            key = client.keys.set_purpose(user_id, credentials_id, wanted)
+        marker = stack if stack and _has_purpose(client) else None
+        written = ownership.marked_purpose(key.purpose if wanted is None else wanted, marker)
+        if written != key.purpose:
+            key = client.keys.set_purpose(user_id, credentials_id, written)
         return ApiKeyState(
             user_id=user_id,
             key=key,
@@ -398,11 +434,15 @@ class ApiCredentialLogic:
         if previous is not None and (rotate or not overlap):
             self._delete_key(client, old.user_id, previous.id)
             previous = None
+        stack = self.connections.stack
         if rotate:
             previous = key
-            key, secret = self._new_key(client, old.user_id, news.get("purpose"))
-        elif news.get("purpose") is not None and news["purpose"] != key.purpose:
-            key = client.keys.set_purpose(old.user_id, key.id, news["purpose"])
+            key, secret = self._new_key(client, old.user_id, news.get("purpose"), stack)
+        elif news.get("purpose") is not None and news["purpose"] != ownership.user_purpose(
+            key.purpose
+        ):
+            written = ownership.marked_purpose(news["purpose"], stack)
+            key = client.keys.set_purpose(old.user_id, key.id, written)
         state = attrs.evolve(
             old,
             key=key,
@@ -452,7 +492,8 @@ class ApiCredentialLogic:
     def delete(self, props: Mapping[str, Any]) -> None:
         """Create mode: DELETE (the kept previous key too); a 404 counts as done only when
         Looker's key list confirms the key is gone. Adopt mode: the key stays, with its original
-        purpose put back if the resource changed it."""
+        purpose put back if the resource changed it (the stack's marker taken off if that is all
+        it added)."""
         state = ApiKeyState.from_props(props)
         client = self.connections.client(state.profile)
         if not state.adopted:
@@ -460,8 +501,11 @@ class ApiCredentialLogic:
             if state.previous is not None:
                 self._delete_key(client, state.user_id, state.previous.id)
             return
+        text, owner = ownership.split_purpose(state.key.purpose)
         if state.purpose_managed and state.key.purpose != state.original_purpose:
             client.keys.set_purpose(state.user_id, state.key.id, state.original_purpose)
+        elif owner is not None and owner == self.connections.stack:  # only the marker added
+            client.keys.set_purpose(state.user_id, state.key.id, text)
 
     @staticmethod
     def _delete_key(client: LookerClient, user_id: str, key_id: str) -> None:

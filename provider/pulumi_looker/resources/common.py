@@ -41,6 +41,11 @@ class Connections(Protocol):
     def client(self, profile: str | None) -> LookerClient:
         """The shared client for the Looker instance of ``profile`` (None: the default one)."""
 
+    @property
+    def stack(self) -> str | None:
+        """The stack being deployed, ``<project>/<stack>`` (see ``pulumi_looker.ownership``);
+        None when the face cannot say."""
+
 
 @attrs.frozen
 class Checked:

@@ -12,8 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from pulumi_looker import models
-from pulumi_looker.errors import InvalidIdError, SettingsNotAppliedError
+from pulumi_looker import models, ownership
+from pulumi_looker.errors import (
+    InvalidIdError,
+    ManagedElsewhereError,
+    SettingsError,
+    SettingsNotAppliedError,
+)
 from pulumi_looker.stack_config import SINGLETON_OPTIONS, settings_of
 
 from .common import (
@@ -21,6 +26,7 @@ from .common import (
     Connections,
     Created,
     Diff,
+    Failure,
     Found,
     check_kind,
     check_names,
@@ -108,9 +114,11 @@ class SingletonLogic:
         return settings_of(self.singleton)
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
-        """Unknown names, values out of range and bad options fail; nothing calls Looker.
-        ``restore_on_delete`` false is left out, as :meth:`read` leaves it out: a refresh shows
-        no difference between the two."""
+        """Unknown names, values out of range and bad options fail, with no call. A singleton
+        new to the stack fails when another stack manages it (unless ``takeover``): one read
+        of the marker per process (see ``pulumi_looker.ownership``). ``restore_on_delete``
+        false is left out, as :meth:`read` leaves it out: a refresh shows no difference
+        between the two."""
         actions = tuple(self.singleton.actions)
         failures = check_names(news, (*self._settings, *actions, *SINGLETON_OPTIONS))
         for name in actions:
@@ -118,17 +126,55 @@ class SingletonLogic:
         known = {k: v for k, v in news.items() if not is_unknown(v)}
         failures += models.check_values(self.singleton.model, known)
         failures += check_kind("restore_on_delete", news.get("restore_on_delete"), bool)
+        failures += check_kind("takeover", news.get("takeover"), bool)
         failures += check_profile(news.get("profile"))
+        if not olds and not failures:
+            failures += self._owner_failure(news)
         inputs = set_inputs(news)
         if inputs.get("restore_on_delete") is False:  # the default: as a refresh reads it
             del inputs["restore_on_delete"]
         return Checked(inputs, failures)
 
+    def _owner_failure(self, news: Mapping[str, Any]) -> list[Failure]:
+        """The failure when another stack manages the singleton and ``takeover`` is not set.
+        Without a connection nothing is said here: the call that needs one says what is
+        missing."""
+        profile = news.get("profile")
+        if news.get("takeover") or is_unknown(profile):
+            return []
+        try:
+            client = self.connections.client(profile)
+        except SettingsError:
+            return []
+        refusal = self._refusal(client)
+        return [("takeover", refusal)] if refusal else []
+
+    def _refusal(self, client: LookerClient) -> str | None:
+        """Why this stack may not write the singleton: another stack's marker (None: it may)."""
+        stack = self.connections.stack
+        owner = client.owners.of(self.singleton.id)
+        if owner is None or owner == stack:
+            return None
+        return ownership.singleton_refusal(self.singleton.label, owner, stack)
+
+    def _claim(self, client: LookerClient, props: Mapping[str, Any]) -> None:
+        """Before a write: refuse when another stack manages the singleton (unless
+        ``takeover``), then mark this stack as its manager."""
+        if not props.get("takeover"):
+            refusal = self._refusal(client)
+            if refusal:
+                raise ManagedElsewhereError(refusal)
+        stack = self.connections.stack
+        if stack is not None:
+            client.owners.claim(self.singleton.id, stack)
+
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         """A managed setting that differs from the live value is an update, and so is an
         action's trigger with a new value; another profile (another Looker instance) is a
         replacement. A changed setting newer than the instance's release fails here (asking the
-        release once, without a login)."""
+        release once, without a login). A write while another stack manages the singleton
+        fails (one read of the marker per process, only when something would be written), and
+        ``takeover`` is an update while the marker names another stack."""
         changed = [
             name
             for name in (*self._settings, *self.singleton.actions)
@@ -141,15 +187,29 @@ class SingletonLogic:
         if settings and not replaces:
             # At preview already: an instance older than a setting refuses it.
             self.connections.client(news.get("profile")).require(self.singleton.model, settings)
+        writes = [n for n in changed if n != "restore_on_delete"]
+        takeover = news.get("takeover")
+        if is_unknown(takeover):
+            changed.append("takeover")
+        elif not replaces and (writes or takeover is True):
+            refusal = self._refusal(self.connections.client(news.get("profile")))
+            if refusal and takeover is True:
+                changed.append("takeover")
+            elif refusal:
+                raise ManagedElsewhereError(refusal)
         return Diff(updates=tuple(changed), replaces=replaces)
 
     def create(self, props: Mapping[str, Any]) -> Created:
         """Reads the live object, then PATCHes only the managed settings that differ (adopting
-        what already matches writes nothing); each action whose trigger is set is done once."""
+        what already matches writes nothing); each action whose trigger is set is done once.
+        Before writing, the stack is marked as the singleton's manager (refused when another
+        stack is, unless ``takeover``)."""
         client = self.connections.client(props.get("profile"))
         before = models.to_dict(client.read_singleton(self.singleton))
         managed = self._managed(props)
         wanted = {k: v for k, v in managed.items() if before.get(k) != v}
+        client.require(self.singleton.model, wanted)  # a refused setting writes nothing
+        self._claim(client, props)
         after = self._apply(client, wanted) if wanted else before
         state = SingletonState(
             live=_without_can(after),
@@ -163,12 +223,20 @@ class SingletonLogic:
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """PATCHes the managed settings whose live value differs, and does each action whose
-        trigger has a new value, once; an option alone calls nothing."""
+        trigger has a new value, once; an option alone calls nothing. Before a write, or
+        with ``takeover``, the stack is marked as the singleton's manager."""
         old = SingletonState.from_props(self.singleton, olds)
         managed = self._managed(news)
         changes = {k: v for k, v in managed.items() if old.live.get(k) != v}
         live = old.live
         client = self.connections.client(news.get("profile"))
+        acts = any(
+            news.get(name) is not None and news.get(name) != old.triggers.get(name)
+            for name in self.singleton.actions
+        )
+        client.require(self.singleton.model, changes)  # a refused setting writes nothing
+        if changes or acts or news.get("takeover"):
+            self._claim(client, news)
         if changes:
             live = _without_can(self._apply(client, changes))
         state = attrs.evolve(
@@ -206,11 +274,16 @@ class SingletonLogic:
 
     def delete(self, props: Mapping[str, Any]) -> None:
         """Leaves the live object as it is, unless ``restore_on_delete``: then PATCHes back the
-        managed settings as they were at create."""
+        managed settings as they were at create. The stack's mark as its manager is removed
+        (another stack's stays)."""
         state = SingletonState.from_props(self.singleton, props)
         restore = state.restore_values()
+        client = self.connections.client(state.profile)
         if state.restore_on_delete and restore:
-            self.connections.client(state.profile).update_singleton(self.singleton, restore)
+            client.update_singleton(self.singleton, restore)
+        stack = self.connections.stack
+        if stack is not None:
+            client.owners.release(self.singleton.id, stack)
 
     def _act(
         self, client: LookerClient, done: Mapping[str, Any], props: Mapping[str, Any]
