@@ -31,10 +31,12 @@ from tests.support.stack import ROOT, Stack, cli_environment, copy_yaml_example
 pytestmark = pytest.mark.e2e
 
 
-def example_stack(tmp_path: Path, pulumi_home: Path, looker, example: str) -> Stack:
-    """An example's dev stack, pointed at the emulator."""
+def example_stack(
+    tmp_path: Path, pulumi_home: Path, looker, example: str, state: str = "backend"
+) -> Stack:
+    """An example's dev stack, pointed at the emulator, its state in ``tmp_path/state``."""
     project = copy_yaml_example(tmp_path / "work", example)
-    backend = tmp_path / "backend"
+    backend = tmp_path / state
     backend.mkdir()
     env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
     stack = Stack(project, "dev", env, config_dir=".")

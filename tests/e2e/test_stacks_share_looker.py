@@ -3,16 +3,15 @@ keys, and `pulumi-looker adopt` leaves out what any stack manages (issue #31, it
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from pulumi_looker import ownership
 from tests.e2e.test_adopt import adopt
-from tests.support.clients import ADMIN_CLIENT_SECRET, DEV_CLIENT_ID
+from tests.e2e.test_plugin import example_stack
+from tests.support.clients import DEV_CLIENT_ID
 from tests.support.looker import CREDENTIALS, LOGIN, POLICY, keys_of_user
-from tests.support.stack import Stack, cli_environment, copy_yaml_example
+from tests.support.stack import Stack
 
 pytestmark = pytest.mark.e2e
 
@@ -74,23 +73,11 @@ def test_a_second_python_stack_is_refused_at_preview_until_it_takes_over(
     dev.pulumi("preview", "--refresh")
 
 
-def yaml_stack(tmp_path: Path, pulumi_home: Path, looker) -> Stack:
-    """examples/yaml's dev stack (the provider plugin), its own backend, on ``looker``."""
-    project = copy_yaml_example(tmp_path / "work", "yaml")
-    backend = tmp_path / "yaml-backend"
-    backend.mkdir()
-    env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
-    stack = Stack(project, "dev", env, config_dir=".")
-    stack.pulumi("stack", "init")
-    stack.set_config({"looker:baseUrl": looker.url})
-    return stack
-
-
 def test_the_yaml_example_is_refused_the_policy_a_python_stack_manages(
     dev, looker, tmp_path, pulumi_home
 ) -> None:
     dev.up()
-    plugin = yaml_stack(tmp_path, pulumi_home, looker)
+    plugin = example_stack(tmp_path, pulumi_home, looker, "yaml", state="yaml-backend")
     looker.control.clear_requests()
     preview = plugin.pulumi("preview", ok=False)
     output = preview.stdout + preview.stderr

@@ -69,24 +69,37 @@ DEFAULTS = {
 }
 assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
 
+
 #: A fresh instance's user attributes: the system ones Looker's docs list as every instance's
 #: (Admin - User attributes), which cannot be deleted.
-DEFAULT_USER_ATTRIBUTES: tuple[dict[str, Any], ...] = tuple(
-    {
-        "id": str(number),
-        "name": name,
-        "label": label,
-        "type": "string",
+def user_attribute(**values: Any) -> dict[str, Any]:
+    """A user attribute with the API description's defaults for what ``values`` lack."""
+    return {
+        "name": None,
+        "label": None,
+        "type": None,
         "default_value": None,
-        "is_system": True,
-        "is_permanent": True,
+        "is_system": False,
+        "is_permanent": False,
         "value_is_hidden": False,
         "user_can_view": True,
         "user_can_edit": False,
         "hidden_value_domain_whitelist": None,
         "needed_for_ci_run": False,
         "value_for_ci_run": None,
+        **values,
     }
+
+
+DEFAULT_USER_ATTRIBUTES: tuple[dict[str, Any], ...] = tuple(
+    user_attribute(
+        id=str(number),
+        name=name,
+        label=label,
+        type="string",
+        is_system=True,
+        is_permanent=True,
+    )
     for number, (name, label) in enumerate(
         (
             ("email", "Email"),
@@ -417,22 +430,7 @@ class Store:
         """A new user attribute, with the API description's defaults for what ``values`` lack."""
         known = (int(i) for i in self.user_attributes if i.isdigit())
         attribute_id = str(max(known, default=0) + 1)
-        attribute = {
-            "id": attribute_id,
-            "name": None,
-            "label": None,
-            "type": None,
-            "default_value": None,
-            "is_system": False,
-            "is_permanent": False,
-            "value_is_hidden": False,
-            "user_can_view": True,
-            "user_can_edit": False,
-            "hidden_value_domain_whitelist": None,
-            "needed_for_ci_run": False,
-            "value_for_ci_run": None,
-            **values,
-        }
+        attribute = user_attribute(**values, id=attribute_id)
         self.user_attributes[attribute_id] = attribute
         self.save()
         return attribute
