@@ -26,11 +26,13 @@ class CommandFailed(AssertionError):
 
 
 def copy_project(destination: Path) -> Path:
-    """The project's program and stack files in ``destination``, using this virtualenv."""
+    """The project's program and stack files in ``destination``, using this virtualenv (not
+    the stack file ``scripts/demo --lived-in`` writes in a clone: it is no environment's)."""
     destination.mkdir(parents=True)
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / name, destination / name)
-    shutil.copytree(ROOT / "stacks", destination / "stacks")
+    lived_in = shutil.ignore_patterns("Pulumi.lived-in.yaml")
+    shutil.copytree(ROOT / "stacks", destination / "stacks", ignore=lived_in)
     (destination / ".venv").symlink_to(sys.prefix)
     return destination
 
