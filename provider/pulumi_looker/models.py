@@ -247,10 +247,69 @@ class ServiceAccount:
 
 @attrs.frozen(kw_only=True)
 class Role:
-    """``Role``: what a user may do (``Admin``, ``Developer``...), by id and name."""
+    """``Role``: what a user may do (``Admin``, ``Developer``...): a permission set over a
+    model set."""
 
     id: str = _field(str, nullable=False, required=True)
-    name: str | None = _field(str)
+    can: dict[str, bool] = _field(dict, nullable=False)
+    name: str | None = _field(str, writable=True)
+    permission_set_id: str | None = _field(str, writable=True)
+    model_set_id: str | None = _field(str, writable=True)
+    internal: bool | None = _field(bool, nullable=False)
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class Permission:
+    """``Permission``: one thing a permission set may allow (``GET /permissions``)."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    permission: str | None = _field(str)
+    parent: str | None = _field(str)
+    description: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class PermissionSet:
+    """``PermissionSet``: a named set of permissions; Looker's own (``Admin``...) are
+    ``built_in`` and cannot change."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    id: str = _field(str, nullable=False, required=True)
+    name: str | None = _field(str, writable=True)
+    permissions: list[str] | None = _field(list, writable=True)
+    all_access: bool | None = _field(bool, nullable=False)
+    built_in: bool | None = _field(bool, nullable=False)
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class ModelSet:
+    """``ModelSet``: a named set of LookML models; Looker's own (``All``) are ``built_in``."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    id: str = _field(str, nullable=False, required=True)
+    name: str | None = _field(str, writable=True)
+    models: list[str] | None = _field(list, writable=True)
+    all_access: bool | None = _field(bool, nullable=False)
+    built_in: bool | None = _field(bool, nullable=False)
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class Group:
+    """``Group``: users (and groups) that share roles; one that SAML, OIDC or LDAP manages is
+    ``externally_managed`` and refuses writes."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    id: str = _field(str, nullable=False, required=True)
+    name: str | None = _field(str, writable=True)
+    can_add_to_content_metadata: bool | None = _field(bool, writable=True, nullable=False)
+    contains_current_user: bool | None = _field(bool, nullable=False)
+    external_group_id: str | None = _field(str)
+    externally_managed: bool | None = _field(bool, nullable=False)
+    include_by_default: bool | None = _field(bool, nullable=False)
+    user_count: int | None = _field(int)
 
 
 def role_labels(roles: Iterable[Role]) -> dict[str, str]:
