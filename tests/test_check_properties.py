@@ -15,17 +15,13 @@ from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.dynamic.instance_settings import InstanceSettingsProvider
 from pulumi_looker.dynamic.service_account import ServiceAccountProvider
-from pulumi_looker.dynamic.singleton import SingletonProvider
+from pulumi_looker.dynamic.declare import KindProvider
 from pulumi_looker.emulator.looker_api import LookerHttpError, validated
 from pulumi_looker.errors import SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
 from pulumi_looker.session_config import SessionConfigProvider
-from pulumi_looker.stack_config import (
-    CREDENTIAL_INPUTS,
-    SERVICE_ACCOUNT_INPUTS,
-    SINGLETON_OPTIONS,
-    settings_of,
-)
+from pulumi_looker.resources.api_credential import API_CREDENTIAL
+from pulumi_looker.resources.service_account import SERVICE_ACCOUNT
 from tests.reliability import Row
 from tests.support.clients import configure
 
@@ -101,7 +97,7 @@ ANY_SETTING = tuple(
         {
             n
             for p in SINGLETON_PROVIDERS
-            for n in (*settings_of(p.singleton), *p.singleton.actions, *SINGLETON_OPTIONS)
+            for n in p.kind.inputs
         }
     )
 )
@@ -111,18 +107,19 @@ ANY_SETTING = tuple(
 @PROPERTY
 @given(news=inputs(ANY_SETTING))
 def test_singleton_check(
-    provider_class: type[SingletonProvider],
+    provider_class: type[KindProvider],
     reliability: Callable[..., Row],
     news: dict[str, Any],
 ) -> None:
-    singleton = provider_class.singleton
+    singleton = provider_class.kind.singleton
+    assert singleton is not None
     declare_case(reliability, singleton.model.__name__)
     result = offline(provider_class).check({}, news)
     failed = assert_failures_name_their_property(news, result.failures)
     if failed:
         return
     known = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
-    assert set(known) <= {*settings_of(singleton), *singleton.actions, *SINGLETON_OPTIONS}
+    assert set(known) <= set(provider_class.kind.inputs)
     body = models.writable_body(singleton.model, known)
     try:
         validated(singleton.model, body)  # what the Looker emulator would say
@@ -131,7 +128,7 @@ def test_singleton_check(
 
 
 @PROPERTY
-@given(news=inputs(CREDENTIAL_INPUTS))
+@given(news=inputs(tuple(API_CREDENTIAL.inputs)))
 def test_api_credential_check(
     credential_provider: ApiCredentialProvider,
     reliability: Callable[..., Row],
@@ -147,7 +144,7 @@ def test_api_credential_check(
     if failed:
         return
     inputs_ = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
-    assert set(inputs_) <= set(CREDENTIAL_INPUTS)
+    assert set(inputs_) <= set(API_CREDENTIAL.inputs)
     for name in ("user_id", "credentials_api3_id"):
         if name in inputs_:
             assert isinstance(inputs_[name], str)
@@ -158,7 +155,7 @@ def test_api_credential_check(
 
 
 @PROPERTY
-@given(news=inputs(SERVICE_ACCOUNT_INPUTS))
+@given(news=inputs(tuple(SERVICE_ACCOUNT.inputs)))
 def test_service_account_check(reliability: Callable[..., Row], news: dict[str, Any]) -> None:
     declare_case(reliability, "ServiceAccount")
     result = offline(ServiceAccountProvider).check({}, news)
@@ -168,7 +165,7 @@ def test_service_account_check(reliability: Callable[..., Row], news: dict[str, 
     if failed:
         return
     known = {k: v for k, v in result.inputs.items() if v != UNKNOWN}
-    assert set(known) <= set(SERVICE_ACCOUNT_INPUTS)  # roles by name need Looker: refused
+    assert set(known) <= set(SERVICE_ACCOUNT.inputs)  # roles by name need Looker: refused
     assert "user_id" in known or isinstance(known.get("service_account_name"), str)
     if "user_id" not in known:  # a new account is enabled unless the inputs say otherwise
         assert isinstance(known["is_disabled"], bool)

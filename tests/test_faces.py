@@ -20,13 +20,10 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime import rpc
 
+import importlib
+
 from pulumi_looker import models
-from pulumi_looker.dynamic.api_credential import ApiCredentialProvider
-from pulumi_looker.dynamic.instance_settings import InstanceSettingsProvider
-from pulumi_looker.dynamic.password_config import PasswordConfigProvider
-from pulumi_looker.dynamic.service_account import ServiceAccountProvider
-from pulumi_looker.dynamic.session_config import SessionConfigProvider
-from pulumi_looker.plugin import resources
+from pulumi_looker.resources import KINDS
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import inputs_of, properties_of
 from pulumi_looker.stack_config import snake_case
@@ -69,12 +66,16 @@ class DynamicFace:
     def __init__(self, emulator: Any) -> None:
         #: The stack its providers name.
         self.stack = program_stack()
+        #: Every kind's dynamic provider, where its module of the Python face has it.
         self.providers = {
-            "PasswordConfig": provider_for(PasswordConfigProvider, emulator),
-            "SessionConfig": provider_for(SessionConfigProvider, emulator),
-            "InstanceSettings": provider_for(InstanceSettingsProvider, emulator),
-            "ApiCredential": provider_for(ApiCredentialProvider, emulator),
-            "ServiceAccount": provider_for(ServiceAccountProvider, emulator),
+            kind.name: provider_for(
+                getattr(
+                    importlib.import_module(f"pulumi_looker.dynamic.{kind.module}"),
+                    f"{kind.name}Provider",
+                ),
+                emulator,
+            )
+            for kind in KINDS
         }
 
     def check(
@@ -245,29 +246,25 @@ def test_a_rotation_that_keeps_the_previous_key_is_an_update(face, emulator) -> 
     assert refreshed["credentials_api3_id"] == rotated["credentials_api3_id"]
 
 
-#: Known inputs each kind is created with before its inputs turn unknown one at a time, and
-#: the input each one replaces (given together, both would be refused).
-_MADE_WITH = {
-    "ApiCredential": {"user_id": "2"},
-    "ServiceAccount": {"service_account_name": "bot"},
-}
+#: The input each one replaces (given together, both would be refused).
 _INSTEAD_OF = {"user_email": "user_id"}
 
 
 def test_every_input_may_be_unknown_at_preview(face, emulator) -> None:
     """An input that comes from a resource not made yet is unknown at preview: check takes
     it as it is (nothing refused, it stays unknown), and diff shows a change. Every kind the
-    plugin serves, every input, through Pulumi's wire; nothing is written to Looker."""
+    kind declares, every input of the face, through Pulumi's wire, each kind made first from
+    its declared example; nothing is written to Looker."""
     unknown = rpc.UNKNOWN
-    for token, resource in resources.RESOURCES.items():
-        kind = token.rpartition(":")[2]
-        made = face.check(kind, _MADE_WITH.get(kind, {}))[0]
-        id_, outs = face.create(kind, made)
+    for kind in KINDS:
+        made = face.check(kind.name, dict(kind.example))[0]
+        id_, outs = face.create(kind.name, made)
         before = writes(emulator)
-        for name in resource.inputs:
+        names = kind.inputs if isinstance(face, DynamicFace) else kind.plugin_inputs
+        for name in names:
             news = {k: v for k, v in made.items() if k != _INSTEAD_OF.get(name)}
-            inputs, failures = face.check(kind, {**news, name: unknown}, olds=made)
-            assert (kind, name, failures) == (kind, name, [])
-            assert inputs[name] == unknown, (kind, name)
-            assert face.diff(kind, id_, outs, inputs)[0], (kind, name)
-        assert writes(emulator) == before, kind
+            inputs, failures = face.check(kind.name, {**news, name: unknown}, olds=made)
+            assert (kind.name, name, failures) == (kind.name, name, [])
+            assert inputs[name] == unknown, (kind.name, name)
+            assert face.diff(kind.name, id_, outs, inputs)[0], (kind.name, name)
+        assert writes(emulator) == before, kind.name

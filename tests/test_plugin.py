@@ -28,7 +28,7 @@ from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.plugin import resources
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import to_plain
-from pulumi_looker.stack_config import camel_case, settings_of
+from pulumi_looker.stack_config import camel_case
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 from tests.support.looker import api_calls, keys_of_user, writes
 
@@ -81,7 +81,7 @@ def test_the_schema_is_the_models() -> None:
     schema = resources.schema("0.2.0")
     policy = schema["resources"]["looker:index:PasswordConfig"]
     assert set(policy["inputProperties"]) == {
-        *(camel_case(n) for n in settings_of(models.PASSWORD_CONFIG)),
+        *(camel_case(n) for n in models.writable_fields(models.PasswordConfig)),
         "forcePasswordReset",
         "restoreOnDelete",
         "takeover",

@@ -1,10 +1,7 @@
 """Manage Looker (Google Cloud core) instance settings as Pulumi resources."""
 
-from .dynamic.api_credential import ApiCredential, ApiCredentialArgs
-from .dynamic.instance_settings import InstanceSettings, InstanceSettingsArgs
-from .dynamic.password_config import PasswordConfig, PasswordConfigArgs
-from .dynamic.service_account import ServiceAccount, ServiceAccountArgs
-from .dynamic.session_config import SessionConfig, SessionConfigArgs
+from .dynamic import kinds
+from .dynamic.kinds import *  # noqa: F403 (every kind's resource and args: see dynamic.kinds)
 from .errors import (
     InvalidInputError,
     LookerApiError,
@@ -15,20 +12,11 @@ from .errors import (
 from .settings import ConnectionSettings
 
 __all__ = [
-    "ApiCredential",
-    "ApiCredentialArgs",
     "ConnectionSettings",
-    "InstanceSettings",
-    "InstanceSettingsArgs",
     "InvalidInputError",
     "LookerApiError",
     "LookerConnectionError",
     "LookerError",
-    "PasswordConfig",
-    "PasswordConfigArgs",
-    "ServiceAccount",
-    "ServiceAccountArgs",
-    "SessionConfig",
-    "SessionConfigArgs",
     "SettingsError",
 ]
+__all__ += kinds.__all__

@@ -17,10 +17,10 @@ NEW_OWNERS = ("POST", f"{API}/user_attributes")
 
 #: Stack config keys of the project's program (its namespace is the project's name).
 PROJECT = "looker-settings"
-POLICY = f"{PROJECT}:{stack_config.PASSWORD_POLICY.config_key}"
-SESSION = f"{PROJECT}:{stack_config.SESSION_POLICY.config_key}"
-CREDENTIALS = f"{PROJECT}:{stack_config.CREDENTIALS}"
-ACCOUNTS = f"{PROJECT}:{stack_config.SERVICE_ACCOUNTS}"
+POLICY = f"{PROJECT}:{stack_config.section('PasswordConfig')}"
+SESSION = f"{PROJECT}:{stack_config.section('SessionConfig')}"
+CREDENTIALS = f"{PROJECT}:{stack_config.section('ApiCredential')}"
+ACCOUNTS = f"{PROJECT}:{stack_config.section('ServiceAccount')}"
 
 
 def keys_path(user_id: str, credentials_id: str | None = None) -> str:

@@ -17,14 +17,10 @@ import attrs
 
 from pulumi_looker import models, ownership
 from pulumi_looker.errors import GoogleCloudCoreError, LookerError, NotInLookerError
-from pulumi_looker.stack_config import (
-    CREDENTIALS,
-    SERVICE_ACCOUNTS,
-    SINGLETONS,
-    camel_case,
-    settings_of,
-    singleton_key,
-)
+from pulumi_looker.resources import KINDS, Kind
+from pulumi_looker.resources.api_credential import API_CREDENTIAL
+from pulumi_looker.resources.service_account import SERVICE_ACCOUNT
+from pulumi_looker.stack_config import camel_case
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
@@ -79,7 +75,10 @@ def read_instance(
     them already); one ``GET /user_attributes`` more says who manages the singletons."""
     singletons: dict[str, dict[str, Any]] = {}
     notes = []
-    for singleton in models.SINGLETONS:
+    for kind in KINDS:
+        singleton = kind.singleton
+        if singleton is None:
+            continue
         try:
             live = models.to_dict(client.read_singleton(singleton))
         except GoogleCloudCoreError:
@@ -91,9 +90,9 @@ def read_instance(
         if owner is not None and owner != stack:
             notes.append(f"{singleton.label}: stack {owner} manages it; left out")
             continue
-        singletons[singleton_key(singleton).config_key] = {
+        singletons[kind.config.key] = {
             camel_case(name): live[name]
-            for name in settings_of(singleton)
+            for name in models.writable_fields(singleton.model)
             if live.get(name) is not None
         }
     listed: list[models.ListedUser] = []
@@ -177,17 +176,13 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     ``held`` already."""
     held = set(held)
     found = [
-        {
-            "type": f"looker:index:{key.type_name}",
-            "name": key.resource_name,
-            "id": key.singleton.id,
-        }
-        for key in SINGLETONS
-        if key.config_key in instance.singletons and key.singleton.id not in held
+        {"type": kind.token, "name": kind.config.resource_name, "id": kind.import_id}
+        for kind in KINDS
+        if kind.config.key in instance.singletons and kind.import_id not in held
     ]
     found += [
         {
-            "type": "looker:index:ServiceAccount",
+            "type": SERVICE_ACCOUNT.token,
             "name": account_name(account),
             "id": models.service_account_import_id(account.id),
         }
@@ -196,7 +191,7 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     ]
     found += [
         {
-            "type": "looker:index:ApiCredential",
+            "type": API_CREDENTIAL.token,
             "name": key_name(live),
             "id": f"{live.user_id}/{live.key.id}",
         }
@@ -244,74 +239,86 @@ def merge(
         config[full] = {**settings, **({"profile": profile} if profile else {})}
         added.append(full)
     held = set(created)
-    accounts = _merge_accounts(config, namespace, instance, held, profile, added)
-    entries_key = f"{namespace}:{CREDENTIALS}"
-    had_entries = entries_key in config
-    entries = config.get(entries_key) if had_entries else []
-    declared = {str(e.get("credentialsApi3Id")) for e in entries if isinstance(e, dict)}
-    names = {str(e.get("name")) for e in entries if isinstance(e, dict)}
-    for live in instance.keys:
-        if live.key.id in declared or f"{live.user_id}/{live.key.id}" in held:
-            continue
-        name = key_name(live)
-        if name in names:  # a hand-written entry took the name: keep both readable
-            name = f"adopted-{name}"
-        entry: dict[str, Any] = {"name": name}
-        if live.user_id in accounts:
-            entry["serviceAccount"] = accounts[live.user_id]
-        else:
-            entry["userId"] = live.user_id
-        entry["credentialsApi3Id"] = live.key.id
-        if live.key.purpose:
-            entry["purpose"] = live.key.purpose
-        if profile:
-            entry["profile"] = profile
-        entries.append(entry)
-        names.add(name)
-        added.append(f"{entries_key} {name}")
-    if entries and not had_entries:
-        config[entries_key] = entries
+    accounts = _merge_entries(
+        Entries(config, namespace, SERVICE_ACCOUNT, "userId", profile, added),
+        [
+            (
+                account.id,
+                account_name(account),
+                {
+                    "userId": account.id,
+                    "serviceAccountName": account.service_account_name,
+                    "isDisabled": bool(account.is_disabled),
+                    "roles": [instance.role_names.get(r, r) for r in account.role_ids or []],
+                },
+            )
+            for account in instance.accounts
+            if account.id not in held
+        ],
+    )
+    _merge_entries(
+        Entries(config, namespace, API_CREDENTIAL, "credentialsApi3Id", profile, added),
+        [
+            (live.key.id, key_name(live), _key_entry(live, accounts))
+            for live in instance.keys
+            if f"{live.user_id}/{live.key.id}" not in held
+        ],
+    )
     return added
 
 
-def _merge_accounts(
-    config: Any,
-    namespace: str,
-    instance: Instance,
-    held: set[str],
-    profile: str | None,
-    added: list[str],
+def _key_entry(live: LiveKey, accounts: Mapping[str, str]) -> dict[str, Any]:
+    """A key's entry: its user (the service account entry it belongs to, if adopted with it),
+    its id, and its purpose when it has one."""
+    entry: dict[str, Any] = (
+        {"serviceAccount": accounts[live.user_id]}
+        if live.user_id in accounts
+        else {"userId": live.user_id}
+    )
+    entry["credentialsApi3Id"] = live.key.id
+    if live.key.purpose:
+        entry["purpose"] = live.key.purpose
+    return entry
+
+
+@attrs.frozen
+class Entries:
+    """A list section of a stack file's ``config``, and what an adoption adds to it: entries
+    are told apart by ``identity`` (the config key of the Looker id they declare)."""
+
+    config: Any
+    namespace: str
+    kind: Kind
+    identity: str
+    profile: str | None
+    added: list[str]
+
+
+def _merge_entries(
+    entries: Entries, found: Sequence[tuple[str, str, dict[str, Any]]]
 ) -> dict[str, str]:
-    """Add the service accounts the config does not declare (by ``userId``) and the stack did
-    not create; returns the entry name of each service account the config adopts, by user id."""
-    entries_key = f"{namespace}:{SERVICE_ACCOUNTS}"
-    had_entries = entries_key in config
-    entries = config.get(entries_key) if had_entries else []
-    adopted = {
-        str(e["userId"]): str(e.get("name"))
-        for e in entries
-        if isinstance(e, dict) and e.get("userId") is not None
+    """Add each ``(looker id, name, entry)`` the section does not declare (by its identity); a
+    name a hand-written entry took gets ``adopted-`` before it. Returns the entry name of each
+    Looker id the section declares, by id."""
+    key = f"{entries.namespace}:{entries.kind.config.key}"
+    had = key in entries.config
+    listed = entries.config.get(key) if had else []
+    declared = {
+        str(e[entries.identity]): str(e.get("name"))
+        for e in listed
+        if isinstance(e, dict) and e.get(entries.identity) is not None
     }
-    names = {str(e.get("name")) for e in entries if isinstance(e, dict)}
-    for account in instance.accounts:
-        if account.id in adopted or account.id in held:
+    names = {str(e.get("name")) for e in listed if isinstance(e, dict)}
+    for looker_id, name, entry in found:
+        if looker_id in declared:
             continue
-        name = account_name(account)
-        if name in names:
+        if name in names:  # a hand-written entry took the name: keep both readable
             name = f"adopted-{name}"
-        entry: dict[str, Any] = {
-            "name": name,
-            "userId": account.id,
-            "serviceAccountName": account.service_account_name,
-            "isDisabled": bool(account.is_disabled),
-            "roles": [instance.role_names.get(r, r) for r in account.role_ids or []],
-        }
-        if profile:
-            entry["profile"] = profile
-        entries.append(entry)
+        profile = {"profile": entries.profile} if entries.profile else {}
+        listed.append({"name": name, **entry, **profile})
         names.add(name)
-        adopted[account.id] = name
-        added.append(f"{entries_key} {name}")
-    if entries and not had_entries:
-        config[entries_key] = entries
-    return adopted
+        declared[looker_id] = name
+        entries.added.append(f"{key} {name}")
+    if listed and not had:
+        entries.config[key] = listed
+    return declared

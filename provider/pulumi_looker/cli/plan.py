@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from pulumi_looker import stack_config
+from pulumi_looker.resources import KINDS
 from pulumi_looker.stack_config import camel_case
 
 #: Pulumi's mark of a secret value in state and JSON output.
@@ -41,12 +41,12 @@ _OPS = {
     "refresh": "drift",
 }
 #: Resources whose create adopts the object Looker has: one per instance, always there.
-_SINGLETONS = frozenset(key.type_name for key in stack_config.SINGLETONS)
+_SINGLETONS = frozenset(kind.name for kind in KINDS if kind.singleton is not None)
 #: The input by which a create adopts an existing object instead of making one.
-_ADOPTED_BY = {"ApiCredential": "credentials_api3_id", "ServiceAccount": "user_id"}
+_ADOPTED_BY = {kind.name: kind.adopted_by for kind in KINDS if kind.adopted_by}
 #: What a replacement (or a rotation that keeps the previous key) makes anew: a rotated key
 #: has a new id, client id and secret.
-_NEW_ON_REPLACE = {"ApiCredential": ("credentials_api3_id", "client_id", "client_secret")}
+_NEW_ON_REPLACE = {kind.name: kind.new_on_replace for kind in KINDS if kind.new_on_replace}
 _NEW_ON_REPLACE_PLUGIN = {k: tuple(camel_case(f) for f in v) for k, v in _NEW_ON_REPLACE.items()}
 #: Stands for a value that Looker sets when the change is applied.
 NEW = "(new)"

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from pulumi_looker.resources import kind_of
+
 
 class StackFileError(Exception):
     """The project or its stack file cannot be read or written."""
@@ -60,15 +62,15 @@ class Project:
         return {k: v for k, v in values.items() if not isinstance(v, dict) or "secure" not in v}
 
     def created_ids(self, stack: str) -> set[str]:
-        """The ids of the API keys (``user/key``) and service accounts (``user``) the stack
-        created, from its state; none when the stack has no state yet. A key rotated with
-        ``keep_previous`` keeps its first key's id: its current and previous keys count too."""
+        """The ids of the Looker objects the stack created (not singletons, not adopted): API
+        keys (``user/key``), service accounts (``user``) and the like, from its state; none
+        when the stack has no state yet. A key rotated with ``keep_previous`` keeps its first
+        key's id: its current and previous keys count too."""
         created = set()
         for r in self._looker_resources(stack):
             outputs = r.get("outputs") or {}
-            if not r["type"].endswith((":ApiCredential", ":ServiceAccount")) or outputs.get(
-                "adopted"
-            ):
+            kind = kind_of(r["type"])
+            if kind is None or kind.singleton is not None or outputs.get("adopted"):
                 continue
             created.add(r["id"])
             for name in ("credentials_api3_id", "previous_credentials_api3_id"):

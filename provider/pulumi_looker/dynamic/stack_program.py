@@ -40,30 +40,13 @@ from typing import Any
 
 import pulumi
 
-from pulumi_looker import models
 from pulumi_looker.models import unknown_name_reason
-from pulumi_looker.stack_config import (
-    CREDENTIAL_KEYS,
-    CREDENTIALS,
-    SERVICE_ACCOUNT_KEYS,
-    SERVICE_ACCOUNTS,
-    SINGLETONS,
-    camel_case,
-)
+from pulumi_looker.resources import Kind
+from pulumi_looker.stack_config import SECTIONS, camel_case
 
-from .api_credential import ApiCredential
-from .instance_settings import InstanceSettings
-from .password_config import PasswordConfig
+from . import kinds
 from .provider import IMPORT_ALTERNATIVES, IMPORT_REASON
-from .service_account import ServiceAccount
-from .session_config import SessionConfig
 
-#: The resource of each singleton.
-_RESOURCES: dict[str, type[PasswordConfig | SessionConfig | InstanceSettings]] = {
-    models.PASSWORD_CONFIG.id: PasswordConfig,
-    models.SESSION_CONFIG.id: SessionConfig,
-    models.INSTANCE_SETTINGS.id: InstanceSettings,
-}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -88,43 +71,83 @@ def _inputs(
 
 
 def declare(config: pulumi.Config) -> None:
-    """Declare the stack's Looker settings and export what dependents need."""
-    namespace = config.name
-    for entry in SINGLETONS:
-        values = config.get_object(entry.config_key)
-        if values is None:
+    """Declare the stack's Looker resources, section by section (a section whose entries link
+    to another's comes after it), and export what dependents need."""
+    declared: dict[str, dict[str, pulumi.CustomResource]] = {}
+    for key, kind in SECTIONS.items():
+        resource = getattr(kinds, kind.name)
+        if not kind.config.many:
+            values = config.get_object(key)
+            if values is not None:
+                where = f"{config.name}:{key}"
+                inputs = _inputs(where, values, kind.config_keys, [])
+                _export(kind, resource(kind.config.resource_name, **inputs), inputs)
             continue
-        where = f"{namespace}:{entry.config_key}"
-        inputs = _inputs(where, values, entry.keys, [])
-        resource = _RESOURCES[entry.singleton.id](entry.resource_name, **inputs)
+        made: dict[str, pulumi.CustomResource] = {}
+        given = []
+        for index, item in enumerate(_entries(config, key)):
+            name, inputs = _entry(config, kind, index, item, made, declared)
+            made[name] = resource(name, **inputs)
+            given.append(inputs)
+        declared[kind.name] = made
+        _export_entries(kind, made, given)
+
+
+def _entry(
+    config: pulumi.Config,
+    kind: Kind,
+    index: int,
+    item: Any,
+    taken: Mapping[str, Any],
+    declared: Mapping[str, Mapping[str, pulumi.CustomResource]],
+) -> tuple[str, dict[str, Any]]:
+    """One list entry's resource name and inputs, its links resolved to the resources they
+    name."""
+    where = f"{config.name}:{kind.config.key}[{index}]"
+    links = kind.config.links
+    inputs = _inputs(where, item, kind.config_keys, ["name", *links])
+    name = _name(where, item, taken)
+    for key, link in links.items():
+        if key not in item:
+            continue
+        others = declared.get(link.kind, {})
+        target = others.get(item[key])
+        if target is None or any(name in inputs for name in link.instead_of):
+            section = next(k for k, v in SECTIONS.items() if v.name == link.kind)
+            instead = " or ".join(camel_case(n) for n in link.instead_of)
+            raise StackConfigError(
+                f"{where}.{key} must name one of {config.name}:{section} "
+                f"({', '.join(sorted(others)) or 'none declared'})"
+                f"{f', instead of {instead}' if instead else ''}; got {item[key]!r}"
+            )
+        inputs[link.input] = getattr(target, link.output)
+    return name, inputs
+
+
+def _export(kind: Kind, resource: pulumi.CustomResource, inputs: Mapping[str, Any]) -> None:
+    for export in kind.config.exports:
         pulumi.export(
-            entry.config_key,
-            {camel_case(name): getattr(resource, name) for name in entry.exports},
+            export.key, {camel_case(name): getattr(resource, name) for name in export.outputs}
         )
 
-    accounts = _declare_service_accounts(config)
-    credentials = _entries(config, CREDENTIALS)
-    client_ids: dict[str, pulumi.Output[str]] = {}
-    client_secrets: dict[str, pulumi.Output[Any]] = {}
-    for index, item in enumerate(credentials):
-        where = f"{namespace}:{CREDENTIALS}[{index}]"
-        inputs = _inputs(where, item, CREDENTIAL_KEYS, ["name", "serviceAccount"])
-        name = _name(where, item, client_ids)
-        if "serviceAccount" in item:
-            account = accounts.get(item["serviceAccount"])
-            if account is None or "user_id" in inputs or "user_email" in inputs:
-                raise StackConfigError(
-                    f"{where}.serviceAccount must name one of {namespace}:{SERVICE_ACCOUNTS} "
-                    f"({', '.join(sorted(accounts)) or 'none declared'}), instead of userId or "
-                    f"userEmail; got {item['serviceAccount']!r}"
-                )
-            inputs["user_id"] = account.user_id
-        credential = ApiCredential(name, **inputs)
-        client_ids[name] = credential.client_id
-        if "credentials_api3_id" not in inputs:
-            client_secrets[name] = credential.client_secret
-    pulumi.export("clientIds", client_ids)
-    pulumi.export("clientSecrets", pulumi.Output.secret(client_secrets))
+
+def _export_entries(
+    kind: Kind,
+    made: Mapping[str, pulumi.CustomResource],
+    inputs: Sequence[Mapping[str, Any]],
+) -> None:
+    """Each export of a list: the one output of each entry, by entry name."""
+    for export in kind.config.exports:
+        (output,) = export.outputs
+        values = {
+            name: getattr(resource, output)
+            for (name, resource), given in zip(made.items(), inputs, strict=True)
+            if export.unless is None or export.unless not in given
+        }
+        if export.secret:
+            pulumi.export(export.key, pulumi.Output.secret(values))
+        elif values or export.when_empty:
+            pulumi.export(export.key, values)
 
 
 def _entries(config: pulumi.Config, key: str) -> list[Any]:
@@ -141,18 +164,3 @@ def _name(where: str, item: Mapping[str, Any], taken: Mapping[str, Any]) -> str:
             f"{where}.name must be a unique name of letters, digits, '.', '-' and '_', got {name!r}"
         )
     return name
-
-
-def _declare_service_accounts(config: pulumi.Config) -> dict[str, ServiceAccount]:
-    """The stack's service accounts by entry name; their user ids are exported."""
-    accounts: dict[str, ServiceAccount] = {}
-    for index, item in enumerate(_entries(config, SERVICE_ACCOUNTS)):
-        where = f"{config.name}:{SERVICE_ACCOUNTS}[{index}]"
-        inputs = _inputs(where, item, SERVICE_ACCOUNT_KEYS, ["name"])
-        name = _name(where, item, accounts)
-        accounts[name] = ServiceAccount(name, **inputs)
-    if accounts:
-        pulumi.export(
-            SERVICE_ACCOUNTS, {name: account.user_id for name, account in accounts.items()}
-        )
-    return accounts

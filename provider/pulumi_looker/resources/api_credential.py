@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,6 @@ from pulumi_looker.errors import (
     SettingsError,
     UnsupportedReleaseError,
 )
-from pulumi_looker.stack_config import CREDENTIAL_INPUTS
 
 from .common import (
     ID,
@@ -36,6 +36,20 @@ from .common import (
     is_unknown,
     set_inputs,
 )
+from .kind import (
+    BOOL,
+    OUT_BOOL,
+    OUT_INT,
+    OUT_LIST,
+    OUT_STR,
+    PROFILE,
+    STR,
+    ConfigSection,
+    Export,
+    Kind,
+    Link,
+    looker_fields,
+)
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
@@ -49,16 +63,6 @@ PREVIOUS_OUTPUTS = (
     "previous_client_id",
     "previous_created_at",
     "previous_age_days",
-)
-#: Outputs that are not inputs.
-OUTPUTS = (
-    "client_id",
-    "created_at",
-    "type",
-    "url",
-    "is_disabled",
-    "client_secret",
-    *PREVIOUS_OUTPUTS,
 )
 
 
@@ -208,7 +212,7 @@ class ApiCredentialLogic:
         read_only = [n for n, v in news.items() if n in _READ_ONLY and v is not None]
         failures = [(n, _read_only_reason(n)) for n in read_only]
         failures += check_names(
-            {k: v for k, v in news.items() if k not in read_only}, CREDENTIAL_INPUTS
+            {k: v for k, v in news.items() if k not in read_only}, API_CREDENTIAL.inputs
         )
         email = news.get("user_email")
         if email is not None and news.get("user_id") is not None:
@@ -519,3 +523,85 @@ class ApiCredentialLogic:
                     "connection may lack the permission to delete it. The key stays in "
                     "Pulumi's state."
                 ) from None
+
+
+def overdue_key(state: Mapping[str, Any], max_age: datetime.timedelta) -> str | None:
+    """A key the stack created that is older than ``keyMaxAgeDays``: say so, and how to rotate
+    it. Not an error: the key works until someone rotates it."""
+    created = state.get("created_at")
+    if state.get("adopted") is not False or not isinstance(created, str):
+        return None
+    age = models.age_of(created)
+    if age <= max_age:
+        return None
+    return (
+        f"API key {state.get('credentials_api3_id')} of user {state.get('user_id')} was "
+        f"created {age.days} days ago (looker:keyMaxAgeDays is {max_age.days}): change its "
+        "rotation to replace it"
+    )
+
+
+API_CREDENTIAL = Kind(
+    name="ApiCredential",
+    description="A Looker user's API3 key: created (and rotated), or adopted by id.",
+    doc="""A Looker user's API3 key (``/api/4.0/users/{user_id}/credentials_api3``).
+
+Two modes:
+
+- **create** (no ``credentials_api3_id``): Pulumi creates the key, exports its
+  ``client_secret`` as a secret, and deletes it on destroy. Changing ``rotation`` (any
+  string, a date for instance) replaces the key create-before-delete: the new key exists,
+  and dependents get it, before the old one is deleted. With ``keep_previous`` the old key
+  stays until the next rotation (two-key rotation): its id, client id and age are the
+  ``previous_*`` outputs, and the resource's id stays the first key's.
+- **adopt** (``credentials_api3_id`` set): Pulumi manages the ``purpose`` of an existing
+  key and, on destroy, leaves the key in Looker with its original purpose.
+
+The user is ``user_id``, or ``user_email`` (found in the listing of users a refresh reads
+anyway). Only ``purpose`` is writable in Looker's API. The id is
+``<user_id>/<credentials_api3_id>``.
+Pulumi cannot import it on the Python face (``import_`` is refused): adopt it by
+``credentials_api3_id``.""",
+    logic=ApiCredentialLogic,
+    inputs={
+        "user_id": STR,
+        "user_email": STR,
+        "credentials_api3_id": STR,
+        **looker_fields(models.CredentialsApi3, writable=True),
+        "rotation": STR,
+        "keep_previous": BOOL,
+        **PROFILE,
+    },
+    outputs={
+        **looker_fields(models.CreateCredentialsApi3, writable=False),
+        "adopted": OUT_BOOL,
+        "original_purpose": OUT_STR,
+        "managed_fields": OUT_LIST,
+        "previous_credentials_api3_id": OUT_STR,
+        "previous_client_id": OUT_STR,
+        "previous_created_at": OUT_STR,
+        "previous_age_days": OUT_INT,
+    },
+    config=ConfigSection(
+        "apiCredentials",
+        exports=(
+            Export("clientIds", ("client_id",)),
+            Export("clientSecrets", ("client_secret",), secret=True, unless="credentials_api3_id"),
+        ),
+        links={
+            "serviceAccount": Link(
+                "ServiceAccount", "user_id", "user_id", instead_of=("user_id", "user_email")
+            )
+        },
+    ),
+    module="api_credential",
+    import_id="USER_ID/CREDENTIALS_API3_ID",
+    secrets=("client_secret",),
+    # A rotation replaces the key, unless keep_previous: the logic's diff says which.
+    replace_on_changes=("user_id", "credentials_api3_id"),
+    adopted_by="credentials_api3_id",
+    new_on_replace=("credentials_api3_id", "client_id", "client_secret"),
+    warning=overdue_key,
+    example={"user_id": "2", "purpose": "CI deploy bot"},
+)
+KINDS = (API_CREDENTIAL,)

@@ -27,7 +27,6 @@ from pulumi_looker.errors import (
     SettingsError,
     UnsupportedReleaseError,
 )
-from pulumi_looker.stack_config import SERVICE_ACCOUNT_INPUTS
 
 from .common import (
     ID,
@@ -45,6 +44,18 @@ from .common import (
     is_unknown,
     set_inputs,
 )
+from .kind import (
+    BOOL,
+    OUT_BOOL,
+    OUT_LIST,
+    PROFILE,
+    STR,
+    ConfigSection,
+    Export,
+    Kind,
+    looker_fields,
+    option,
+)
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
@@ -55,13 +66,6 @@ logger = logging.getLogger("pulumi_looker")
 SINCE = models.rules(models.ServiceAccount)["service_account_name"].since
 #: The account's fields a resource outputs as Looker last answered them.
 _LIVE = tuple(n for n in models.rules(models.ServiceAccount) if n not in ("can", "id"))
-#: Outputs that are not inputs.
-OUTPUTS = (
-    "resolved_role_ids",
-    "role_names",
-    "adopted",
-    *(n for n in _LIVE if n not in SERVICE_ACCOUNT_INPUTS),
-)
 
 
 @attrs.frozen
@@ -161,7 +165,7 @@ class ServiceAccountLogic:
         ``role_names``: as the last inputs had them when the roles are the same, else from one
         ``GET /roles`` per process; a role Looker lacks fails, naming the ones it has. A new
         account's ``is_disabled`` is false unless set."""
-        failures = check_names(news, SERVICE_ACCOUNT_INPUTS)
+        failures = check_names(news, SERVICE_ACCOUNT.inputs)
         user_id = as_id(news.get("user_id"))
         name = news.get("service_account_name")
         if user_id is None and (name is None or (isinstance(name, str) and not name.strip())):
@@ -434,7 +438,7 @@ class ServiceAccountLogic:
             role_names=[names.get(r) or r for r in role_ids],
             profile=props.get("profile"),
         )
-        inputs = {k: v for k, v in state.inputs().items() if k in SERVICE_ACCOUNT_INPUTS}
+        inputs = {k: v for k, v in state.inputs().items() if k in SERVICE_ACCOUNT.inputs}
         return Found(models.service_account_import_id(user_id), state.to_outs(), inputs)
 
     def delete(self, props: Mapping[str, Any]) -> None:
@@ -471,3 +475,45 @@ def parse_id(id_: str) -> str:
 
 def _id_order(role_id: str) -> tuple[int, str]:
     return (int(role_id), "") if role_id.isdigit() else (0, role_id)
+
+
+SERVICE_ACCOUNT = Kind(
+    name="ServiceAccount",
+    description=(
+        "A Looker service account (Looker 25.18 and newer) with its roles; destroy disables it "
+        "unless deleteOnDestroy (deleting cannot be undone)."
+    ),
+    doc="""A Looker service account (``/api/4.0/users/service_accounts``, Looker 25.18 and newer):
+a bot user whose API keys an :class:`ApiCredential` makes (``user_id=account.user_id``).
+
+``roles`` are role ids or names (``["Developer"]``): the account has exactly these. On
+destroy the account is **disabled** and stays in Looker; ``delete_on_destroy=True``
+deletes it instead, which cannot be undone (its content goes to Trash, its schedules are
+deleted). ``user_id`` adopts an existing service account: destroy then leaves it as it is.
+The id is the account's user id (``service_account/USER_ID`` when imported). Pulumi cannot
+import it on the Python face (``import_`` is refused): adopt it by ``user_id``.""",
+    logic=ServiceAccountLogic,
+    inputs={
+        **looker_fields(models.ServiceAccount, writable=True),
+        "user_id": STR,
+        "roles": option(list),
+        "delete_on_destroy": BOOL,
+        **PROFILE,
+    },
+    outputs={
+        **looker_fields(models.ServiceAccount, writable=False),
+        "resolved_role_ids": OUT_LIST,
+        "role_names": OUT_LIST,
+        "adopted": OUT_BOOL,
+    },
+    config=ConfigSection(
+        "serviceAccounts", exports=(Export("serviceAccounts", ("user_id",), when_empty=False),)
+    ),
+    module="service_account",
+    import_id="service_account/USER_ID",
+    replace_on_changes=("user_id",),
+    adopted_by="user_id",
+    since=SINCE,
+    example={"service_account_name": "CI deploy bot"},
+)
+KINDS = (SERVICE_ACCOUNT,)

@@ -7,6 +7,7 @@ from the :class:`~pulumi_looker.models.Singleton` declaration and the model's ru
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,6 @@ from pulumi_looker.errors import (
     SettingsError,
     SettingsNotAppliedError,
 )
-from pulumi_looker.stack_config import SINGLETON_OPTIONS, settings_of
 
 from .common import (
     Checked,
@@ -33,6 +33,17 @@ from .common import (
     check_profile,
     is_unknown,
     set_inputs,
+)
+from .kind import (
+    BOOL,
+    OUT_LIST,
+    OUT_MAP,
+    PROFILE,
+    STR,
+    ConfigSection,
+    Export,
+    Kind,
+    looker_fields,
 )
 
 if TYPE_CHECKING:
@@ -111,7 +122,7 @@ class SingletonLogic:
 
     @property
     def _settings(self) -> tuple[str, ...]:
-        return settings_of(self.singleton)
+        return models.writable_fields(self.singleton.model)
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Unknown names, values out of range and bad options fail, with no call. A singleton
@@ -316,3 +327,102 @@ class SingletonLogic:
 
 def _without_can(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "can"}
+
+
+#: The inputs of every singleton besides its settings and actions.
+SINGLETON_OPTIONS: dict[str, models.FieldRule] = {
+    "restore_on_delete": BOOL,
+    "takeover": BOOL,
+    **PROFILE,
+}
+
+_SEMANTICS = """
+
+Only the settings you give are managed; the others keep whatever value Looker has.
+Each setting needs the Looker release that introduced it. The id is always ``{id}``:
+declare at most one per Looker instance. On ``destroy`` the live object is left as it
+is (weakening it is not a safe default); with ``restore_on_delete=True`` the values
+read when the resource was created are put back. ``profile`` picks a second Looker
+instance from the stack config namespace ``looker-<profile>``. One that another stack
+manages (its mark in Looker, see ``pulumi_looker.ownership``) is refused at preview;
+``takeover=True`` makes this stack its manager. Pulumi cannot import it on the Python
+face (``import_`` is refused); declaring it adopts the live object."""
+
+
+def singleton_kind(
+    singleton: models.Singleton,
+    *,
+    name: str,
+    module: str,
+    description: str,
+    doc: str,
+    config_key: str,
+    resource_name: str,
+    exports: tuple[str, ...],
+) -> Kind:
+    """The kind of a settings singleton: its writable fields are its settings, each action a
+    trigger input. ``exports``: outputs the stack exports, only settings that are never null
+    (a null output reads as unknown in every preview)."""
+    return Kind(
+        name=name,
+        description=description,
+        doc=doc + _SEMANTICS.format(id=singleton.id),
+        logic=functools.partial(SingletonLogic, singleton),
+        inputs={
+            **looker_fields(singleton.model, writable=True),
+            **{action: STR for action in singleton.actions},
+            **SINGLETON_OPTIONS,
+        },
+        outputs={
+            **looker_fields(singleton.model, writable=False),
+            "managed_fields": OUT_LIST,
+            "initial_config": OUT_MAP,
+        },
+        config=ConfigSection(config_key, resource_name, exports=(Export(config_key, exports),)),
+        module=module,
+        import_id=singleton.id,
+        defaults={"restore_on_delete": False},
+        singleton=singleton,
+    )
+
+
+KINDS = (
+    singleton_kind(
+        models.PASSWORD_CONFIG,
+        name="PasswordConfig",
+        module="password_config",
+        description="Looker's instance-wide password policy: only the settings given are managed.",
+        doc="""Looker's instance-wide password policy (``/api/4.0/password_config``).
+
+``force_password_reset`` is a trigger (any string, a date for instance): each new value makes
+every user reset their password at their next login, once.""",
+        config_key="passwordPolicy",
+        resource_name="password-policy",
+        exports=("min_length", "expiration_enabled"),
+    ),
+    singleton_kind(
+        models.SESSION_CONFIG,
+        name="SessionConfig",
+        module="session_config",
+        description="Looker's session policy: only the settings given are managed.",
+        doc="""Looker's session policy (``/api/4.0/session_config``): how long users stay logged in,
+whether they may stay logged in, on how many devices, and inactivity logout.""",
+        config_key="sessionPolicy",
+        resource_name="session-policy",
+        exports=("allow_persistent_sessions", "unlimited_sessions_per_user"),
+    ),
+    singleton_kind(
+        models.INSTANCE_SETTINGS,
+        name="InstanceSettings",
+        module="instance_settings",
+        description=(
+            "Looker's instance-wide settings (multi-factor authentication, email domains, time "
+            "zones, extensions, certification...): only the settings given are managed."
+        ),
+        doc="""Looker's instance-wide settings (``/api/4.0/setting``). ``host_url`` is left out on
+purpose: a wrong value locks every user out of the instance.""",
+        config_key="instanceSettings",
+        resource_name="instance-settings",
+        exports=("automated_mfa_enabled",),
+    ),
+)
