@@ -66,8 +66,7 @@ def _one_per_instance(args: StackValidationArgs, report: ReportViolation) -> Non
     singletons = [
         (kind, r.name, _instance(r))
         for r in args.resources
-        if (kind := rules.kind_of(r.resource_type))
-        in (rules.PASSWORD, rules.SESSION, rules.SETTINGS)
+        if (kind := rules.kind_of(r.resource_type)) in rules.SINGLETONS
     ]
     for violation in rules.singletons_per_instance(singletons):
         report(violation)
@@ -154,9 +153,16 @@ PolicyPack(
             {"allowed": {"type": "array", "items": {"type": "string"}}},
         ),
         _resource_policy(
+            "permission-set-powers",
+            "Permission sets do not grant administer or sudo, but those this environment allows.",
+            (rules.PERMISSION_SET,),
+            rules.permission_set_powers,
+            {"allowed": {"type": "array", "items": {"type": "string"}}},
+        ),
+        _resource_policy(
             "restore-on-delete",
             "Whether destroying may put back the weaker settings that were there before.",
-            (rules.PASSWORD, rules.SESSION, rules.SETTINGS),
+            rules.SINGLETONS,
             rules.restore_on_delete,
             {"allowed": {"type": "boolean"}},
         ),

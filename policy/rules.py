@@ -14,6 +14,10 @@ SESSION = "SessionConfig"
 SETTINGS = "InstanceSettings"
 KEY = "ApiCredential"
 ACCOUNT = "ServiceAccount"
+PERMISSION_SET = "PermissionSet"
+#: The kinds of which a Looker instance has one (tests/test_policy_rules.py keeps these equal to
+#: the kinds pulumi-looker declares: the pack runs without the package).
+SINGLETONS = (PASSWORD, SESSION, SETTINGS)
 #: The type token prefix of the dynamic resources, and of the provider plugin's.
 DYNAMIC, PLUGIN = "pulumi-python:dynamic/looker:", "looker:index:"
 
@@ -145,6 +149,23 @@ def service_account_admin(props: Mapping[str, Any], config: Mapping[str, Any]) -
     ]
 
 
+#: Permissions that make whoever holds them an administrator of the instance.
+POWERS = ("administer", "sudo")
+
+
+def permission_set_powers(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """A permission set that grants ``administer`` or ``sudo``, unless its name is one this
+    environment allows."""
+    granted = [p for p in POWERS if p in (props.get("permissions") or [])]
+    name = props.get("name")
+    if not granted or name in (config.get("allowed") or []):
+        return []
+    return [
+        f"permissions include {', '.join(granted)}; permission set {_shown(name)} may not grant "
+        f"them (allowed: {', '.join(config.get('allowed') or []) or 'none'})"
+    ]
+
+
 def keys_of_disabled_accounts(
     keys: Iterable[tuple[str, Mapping[str, Any]]],
     accounts: Iterable[tuple[str, Mapping[str, Any]]],
@@ -175,6 +196,8 @@ def key_age(
         if not isinstance(created, str) or props.get("adopted"):
             continue
         moment = datetime.datetime.fromisoformat(created.replace("Z", "+00:00"))
+        if moment.tzinfo is None:  # Looker's timestamps without an offset are UTC
+            moment = moment.replace(tzinfo=datetime.timezone.utc)
         age = now - moment
         if age > limit:
             found.append(

@@ -92,15 +92,7 @@ def declare_case(reliability: Callable[..., Row], resource: str) -> None:
 
 
 SINGLETON_PROVIDERS = [PasswordConfigProvider, SessionConfigProvider, InstanceSettingsProvider]
-ANY_SETTING = tuple(
-    sorted(
-        {
-            n
-            for p in SINGLETON_PROVIDERS
-            for n in p.kind.inputs
-        }
-    )
-)
+ANY_SETTING = tuple(sorted({n for p in SINGLETON_PROVIDERS for n in p.kind.inputs}))
 
 
 @pytest.mark.parametrize("provider_class", SINGLETON_PROVIDERS, ids=lambda p: p.__name__)

@@ -90,6 +90,22 @@ _SPEC.loader.exec_module(rules)
         ),
         ("service_account_admin", {"service_account_name": "ci", "roles": ["Developer"]}, {}, []),
         (
+            "permission_set_powers",
+            {"name": "Ops", "permissions": ["access_data", "sudo", "administer"]},
+            {"allowed": ["Platform"]},
+            [
+                'permissions include administer, sudo; permission set "Ops" may not grant '
+                "them (allowed: Platform)"
+            ],
+        ),
+        (
+            "permission_set_powers",
+            {"name": "Platform", "permissions": ["administer"]},
+            {"allowed": ["Platform"]},
+            [],
+        ),
+        ("permission_set_powers", {"name": "Analysts", "permissions": ["see_looks"]}, {}, []),
+        (
             "session_max_minutes",
             {"session_minutes": 1440.0},
             {"maximum": 720},
@@ -162,3 +178,32 @@ def test_both_faces_are_read_alike() -> None:
         [(rules.PASSWORD, "a", None), (rules.PASSWORD, "b", "provider 'eu'")]
     )
     assert found == []
+
+
+def test_the_packs_kind_names_are_the_kinds_pulumi_looker_declares() -> None:
+    """The pack runs without the package (its own environment): its names are kept equal to
+    the declarations here."""
+    from pulumi_looker.resources import BY_NAME, KINDS
+
+    named = {v for k, v in vars(rules).items() if k.isupper() and isinstance(v, str)}
+    assert {rules.PASSWORD, rules.SESSION, rules.SETTINGS, rules.KEY, rules.ACCOUNT} <= set(BY_NAME)
+    assert rules.PERMISSION_SET in BY_NAME
+    assert set(rules.SINGLETONS) == {k.name for k in KINDS if k.singleton is not None}
+    assert named & set(BY_NAME) == {
+        rules.PASSWORD,
+        rules.SESSION,
+        rules.SETTINGS,
+        rules.KEY,
+        rules.ACCOUNT,
+        rules.PERMISSION_SET,
+    }
+
+
+def test_a_naive_timestamp_is_utc_for_the_key_age_rule() -> None:
+    now = datetime.datetime(2026, 12, 1, tzinfo=datetime.timezone.utc)
+    found = rules.key_age(
+        [("k", {"created_at": "2026-01-01T00:00:00", "adopted": False})], {"maxDays": 90}, now
+    )
+    assert found == [
+        "k: created_at is 2026-01-01T00:00:00 (334 days ago); rotate it (at most 90 days)"
+    ]

@@ -9,6 +9,7 @@ The tree::
     ├── InvalidIdError               a resource id is not of the resource's form
     ├── UnsupportedReleaseError      an input needs a newer Looker release (before any write)
     ├── NotInLookerError             a user or key the inputs name does not exist in Looker
+    ├── BuiltInError                 a change to one of Looker's own objects (``built_in``)
     ├── UnconfirmedGoneError         a 404 that nothing confirms: gone, or hidden from us
     ├── SettingsNotAppliedError      Looker answered a PATCH without every value asked for
     ├── KeyCreateError               a key's create failed where Looker may have acted
@@ -108,6 +109,11 @@ class InvalidIdError(LookerError):
 class NotInLookerError(LookerError):
     """A user or key that the inputs name does not exist in Looker (or this connection cannot
     see it, where Looker cannot tell the two apart)."""
+
+
+class BuiltInError(LookerError):
+    """A plan would change or delete one of Looker's own objects (a ``built_in`` permission
+    set, model set or role), which Looker keeps as it is."""
 
 
 class ManagedElsewhereError(LookerError):

@@ -170,6 +170,28 @@ class Singleton:
         return self.path.strip("/")
 
 
+@attrs.frozen
+class Collection:
+    """Objects of which an instance has many, by id: listed (``GET``), made (``POST``) and
+    deleted at ``path``, read and changed (``PATCH``) at ``path/{id}``."""
+
+    model: type
+    path: str
+    #: What one object is, in words, for messages ("permission set").
+    label: str
+
+    @property
+    def id_name(self) -> str:
+        """The input and output that hold an object's Looker id: ``permission_set_id``."""
+        return f"{self.label.replace(' ', '_')}_id"
+
+    def import_id(self, object_id: str) -> str:
+        """The resource id an import gives object ``object_id``: ``permission_set/7`` (a bare
+        id could equal another imported resource's input, and the code ``pulumi import``
+        prints would then link the two)."""
+        return f"{self.label.replace(' ', '_')}/{object_id}"
+
+
 @attrs.frozen(kw_only=True)
 class Setting:
     """``Setting``: the instance-wide settings platform teams govern (Admin > General, and
@@ -203,8 +225,6 @@ PASSWORD_CONFIG = Singleton(
 )
 SESSION_CONFIG = Singleton(SessionConfig, "/session_config", "session policy")
 INSTANCE_SETTINGS = Singleton(Setting, "/setting", "instance settings")
-#: Every singleton pulumi-looker manages.
-SINGLETONS = (PASSWORD_CONFIG, SESSION_CONFIG, INSTANCE_SETTINGS)
 
 
 @attrs.frozen(kw_only=True)
@@ -294,6 +314,9 @@ class ModelSet:
     all_access: bool | None = _field(bool, nullable=False)
     built_in: bool | None = _field(bool, nullable=False)
     url: str | None = _field(str)
+
+
+PERMISSION_SETS = Collection(PermissionSet, "/permission_sets", "permission set")
 
 
 @attrs.frozen(kw_only=True)
@@ -470,3 +493,8 @@ def looker_time(text: str) -> datetime.datetime:
 def age_of(text: str) -> datetime.timedelta:
     """How long ago a Looker timestamp was."""
     return datetime.datetime.now(datetime.timezone.utc) - looker_time(text)
+
+
+#: Every singleton and every collection declared above (each declared once, by its constant).
+SINGLETONS = tuple(v for v in tuple(globals().values()) if isinstance(v, Singleton))
+COLLECTIONS = tuple(v for v in tuple(globals().values()) if isinstance(v, Collection))

@@ -17,8 +17,9 @@ import attrs
 
 from pulumi_looker import models, ownership
 from pulumi_looker.errors import GoogleCloudCoreError, LookerError, NotInLookerError
-from pulumi_looker.resources import KINDS, Kind
+from pulumi_looker.resources import BY_NAME, KINDS, Kind
 from pulumi_looker.resources.api_credential import API_CREDENTIAL
+from pulumi_looker.resources.collection import ObjectState
 from pulumi_looker.resources.service_account import SERVICE_ACCOUNT
 from pulumi_looker.stack_config import camel_case
 
@@ -58,6 +59,8 @@ class Instance:
     #: Role id -> name, to write roles readably (ids where Looker did not say).
     role_names: dict[str, str] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
+    #: Kind name ("PermissionSet") -> the objects of its collection a stack can declare.
+    objects: dict[str, tuple[ObjectState, ...]] = attrs.field(factory=dict)
 
 
 def read_instance(
@@ -140,13 +143,58 @@ def read_instance(
         for live in own
     ]
     keys = [live for live in keys if live not in own]
+    objects = _read_collections(client, notes)
     return Instance(
         singletons,
         tuple(sorted(keys, key=_order)),
         accounts,
         role_names,
         tuple(notes),
+        objects,
     )
+
+
+def _read_collections(client: LookerClient, notes: list[str]) -> dict[str, tuple[ObjectState, ...]]:
+    """Each collection kind's objects, one listing each; Looker's own (``built_in``) are left
+    out with a note (they cannot change: a program refers to them by id)."""
+    found = {}
+    for kind in KINDS:
+        if kind.collection is None:
+            continue
+        try:
+            listing = client.objects(kind.collection).listing()
+        except LookerError as error:
+            notes.append(f"{kind.collection.label}s: listing them failed ({error}); left out")
+            continue
+        states = [
+            ObjectState(live, adopted=True) for _, live in sorted(listing.items(), key=_by_id)
+        ]
+        own = [s for s in states if s.built_in]
+        if own:
+            names = ", ".join(repr(getattr(s.live, "name", s.id)) for s in own)
+            notes.append(f"left out Looker's own {kind.collection.label}s (built_in): {names}")
+        found[kind.name] = tuple(s for s in states if not s.built_in)
+    return found
+
+
+def _by_id(item: tuple[str, Any]) -> tuple[int, str]:
+    return (int(item[0]) if item[0].isdigit() else 0, item[0])
+
+
+def object_name(kind: Kind, state: ObjectState) -> str:
+    """A readable name that the id makes unique and stable: ``analysts-ps7``."""
+    assert kind.collection is not None
+    initials = "".join(word[0] for word in kind.collection.label.split())
+    slug = re.sub(r"[^a-z0-9]+", "-", str(getattr(state.live, "name", "") or "").lower())
+    name = slug.strip("-")[:40].strip("-") or kind.collection.label.replace(" ", "-")
+    return f"{name}-{initials}{state.id}"
+
+
+def object_entry(kind: Kind, state: ObjectState) -> dict[str, Any]:
+    """The stack-config entry (without its name) that adopts ``state``'s object as it is."""
+    assert kind.collection is not None
+    spelling = {n: k for k, n in kind.config_keys.items()}
+    return {spelling[n]: v for n, v in state.inputs(kind.collection).items()}
 
 
 def _order(live: LiveKey) -> tuple[int, str, int, str]:
@@ -264,6 +312,17 @@ def merge(
             if f"{live.user_id}/{live.key.id}" not in held
         ],
     )
+    for kind_name, states in instance.objects.items():
+        kind = BY_NAME[kind_name]
+        assert kind.collection is not None
+        _merge_entries(
+            Entries(config, namespace, kind, camel_case(kind.collection.id_name), profile, added),
+            [
+                (state.id, object_name(kind, state), object_entry(kind, state))
+                for state in states
+                if state.id not in held
+            ],
+        )
     return added
 
 

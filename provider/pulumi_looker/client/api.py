@@ -13,6 +13,7 @@ from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
 from pulumi_looker.settings import ConnectionSettings
 
 from .keys import ApiKeys
+from .objects import Objects
 from .owners import Owners
 from .retry import RetryPolicy
 from .transport import Transport
@@ -60,6 +61,9 @@ class LookerClient:
         self.keys = ApiKeys(self)
         #: Which stack manages each singleton, read once per client.
         self.owners = Owners(self)
+        self._objects: dict[models.Collection, Objects[Any]] = {}
+        self._permissions: list[models.Permission] | None = None
+        self._collections_lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"LookerClient(base_url={self.settings.base_url!r})"
@@ -151,6 +155,27 @@ class LookerClient:
     def act(self, path: str) -> None:
         """``PUT`` an action's path (``force_password_reset_at_next_login_for_all_users``)."""
         self.request("PUT", path)
+
+    # --- collections (permission sets...) ---------------------------------------------------
+
+    def objects(self, collection: models.Collection) -> Objects[Any]:
+        """The objects of ``collection`` through this client: one listing per process."""
+        with self._collections_lock:
+            found = self._objects.get(collection)
+            if found is None:
+                found = self._objects[collection] = Objects(
+                    collection, self.request, self._checked_body
+                )
+            return found
+
+    def permissions(self) -> list[models.Permission]:
+        """``GET /permissions``: what a permission set may allow, asked once per client (it
+        changes only with Looker's release)."""
+        with self._collections_lock:
+            if self._permissions is None:
+                data = self.request("GET", "/permissions")
+                self._permissions = [models.from_api(models.Permission, p) for p in data]
+            return self._permissions
 
     # --- user attributes ------------------------------------------------------------------
 

@@ -46,14 +46,13 @@ class ApiCredential(Resource, module="looker", name="ApiCredential"):
       and dependents get it, before the old one is deleted. With ``keep_previous`` the old key
       stays until the next rotation (two-key rotation): its id, client id and age are the
       ``previous_*`` outputs, and the resource's id stays the first key's.
-    - **adopt** (``credentials_api3_id`` set): Pulumi manages the ``purpose`` of an existing
-      key and, on destroy, leaves the key in Looker with its original purpose.
+    - **adopt** (``credentials_api3_id`` set): Pulumi manages the ``purpose`` of an existing key
+      and, on destroy, leaves the key in Looker with its original purpose.
 
     The user is ``user_id``, or ``user_email`` (found in the listing of users a refresh reads
     anyway). Only ``purpose`` is writable in Looker's API. The id is
-    ``<user_id>/<credentials_api3_id>``.
-    Pulumi cannot import it on the Python face (``import_`` is refused): adopt it by
-    ``credentials_api3_id``.
+    ``<user_id>/<credentials_api3_id>``. Pulumi cannot import it on the Python face (``import_``
+    is refused): adopt it by ``credentials_api3_id``.
     """
 
     user_id: pulumi.Output[str | None]

@@ -35,6 +35,33 @@ _INPUT = {
 }
 
 
+#: Width of a docstring's text, inside its class's indent.
+_WIDTH = 92
+
+
+def _wrapped(doc: str) -> str:
+    """``doc`` with each paragraph, and each item of a list, filled to the docstring's width."""
+    paragraphs = []
+    for paragraph in doc.strip().split("\n\n"):
+        lines = paragraph.splitlines()
+        if lines[0].startswith("- "):
+            items = "\n".join(lines).split("\n- ")
+            paragraphs.append(
+                "\n".join(
+                    textwrap.fill(
+                        " ".join(item.removeprefix("- ").split()),
+                        _WIDTH,
+                        initial_indent="- ",
+                        subsequent_indent="  ",
+                    )
+                    for item in items
+                )
+            )
+        else:
+            paragraphs.append(textwrap.fill(" ".join(paragraph.split()), _WIDTH))
+    return "\n\n".join(paragraphs)
+
+
 def _input(rule: FieldRule) -> str:
     return _INPUT[rule.kind]
 
@@ -64,7 +91,7 @@ def module_source(kind: Kind) -> str:
         for n, r in kind.inputs.items()
     ]
     given = [f"                {n}={n}," for n in kind.inputs]
-    doc = textwrap.indent(kind.doc.strip(), "    ").lstrip()
+    doc = textwrap.indent(_wrapped(kind.doc), "    ").lstrip()
     abcs = sorted(
         {
             "Sequence" if r.kind is list else "Mapping"

@@ -47,18 +47,18 @@ class InstanceSettingsArgs:
 
 
 class InstanceSettings(Resource, module="looker", name="InstanceSettings"):
-    """Looker's instance-wide settings (``/api/4.0/setting``). ``host_url`` is left out on
-    purpose: a wrong value locks every user out of the instance.
+    """Looker's instance-wide settings (``/api/4.0/setting``). ``host_url`` is left out on purpose:
+    a wrong value locks every user out of the instance.
 
-    Only the settings you give are managed; the others keep whatever value Looker has.
-    Each setting needs the Looker release that introduced it. The id is always ``setting``:
-    declare at most one per Looker instance. On ``destroy`` the live object is left as it
-    is (weakening it is not a safe default); with ``restore_on_delete=True`` the values
-    read when the resource was created are put back. ``profile`` picks a second Looker
-    instance from the stack config namespace ``looker-<profile>``. One that another stack
-    manages (its mark in Looker, see ``pulumi_looker.ownership``) is refused at preview;
-    ``takeover=True`` makes this stack its manager. Pulumi cannot import it on the Python
-    face (``import_`` is refused); declaring it adopts the live object.
+    Only the settings you give are managed; the others keep whatever value Looker has. Each
+    setting needs the Looker release that introduced it. The id is always ``setting``: declare
+    at most one per Looker instance. On ``destroy`` the live object is left as it is (weakening
+    it is not a safe default); with ``restore_on_delete=True`` the values read when the resource
+    was created are put back. ``profile`` picks a second Looker instance from the stack config
+    namespace ``looker-<profile>``. One that another stack manages (its mark in Looker, see
+    ``pulumi_looker.ownership``) is refused at preview; ``takeover=True`` makes this stack its
+    manager. Pulumi cannot import it on the Python face (``import_`` is refused); declaring it
+    adopts the live object.
     """
 
     extension_framework_enabled: pulumi.Output[bool | None]

@@ -4,6 +4,7 @@
 from .api_credential import ApiCredential, ApiCredentialArgs
 from .instance_settings import InstanceSettings, InstanceSettingsArgs
 from .password_config import PasswordConfig, PasswordConfigArgs
+from .permission_set import PermissionSet, PermissionSetArgs
 from .service_account import ServiceAccount, ServiceAccountArgs
 from .session_config import SessionConfig, SessionConfigArgs
 
@@ -14,6 +15,8 @@ __all__ = [
     "InstanceSettingsArgs",
     "PasswordConfig",
     "PasswordConfigArgs",
+    "PermissionSet",
+    "PermissionSetArgs",
     "ServiceAccount",
     "ServiceAccountArgs",
     "SessionConfig",

@@ -41,18 +41,18 @@ class PasswordConfigArgs:
 class PasswordConfig(Resource, module="looker", name="PasswordConfig"):
     """Looker's instance-wide password policy (``/api/4.0/password_config``).
 
-    ``force_password_reset`` is a trigger (any string, a date for instance): each new value makes
-    every user reset their password at their next login, once.
+    ``force_password_reset`` is a trigger (any string, a date for instance): each new value
+    makes every user reset their password at their next login, once.
 
-    Only the settings you give are managed; the others keep whatever value Looker has.
-    Each setting needs the Looker release that introduced it. The id is always ``password_config``:
-    declare at most one per Looker instance. On ``destroy`` the live object is left as it
-    is (weakening it is not a safe default); with ``restore_on_delete=True`` the values
-    read when the resource was created are put back. ``profile`` picks a second Looker
-    instance from the stack config namespace ``looker-<profile>``. One that another stack
-    manages (its mark in Looker, see ``pulumi_looker.ownership``) is refused at preview;
-    ``takeover=True`` makes this stack its manager. Pulumi cannot import it on the Python
-    face (``import_`` is refused); declaring it adopts the live object.
+    Only the settings you give are managed; the others keep whatever value Looker has. Each
+    setting needs the Looker release that introduced it. The id is always ``password_config``:
+    declare at most one per Looker instance. On ``destroy`` the live object is left as it is
+    (weakening it is not a safe default); with ``restore_on_delete=True`` the values read when
+    the resource was created are put back. ``profile`` picks a second Looker instance from the
+    stack config namespace ``looker-<profile>``. One that another stack manages (its mark in
+    Looker, see ``pulumi_looker.ownership``) is refused at preview; ``takeover=True`` makes this
+    stack its manager. Pulumi cannot import it on the Python face (``import_`` is refused);
+    declaring it adopts the live object.
     """
 
     min_length: pulumi.Output[int | None]

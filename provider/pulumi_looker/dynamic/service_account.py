@@ -36,15 +36,15 @@ class ServiceAccountArgs:
 
 
 class ServiceAccount(Resource, module="looker", name="ServiceAccount"):
-    """A Looker service account (``/api/4.0/users/service_accounts``, Looker 25.18 and newer):
-    a bot user whose API keys an :class:`ApiCredential` makes (``user_id=account.user_id``).
+    """A Looker service account (``/api/4.0/users/service_accounts``, Looker 25.18 and newer): a
+    bot user whose API keys an :class:`ApiCredential` makes (``user_id=account.user_id``).
 
     ``roles`` are role ids or names (``["Developer"]``): the account has exactly these. On
-    destroy the account is **disabled** and stays in Looker; ``delete_on_destroy=True``
-    deletes it instead, which cannot be undone (its content goes to Trash, its schedules are
-    deleted). ``user_id`` adopts an existing service account: destroy then leaves it as it is.
-    The id is the account's user id (``service_account/USER_ID`` when imported). Pulumi cannot
-    import it on the Python face (``import_`` is refused): adopt it by ``user_id``.
+    destroy the account is **disabled** and stays in Looker; ``delete_on_destroy=True`` deletes
+    it instead, which cannot be undone (its content goes to Trash, its schedules are deleted).
+    ``user_id`` adopts an existing service account: destroy then leaves it as it is. The id is
+    the account's user id (``service_account/USER_ID`` when imported). Pulumi cannot import it
+    on the Python face (``import_`` is refused): adopt it by ``user_id``.
     """
 
     service_account_name: pulumi.Output[str | None]

@@ -40,15 +40,15 @@ class SessionConfig(Resource, module="looker", name="SessionConfig"):
     """Looker's session policy (``/api/4.0/session_config``): how long users stay logged in,
     whether they may stay logged in, on how many devices, and inactivity logout.
 
-    Only the settings you give are managed; the others keep whatever value Looker has.
-    Each setting needs the Looker release that introduced it. The id is always ``session_config``:
-    declare at most one per Looker instance. On ``destroy`` the live object is left as it
-    is (weakening it is not a safe default); with ``restore_on_delete=True`` the values
-    read when the resource was created are put back. ``profile`` picks a second Looker
-    instance from the stack config namespace ``looker-<profile>``. One that another stack
-    manages (its mark in Looker, see ``pulumi_looker.ownership``) is refused at preview;
-    ``takeover=True`` makes this stack its manager. Pulumi cannot import it on the Python
-    face (``import_`` is refused); declaring it adopts the live object.
+    Only the settings you give are managed; the others keep whatever value Looker has. Each
+    setting needs the Looker release that introduced it. The id is always ``session_config``:
+    declare at most one per Looker instance. On ``destroy`` the live object is left as it is
+    (weakening it is not a safe default); with ``restore_on_delete=True`` the values read when
+    the resource was created are put back. ``profile`` picks a second Looker instance from the
+    stack config namespace ``looker-<profile>``. One that another stack manages (its mark in
+    Looker, see ``pulumi_looker.ownership``) is refused at preview; ``takeover=True`` makes this
+    stack its manager. Pulumi cannot import it on the Python face (``import_`` is refused);
+    declaring it adopts the live object.
     """
 
     allow_persistent_sessions: pulumi.Output[bool | None]

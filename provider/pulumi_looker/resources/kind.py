@@ -68,6 +68,9 @@ class ConfigSection:
     resource_name: str | None = None
     exports: tuple[Export, ...] = ()
     links: Mapping[str, Link] = attrs.field(factory=dict)
+    #: Inputs that stack config spells otherwise than in camelCase (an entry's ``name`` is the
+    #: resource's, so Looker's ``name`` of a permission set is ``permissionSetName``).
+    renames: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def many(self) -> bool:
@@ -108,6 +111,8 @@ class Kind:
     defaults: Mapping[str, Any] = attrs.field(factory=dict)
     #: The settings object of which an instance has one, for a singleton kind.
     singleton: models.Singleton | None = None
+    #: The collection its objects are in, for a kind of which an instance has many.
+    collection: models.Collection | None = None
     #: The input whose value makes create adopt an existing object instead of making one.
     adopted_by: str | None = None
     #: What a replacement makes anew (``plan`` shows them as new).
@@ -135,7 +140,7 @@ class Kind:
     @property
     def config_keys(self) -> dict[str, str]:
         """Each stack-config spelling of an input and the input it sets."""
-        return {camel_case(n): n for n in self.inputs}
+        return {self.config.renames.get(n, camel_case(n)): n for n in self.inputs}
 
     def of_type(self, resource_type: str) -> bool:
         """Whether a type token of either face (``looker:index:X``, ``...dynamic/looker:X``)
