@@ -279,6 +279,9 @@ class Role:
     url: str | None = _field(str)
 
 
+ROLES = Collection(Role, "/roles", "role")
+
+
 @attrs.frozen(kw_only=True)
 class Permission:
     """``Permission``: one thing a permission set may allow (``GET /permissions``)."""
@@ -317,6 +320,7 @@ class ModelSet:
 
 
 PERMISSION_SETS = Collection(PermissionSet, "/permission_sets", "permission set")
+MODEL_SETS = Collection(ModelSet, "/model_sets", "model set")
 
 
 @attrs.frozen(kw_only=True)
@@ -333,6 +337,9 @@ class Group:
     externally_managed: bool | None = _field(bool, nullable=False)
     include_by_default: bool | None = _field(bool, nullable=False)
     user_count: int | None = _field(int)
+
+
+GROUPS = Collection(Group, "/groups", "group")
 
 
 def role_labels(roles: Iterable[Role]) -> dict[str, str]:

@@ -169,11 +169,14 @@ def _read_collections(client: LookerClient, notes: list[str]) -> dict[str, tuple
         states = [
             ObjectState(live, adopted=True) for _, live in sorted(listing.items(), key=_by_id)
         ]
-        own = [s for s in states if s.built_in]
-        if own:
-            names = ", ".join(repr(getattr(s.live, "name", s.id)) for s in own)
-            notes.append(f"left out Looker's own {kind.collection.label}s (built_in): {names}")
-        found[kind.name] = tuple(s for s in states if not s.built_in)
+        locked = kind.locked or (lambda live: None)
+        kept = [s for s in states if not locked(s.live)]
+        for state in states:
+            reason = locked(state.live)
+            if reason:
+                name = getattr(state.live, "name", None) or state.id
+                notes.append(f"{kind.collection.label} {name!r} {reason}; left out")
+        found[kind.name] = tuple(kept)
     return found
 
 

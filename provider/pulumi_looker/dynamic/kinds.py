@@ -2,21 +2,30 @@
 ``pulumi_looker.resources.KINDS``."""
 
 from .api_credential import ApiCredential, ApiCredentialArgs
+from .group import Group, GroupArgs
 from .instance_settings import InstanceSettings, InstanceSettingsArgs
+from .model_set import ModelSet, ModelSetArgs
 from .password_config import PasswordConfig, PasswordConfigArgs
 from .permission_set import PermissionSet, PermissionSetArgs
+from .role import Role, RoleArgs
 from .service_account import ServiceAccount, ServiceAccountArgs
 from .session_config import SessionConfig, SessionConfigArgs
 
 __all__ = [
     "ApiCredential",
     "ApiCredentialArgs",
+    "Group",
+    "GroupArgs",
     "InstanceSettings",
     "InstanceSettingsArgs",
+    "ModelSet",
+    "ModelSetArgs",
     "PasswordConfig",
     "PasswordConfigArgs",
     "PermissionSet",
     "PermissionSetArgs",
+    "Role",
+    "RoleArgs",
     "ServiceAccount",
     "ServiceAccountArgs",
     "SessionConfig",

@@ -38,13 +38,34 @@ from .common import (
     is_unknown,
     set_inputs,
 )
-from .kind import OUT_BOOL, PROFILE, STR, ConfigSection, Export, Kind, camel_case, looker_fields
+from .kind import (
+    OUT_BOOL,
+    PROFILE,
+    STR,
+    ConfigSection,
+    Export,
+    Kind,
+    Link,
+    camel_case,
+    looker_fields,
+)
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
 #: Failures Looker would answer for known inputs, found with the calls a check may make.
 Validate = Callable[["LookerClient", Mapping[str, Any]], list[Failure]]
+#: Why Looker keeps an object as it is (None: it may change): the object as Looker has it.
+Locked = Callable[[Any], "str | None"]
+
+
+def built_in(live: Any) -> str | None:
+    """Looker's own objects (``built_in``) never change."""
+    return (
+        "is Looker's own (built_in): Looker keeps it as it is"
+        if getattr(live, "built_in", False)
+        else None
+    )
 
 
 @attrs.frozen
@@ -56,6 +77,8 @@ class Rules:
     required: tuple[str, ...] = ("name",)
     #: Checks that ask Looker (one call per process at most), at check.
     validate: Validate | None = None
+    #: Objects that refuse every change and are never deleted.
+    locked: Locked = built_in
 
     @property
     def writable(self) -> tuple[str, ...]:
@@ -80,10 +103,6 @@ class ObjectState:
     @property
     def id(self) -> str:
         return str(self.live.id)
-
-    @property
-    def built_in(self) -> bool:
-        return bool(getattr(self.live, "built_in", False))
 
     def to_outs(self, collection: models.Collection) -> dict[str, Any]:
         live = {k: v for k, v in models.to_dict(self.live).items() if k not in ("can", "id")}
@@ -187,8 +206,11 @@ class CollectionLogic:
             for n in self.rules.writable
             if news.get(n) is not None and (is_unknown(news[n]) or not _same(news[n], olds.get(n)))
         )
-        if updates and not replaces and olds.get("built_in"):
-            raise self._built_in(olds.get("name"), updates)
+        if updates and not replaces and olds.get(id_name) is not None:
+            live: Any = models.from_api(self.collection.model, {**olds, "id": olds[id_name]})
+            reason = self.rules.locked(live)
+            if reason:
+                raise self._locked(live, reason, updates)
         return Diff(updates=updates, replaces=tuple(replaces))
 
     def create(self, props: Mapping[str, Any]) -> Created:
@@ -233,7 +255,7 @@ class CollectionLogic:
         """``DELETE`` the object, unless it was adopted or is Looker's own: then it stays as
         it is. One that is gone already is fine."""
         state = ObjectState.from_props(self.collection, props)
-        if state.adopted or state.built_in:
+        if state.adopted or self.rules.locked(state.live):
             return
         objects = self._client(state.profile).objects(self.collection)
         try:
@@ -247,8 +269,9 @@ class CollectionLogic:
         changes = {k: v for k, v in wanted.items() if not _same(v, live.get(k))}
         if not changes:
             return state
-        if state.built_in:
-            raise self._built_in(live.get("name"), tuple(changes))
+        reason = self.rules.locked(state.live)
+        if reason:
+            raise self._locked(state.live, reason, tuple(changes))
         objects = self._client(state.profile).objects(self.collection)
         return attrs.evolve(state, live=objects.update(state.id, changes))
 
@@ -266,11 +289,11 @@ class CollectionLogic:
             )
         return object_id
 
-    def _built_in(self, name: Any, fields: tuple[str, ...]) -> BuiltInError:
+    def _locked(self, live: Any, reason: str, fields: tuple[str, ...]) -> BuiltInError:
+        name = getattr(live, "name", None) or live.id
         return BuiltInError(
-            f"{self.collection.label} {name!r} is Looker's own (built_in): Looker keeps it as "
-            f"it is, so {', '.join(fields)} cannot change; leave them out of the program, or "
-            f"declare a {self.collection.label} of your own"
+            f"{self.collection.label} {name!r} {reason}, so {', '.join(fields)} cannot change; "
+            f"leave them out of the program, or declare a {self.collection.label} of your own"
         )
 
 
@@ -282,6 +305,7 @@ def collection_kind(
     doc: str,
     config_key: str,
     example: Mapping[str, Any],
+    links: Mapping[str, Link] | None = None,
 ) -> Kind:
     """The kind of a collection's objects: Looker's writable fields, the id to adopt by, the
     profile. Stack config spells Looker's ``name`` ``<label>Name`` (an entry's ``name`` is the
@@ -304,6 +328,7 @@ Looker's own objects (``built_in``) refuse every change at preview and are never
         config=ConfigSection(
             config_key,
             exports=(Export(config_key, (id_name,), when_empty=False),),
+            links=dict(links or {}),
             renames={"name": f"{label}Name"},
         ),
         module=collection.label.replace(" ", "_"),
@@ -311,5 +336,6 @@ Looker's own objects (``built_in``) refuse every change at preview and are never
         required=(),
         adopted_by=id_name,
         collection=collection,
+        locked=rules.locked,
         example=example,
     )

@@ -113,6 +113,8 @@ class Kind:
     singleton: models.Singleton | None = None
     #: The collection its objects are in, for a kind of which an instance has many.
     collection: models.Collection | None = None
+    #: Why Looker keeps one of its objects as it is (``built_in``...), or None: it may change.
+    locked: Callable[[Any], str | None] | None = None
     #: The input whose value makes create adopt an existing object instead of making one.
     adopted_by: str | None = None
     #: What a replacement makes anew (``plan`` shows them as new).
