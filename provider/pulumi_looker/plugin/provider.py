@@ -40,9 +40,11 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 
+from pulumi_looker import models
 from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import NotInLookerError, refreshing
 from pulumi_looker.ownership import stack_of_urn
+from pulumi_looker.resources import Kind
 from pulumi_looker.settings import ConnectionSettings
 from pulumi_looker.stack_config import camel_case
 
@@ -185,6 +187,8 @@ class LookerPlugin(Provider):
     async def invoke(self, request: InvokeRequest) -> InvokeResponse:
         """``getUser``: a user by ``email`` or ``id``, from the one listing of users that a
         refresh reads too (no call when it is in hand)."""
+        if request.tok in resources.LOOKUPS:
+            return await self._lookup(resources.LOOKUPS[request.tok], inputs_of(request.args))
         if request.tok != resources.GET_USER:
             raise NotImplementedError(f"unknown function {request.tok}")
         args = inputs_of(request.args)
@@ -204,6 +208,25 @@ class LookerPlugin(Provider):
                 "credentialsApi3Ids": PropertyValue([PropertyValue(k.id) for k in user_keys]),
             }
         )
+
+    async def _lookup(self, kind: Kind, args: Mapping[str, Any]) -> InvokeResponse:
+        """``get<Kind>``: the one object of the kind with that name, from the listing a refresh
+        reads too; none, or two, fail naming the name."""
+        collection = kind.collection
+        assert collection is not None
+        name = args.get("name")
+        if not isinstance(name, str) or not name:
+            return InvokeResponse(
+                failures=[CheckFailure("name", "name must be a non-empty string")]
+            )
+        objects = (await self._run(lambda: self.connections.client(None))).objects(collection)
+        found = await self._run(lambda: objects.named(name))
+        if len(found) != 1:
+            many = f"{len(found)} {collection.label}s are" if found else f"no {collection.label} is"
+            raise NotInLookerError(f"get{kind.name}: {many} named {name!r} in Looker")
+        live = {k: v for k, v in models.to_dict(found[0]).items() if k not in ("can", "id")}
+        values = {collection.id_name: str(found[0].id), **live}
+        return InvokeResponse(return_value=properties_of(values))
 
     async def _warn(self, type_: str, urn: str, state: Mapping[str, Any]) -> None:
         """What the resource's kind warns of in ``state`` (an overdue key), in the engine's log."""

@@ -75,6 +75,32 @@ def resource_schema(kind: Kind) -> dict[str, Any]:
 RESOURCES: dict[str, Kind] = {kind.token: kind for kind in KINDS}
 
 GET_USER = f"{PACKAGE}:index:getUser"
+#: A function per collection kind that finds one of its objects by name: ``getPermissionSet``.
+LOOKUPS: dict[str, Kind] = {
+    f"{PACKAGE}:index:get{kind.name}": kind for kind in KINDS if kind.collection is not None
+}
+
+
+def lookup_schema(kind: Kind) -> dict[str, Any]:
+    """A lookup's schema: ``name`` in; the object's id and fields out."""
+    assert kind.collection is not None
+    fields = {
+        n: r for n, r in models.rules(kind.collection.model).items() if n not in ("can", "id")
+    }
+    return {
+        "description": (
+            f"A Looker {kind.collection.label} by name (case ignored), from the one listing of "
+            f"{kind.collection.label}s a refresh reads too."
+        ),
+        "inputs": {"properties": {"name": {"type": "string"}}, "required": ["name"]},
+        "outputs": {
+            "properties": {
+                camel_case(kind.collection.id_name): {"type": "string"},
+                **{camel_case(n): _property(r, n) for n, r in fields.items()},
+            },
+            "required": [camel_case(kind.collection.id_name)],
+        },
+    }
 
 
 def schema(version: str) -> dict[str, Any]:
@@ -112,6 +138,7 @@ def schema(version: str) -> dict[str, Any]:
                     },
                     "required": ["id", "credentialsApi3Ids"],
                 },
-            }
+            },
+            **{token: lookup_schema(kind) for token, kind in LOOKUPS.items()},
         },
     }
