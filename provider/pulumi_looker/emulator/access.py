@@ -135,8 +135,7 @@ ROLES = Collection(
 
 def _members(store: Store, group: Record) -> list[User]:
     """The users directly in ``group``: everyone for a group that holds every user."""
-    users = sorted(store.users.values(), key=lambda u: int(u.id) if u.id.isdigit() else 0)
-    return [u for u in users if group["id"] in store.group_ids_of(u)]
+    return [u for u in store.users_in_order() if group["id"] in store.group_ids_of(u)]
 
 
 def _group_refusal(record: Record, method: str) -> LookerHttpError | None:
@@ -221,47 +220,20 @@ class AccessApi:
         self.public_user = public_user
 
     def routes(self) -> list[Route]:
-        route = self.api.route
-        return [
-            route(f"{API}/permissions", ROLES, GET=self.permissions),
-            route(
-                f"{API}/users/{{user_id}}/roles", ROLES, GET=self.user_roles, PUT=self.user_roles
-            ),
-            route(
-                f"{API}/roles/{{object_id}}/groups",
-                ROLES,
-                GET=self.role_groups,
-                PUT=self.role_groups,
-            ),
-            route(
-                f"{API}/roles/{{object_id}}/users", ROLES, GET=self.role_users, PUT=self.role_users
-            ),
-            route(f"{API}/groups/search/with_hierarchy", GROUPS, GET=self.hierarchy),
-            route(
-                f"{API}/groups/{{object_id}}/users", GROUPS, GET=self.members, POST=self.add_member
-            ),
-            route(
-                f"{API}/groups/{{object_id}}/users/{{user_id}}", GROUPS, DELETE=self.remove_member
-            ),
-            route(
-                f"{API}/groups/{{object_id}}/groups",
-                GROUPS,
-                GET=self.subgroups,
-                POST=self.add_subgroup,
-            ),
-            route(
-                f"{API}/groups/{{object_id}}/groups/{{deleting_group_id}}",
-                GROUPS,
-                DELETE=self.remove_subgroup,
-            ),
-            *(r for c in COLLECTIONS for r in self.api.routes(c)),
-            route(
-                f"{API}/user_attributes/{{object_id}}/group_values",
-                USER_ATTRIBUTES,
-                GET=self.group_values,
-                POST=self.group_values,
-            ),
-        ]
+        paths = (
+            ("/permissions", "GET", self.permissions),
+            ("/users/{user_id}/roles", "GET PUT", self.user_roles),
+            ("/roles/{object_id}/groups", "GET PUT", self.role_groups),
+            ("/roles/{object_id}/users", "GET PUT", self.role_users),
+            ("/groups/search/with_hierarchy", "GET", self.hierarchy),
+            ("/groups/{object_id}/users", "GET POST", self.members),
+            ("/groups/{object_id}/users/{user_id}", "DELETE", self.remove_member),
+            ("/groups/{object_id}/groups", "GET POST", self.subgroups),
+            ("/groups/{object_id}/groups/{deleting_group_id}", "DELETE", self.remove_subgroup),
+            ("/user_attributes/{object_id}/group_values", "GET POST", self.group_values),
+        )
+        own = [self.api.route(f"{API}{p}", handler, m.split()) for p, m, handler in paths]
+        return [*own, *(r for c in COLLECTIONS for r in self.api.routes(c))]
 
     def _user(self, user_id: str) -> User:
         user = self.store.users.get(user_id)
@@ -272,7 +244,7 @@ class AccessApi:
     def _users(self, users: list[User], request: Request) -> Response:
         return json_answer([self.public_user(u, request) for u in users], request)
 
-    async def permissions(self, _: Collection, request: Request, caller: User) -> Response:
+    async def permissions(self, request: Request, caller: User) -> Response:
         """``GET /permissions``: every permission Looker has, with the one it depends on."""
         answer = [
             {
@@ -292,7 +264,7 @@ class AccessApi:
         held = [roles[i] for i in role_ids if i in roles]
         return self.api.serve(ROLES, held, request, caller)
 
-    async def user_roles(self, _: Collection, request: Request, caller: User) -> Response:
+    async def user_roles(self, request: Request, caller: User) -> Response:
         """``GET``/``PUT /users/{user_id}/roles``: a user's roles (with its groups' unless
         ``direct_association_only``); a PUT gives it exactly the roles of its body (an array
         of role ids)."""
@@ -307,7 +279,7 @@ class AccessApi:
         direct = request.query_params.get("direct_association_only") == "true"
         return self._roles(self.store.role_ids_of(user, direct_only=direct), request, caller)
 
-    async def role_groups(self, _: Collection, request: Request, caller: User) -> Response:
+    async def role_groups(self, request: Request, caller: User) -> Response:
         """``GET``/``PUT /roles/{role_id}/groups``: the groups with the role; a PUT replaces
         them all, and fails naming each ``externally_managed`` group it would add or remove
         (devoteam #91; see the module's text)."""
@@ -338,7 +310,7 @@ class AccessApi:
         held = [g for g in self.api.records(GROUPS) if role["id"] in g["role_ids"]]
         return self.api.serve(GROUPS, held, request, caller)
 
-    async def role_users(self, _: Collection, request: Request, caller: User) -> Response:
+    async def role_users(self, request: Request, caller: User) -> Response:
         """``GET``/``PUT /roles/{role_id}/users``: the users with the role (through their
         groups too, unless ``direct_association_only``); a PUT gives it directly to exactly
         the users of its body."""
@@ -355,13 +327,16 @@ class AccessApi:
                 user.role_ids = [*others, role_id] if user.id in wanted else others
             self.store.save()
         direct = request.query_params.get("direct_association_only") == "true"
-        users = sorted(self.store.users.values(), key=lambda u: int(u.id) if u.id.isdigit() else 0)
-        held = [u for u in users if role_id in self.store.role_ids_of(u, direct_only=direct)]
+        held = [
+            u
+            for u in self.store.users_in_order()
+            if role_id in self.store.role_ids_of(u, direct_only=direct)
+        ]
         return self._users(held, request)
 
     # --- groups ----------------------------------------------------------------------------
 
-    async def hierarchy(self, _: Collection, request: Request, caller: User) -> Response:
+    async def hierarchy(self, request: Request, caller: User) -> Response:
         """``GET /groups/search/with_hierarchy``: the search, each group with the groups it is
         in and its roles (``GroupHierarchy``)."""
         base = base_url(request)
@@ -393,20 +368,19 @@ class AccessApi:
             )
         return str(body[field])
 
-    async def members(self, _: Collection, request: Request, caller: User) -> Response:
-        """``GET /groups/{group_id}/users``: the users directly in the group, paged."""
-        group = self.api.record(GROUPS, request.path_params["object_id"])
-        return self._users(page(_members(self.store, group), request.query_params), request)
-
-    async def add_member(self, _: Collection, request: Request, caller: User) -> Response:
-        """``POST /groups/{group_id}/users`` ``{"user_id": ...}``: the user, now in it."""
+    async def members(self, request: Request, caller: User) -> Response:
+        """``GET /groups/{group_id}/users``: the users directly in the group, paged; ``POST``
+        ``{"user_id": ...}``: the user, now in it."""
+        if request.method == "GET":
+            group = self.api.record(GROUPS, request.path_params["object_id"])
+            return self._users(page(_members(self.store, group), request.query_params), request)
         group = self._writable_group(request)
         user = self._user(await self._member_id(request, "user_id"))
         if group["id"] not in user.group_ids:
             self.store.update_user(user.id, {"group_ids": [*user.group_ids, group["id"]]})
         return json_answer(self.public_user(user, request), request)
 
-    async def remove_member(self, _: Collection, request: Request, caller: User) -> Response:
+    async def remove_member(self, request: Request, caller: User) -> Response:
         """``DELETE /groups/{group_id}/users/{user_id}``: 204."""
         group = self._writable_group(request)
         user = self._user(request.path_params["user_id"])
@@ -415,15 +389,14 @@ class AccessApi:
         )
         return Response(status_code=204)
 
-    async def subgroups(self, _: Collection, request: Request, caller: User) -> Response:
-        """``GET /groups/{group_id}/groups``: the groups in the group."""
-        group = self.api.record(GROUPS, request.path_params["object_id"])
-        held = [g for g in self.api.records(GROUPS) if group["id"] in g["parent_group_ids"]]
-        return self.api.serve(GROUPS, held, request, caller)
-
-    async def add_subgroup(self, _: Collection, request: Request, caller: User) -> Response:
-        """``POST /groups/{group_id}/groups`` ``{"group_id": ...}``: the group added, now in it;
-        a group cannot end up inside itself, nor inside a group it holds (422)."""
+    async def subgroups(self, request: Request, caller: User) -> Response:
+        """``GET /groups/{group_id}/groups``: the groups in the group; ``POST`` ``{"group_id":
+        ...}``: the group added, now in it (a group cannot end up inside itself, nor inside a
+        group it holds: 422)."""
+        if request.method == "GET":
+            group = self.api.record(GROUPS, request.path_params["object_id"])
+            held = [g for g in self.api.records(GROUPS) if group["id"] in g["parent_group_ids"]]
+            return self.api.serve(GROUPS, held, request, caller)
         group = self._writable_group(request)
         member = self.api.record(GROUPS, await self._member_id(request, "group_id"))
         if member["id"] in self.store.ancestors([group["id"]]):
@@ -434,7 +407,7 @@ class AccessApi:
             self.store.update_object("groups", member["id"], {"parent_group_ids": parents})
         return json_answer(self.api.served(GROUPS, member, base_url(request), caller), request)
 
-    async def remove_subgroup(self, _: Collection, request: Request, caller: User) -> Response:
+    async def remove_subgroup(self, request: Request, caller: User) -> Response:
         """``DELETE /groups/{group_id}/groups/{deleting_group_id}``: 204."""
         group = self._writable_group(request)
         member = self.api.record(GROUPS, request.path_params["deleting_group_id"])
@@ -444,7 +417,7 @@ class AccessApi:
 
     # --- user attributes -------------------------------------------------------------------
 
-    async def group_values(self, _: Collection, request: Request, caller: User) -> Response:
+    async def group_values(self, request: Request, caller: User) -> Response:
         """``GET``/``POST /user_attributes/{user_attribute_id}/group_values``: the values
         groups give the attribute, in priority order; a POST replaces them all, in the order
         of its array, or by ``rank`` when every value has one (the API description's text)."""

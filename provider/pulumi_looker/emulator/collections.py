@@ -38,12 +38,14 @@ from .answers import (
     validation_detail,
     validation_failed,
 )
-from .state import Record, Store, User, copied
+from .state import Record, Store, User, copied, id_order
 
 API = "/api/4.0"
 Detail = dict[str, str]
-#: A route's handler: given the collection, the request and its caller, the answer.
-Handler = Callable[["Collection", Request, User], Awaitable[Response]]
+#: A route's handler: given the request and its caller (an admin), the answer.
+Handler = Callable[[Request, User], Awaitable[Response]]
+#: What a collection does for one method: given the collection, the request and its caller.
+Operation = Callable[["Collection", Request, User], Awaitable[Response]]
 
 
 def _no_errors(store: Store, record: Record | None, changes: Record) -> list[Detail]:
@@ -120,10 +122,6 @@ def base_url(request: Request) -> str:
     return f"{str(request.base_url).rstrip('/')}{API}"
 
 
-def id_order(object_id: str) -> tuple[int, str]:
-    return (int(object_id), "") if object_id.isdigit() else (0, object_id)
-
-
 def like(pattern: str, value: Any) -> bool:
     """SQL ``LIKE``, case-insensitively: ``%`` any run, ``_`` any one character."""
     if value is None:
@@ -143,28 +141,26 @@ class Collections:
     def routes(self, collection: Collection) -> list[Route]:
         """The collection's routes (search before the object's, whose id would match it)."""
         path = f"{API}{collection.path}"
-        routes = [self.route(path, collection, GET=self._list, POST=self._create)]
+        handlers = [(path, {"GET": self._list, "POST": self._create})]
         if collection.search is not None:
-            routes.append(self.route(f"{path}/search", collection, GET=self._search))
-        routes.append(
-            self.route(
-                f"{path}/{{object_id}}",
-                collection,
-                GET=self._get,
-                PATCH=self._patch,
-                DELETE=self._delete,
-            )
-        )
-        return routes
+            handlers.append((f"{path}/search", {"GET": self._search}))
+        one = {"GET": self._get, "PATCH": self._patch, "DELETE": self._delete}
+        handlers.append((f"{path}/{{object_id}}", one))
+        return [self._route(at, collection, by_method) for at, by_method in handlers]
 
-    def route(self, path: str, collection: Collection, **handlers: Handler) -> Route:
-        """A route whose methods are ``handlers``' names; the caller must be an admin."""
-
-        async def endpoint(request: Request) -> Response:
-            caller = self.admin(request)
+    def _route(self, path: str, collection: Collection, handlers: Mapping[str, Operation]) -> Route:
+        async def handler(request: Request, caller: User) -> Response:
             return await handlers[request.method](collection, request, caller)
 
-        return Route(path, endpoint, methods=list(handlers))
+        return self.route(path, handler, list(handlers))
+
+    def route(self, path: str, handler: Handler, methods: list[str]) -> Route:
+        """A route for ``methods``: the caller must be an admin, then ``handler`` answers."""
+
+        async def endpoint(request: Request) -> Response:
+            return await handler(request, self.admin(request))
+
+        return Route(path, endpoint, methods=methods)
 
     # --- reading ---------------------------------------------------------------------------
 

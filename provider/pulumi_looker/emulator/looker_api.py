@@ -24,7 +24,7 @@ from .answers import (
     validation_detail,
     validation_failed,
 )
-from .collections import API, Collections, base_url, id_order
+from .collections import API, Collections, base_url
 from .state import ApiKey, Store, User
 
 GOOGLE_CLOUD_CORE_REFUSAL = "Unsupported in Looker (Google Cloud core)"
@@ -246,7 +246,7 @@ class LookerApi:
         ``limit`` is given."""
         self._admin(request)
         query = request.query_params
-        users = sorted(self.store.users.values(), key=lambda u: id_order(u.id))
+        users = self.store.users_in_order()
         if query.get("ids"):
             wanted = {i.strip() for i in query["ids"].split(",")}
             users = [u for u in users if u.id in wanted]

@@ -91,6 +91,11 @@ class User:
         self.role_ids = [ADMIN_ROLE, *others] if value else others or [USER_ROLE]
 
 
+def id_order(object_id: str) -> tuple[int, str]:
+    """Ids in Looker's order: numbers by value."""
+    return (int(object_id), "") if object_id.isdigit() else (0, object_id)
+
+
 def copied(values: Record) -> Record:
     """``values`` with its lists copied, so that no two records share one."""
     return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
@@ -342,6 +347,10 @@ class Store:
     def delete_object(self, key: str, object_id: str) -> None:
         del self.objects[key][object_id]
         self.save()
+
+    def users_in_order(self) -> list[User]:
+        """Every user, in id order (as Looker lists them)."""
+        return sorted(self.users.values(), key=lambda u: id_order(u.id))
 
     def group_ids_of(self, user: User) -> list[str]:
         """The groups ``user`` is directly in: those that hold every user, then its own."""
