@@ -181,6 +181,11 @@ def test_non_admin_is_forbidden(emulator: EmulatorProcess, api: httpx.Client) ->
             ("PATCH", "/session_config"),
             ("POST", "/users/3/credentials_api3"),
             ("GET", "/users/2/credentials_api3"),
+            ("GET", "/permissions"),
+            ("GET", "/permission_sets/search"),
+            ("POST", "/groups"),
+            ("PUT", "/roles/2/users"),
+            ("GET", "/groups/search/with_hierarchy"),
         ):
             answer = http.request(method, path)
             assert answer.status_code == 403, path

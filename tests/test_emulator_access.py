@@ -353,21 +353,6 @@ def test_user_attributes_on_the_collection(api: httpx.Client) -> None:
     assert api.delete("/user_attributes/1").status_code == 400  # email: permanent
 
 
-def test_non_admins_cannot_reach_the_access_model(start_emulator) -> None:
-    emulator = start_emulator("--user-key", "UserClientId:UserSecret")
-    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
-        token = login(http, "UserClientId", "UserSecret").json()["access_token"]
-        http.headers["Authorization"] = f"Bearer {token}"
-        for method, path in (
-            ("GET", "/permissions"),
-            ("GET", "/permission_sets/search"),
-            ("POST", "/groups"),
-            ("PUT", "/roles/2/users"),
-            ("GET", "/groups/search/with_hierarchy"),
-        ):
-            assert http.request(method, path, json=[]).status_code == 403, path
-
-
 def test_a_seeded_access_model_survives_a_restart(start_emulator, tmp_path: Path) -> None:
     seed = tmp_path / "seed.json"  # YAML is a superset of JSON
     seed.write_text(json.dumps(HAND_MADE))

@@ -32,7 +32,7 @@ from .answers import (
     validation_detail,
     validation_failed,
 )
-from .collections import API, Collection, Collections, Detail, Rules, base_url
+from .collections import API, Check, Collection, Collections, Detail, Rules, base_url, no_errors
 from .defaults import NEW_OBJECT_DEFAULTS, PERMISSIONS
 from .state import Record, Store, User
 
@@ -70,22 +70,21 @@ def _known_permissions(store: Store, record: Record | None, changes: Record) -> 
     ]
 
 
-PERMISSION_SETS = Collection(
-    models.PermissionSet,
-    "/permission_sets",
-    "permission set",
-    defaults=NEW_OBJECT_DEFAULTS["permission_sets"],
-    search={k: k for k in ("id", "name", "all_access", "built_in", "permissions")},
-    rules=Rules(check=_known_permissions, refuse=_built_in("permission set")),
-)
-MODEL_SETS = Collection(
-    models.ModelSet,
-    "/model_sets",
-    "model set",
-    defaults=NEW_OBJECT_DEFAULTS["model_sets"],
-    search={k: k for k in ("id", "name", "all_access", "built_in", "models")},
-    rules=Rules(refuse=_built_in("model set")),
-)
+def _set_of(model: type, label: str, contents: str, check: Check = no_errors) -> Collection:
+    """A collection of named sets of ``contents`` that Looker's own (``built_in``) keep as
+    they are, searched by every field."""
+    return Collection(
+        model,
+        f"/{label.replace(' ', '_')}s",
+        label,
+        defaults=NEW_OBJECT_DEFAULTS[f"{label.replace(' ', '_')}s"],
+        search={k: k for k in ("id", "name", "all_access", "built_in", contents)},
+        rules=Rules(check=check, refuse=_built_in(label)),
+    )
+
+
+PERMISSION_SETS = _set_of(models.PermissionSet, "permission set", "permissions", _known_permissions)
+MODEL_SETS = _set_of(models.ModelSet, "model set", "models")
 
 
 def _role_sets(store: Store, record: Record | None, changes: Record) -> list[Detail]:

@@ -44,11 +44,13 @@ API = "/api/4.0"
 Detail = dict[str, str]
 #: A route's handler: given the request and its caller (an admin), the answer.
 Handler = Callable[[Request, User], Awaitable[Response]]
+#: What a collection's rules say of changes to a record (None: a create): the refusals.
+Check = Callable[[Store, Record | None, Record], list[Detail]]
 #: What a collection does for one method: given the collection, the request and its caller.
 Operation = Callable[["Collection", Request, User], Awaitable[Response]]
 
 
-def _no_errors(store: Store, record: Record | None, changes: Record) -> list[Detail]:
+def no_errors(store: Store, record: Record | None, changes: Record) -> list[Detail]:
     return []
 
 
@@ -74,7 +76,7 @@ class Rules:
     API's base URL and the caller); ``deleted``: what else goes when the object with this id goes.
     """
 
-    check: Callable[[Store, Record | None, Record], list[Detail]] = _no_errors
+    check: Check = no_errors
     refuse: Callable[[Record, str], LookerHttpError | None] = _no_refusal
     extra: Callable[[Collections, Record, str, User], Record] = _nothing_more
     deleted: Callable[[Store, str], None] = _nothing_else
