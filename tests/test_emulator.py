@@ -390,6 +390,11 @@ def test_google_cloud_core_and_permission_404_modes(start_emulator) -> None:
             "Unsupported in Looker (Google Cloud core)",
         )
         assert http.get("/session_config").status_code == 200
+        role_groups = http.put("/roles/2/groups", json=[])
+        assert (role_groups.status_code, role_groups.json()["message"]) == (
+            403,
+            "Unsupported in Looker (Google Cloud core)",
+        )
         key = http.post("/users/2/credentials_api3").json()
         user = login(http, key["client_id"], key["client_secret"]).json()["access_token"]
         hidden = http.get("/session_config", headers={"Authorization": f"Bearer {user}"})

@@ -127,7 +127,7 @@ def test_a_permission_sets_life(api: httpx.Client, emulator: EmulatorProcess) ->
     }
     before = emulator.control.state()["permission_sets"]
     assert _errors(api.post("/permission_sets", json={"name": "analysts"})) == [
-        ("name", "already_exists")  # names are matched case-insensitively, as Looker does
+        ("name", "already_exists")  # names compare case-insensitively, as Looker's search
     ]
     unknown = api.post("/permission_sets", json={"name": "X", "permissions": ["see_everything"]})
     assert _errors(unknown) == [("permissions", "invalid")]

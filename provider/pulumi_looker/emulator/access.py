@@ -22,6 +22,7 @@ from starlette.routing import Route
 from pulumi_looker import models
 
 from .answers import (
+    GOOGLE_CLOUD_CORE_REFUSAL,
     LookerHttpError,
     id_list_body,
     json_answer,
@@ -209,14 +210,20 @@ COLLECTIONS = (PERMISSION_SETS, MODEL_SETS, ROLES, GROUPS, USER_ATTRIBUTES)
 
 class AccessApi:
     """The routes that relate users, roles, groups and attributes; ``public_user`` is how a
-    user is answered (``User``)."""
+    user is answered (``User``); ``google_cloud_core``: the instance is Looker (Google Cloud
+    core), which may deny ``PUT /roles/{role_id}/groups`` (the API description says so)."""
 
     def __init__(
-        self, collections: Collections, public_user: Callable[[User, Request], Record]
+        self,
+        collections: Collections,
+        public_user: Callable[[User, Request], Record],
+        *,
+        google_cloud_core: bool = False,
     ) -> None:
         self.api = collections
         self.store = collections.store
         self.public_user = public_user
+        self.google_cloud_core = google_cloud_core
 
     def routes(self) -> list[Route]:
         paths = (
@@ -285,6 +292,8 @@ class AccessApi:
         role = self.api.record(ROLES, request.path_params["object_id"])
         groups = self.store.objects["groups"]
         if request.method == "PUT":
+            if self.google_cloud_core:
+                raise LookerHttpError(403, GOOGLE_CLOUD_CORE_REFUSAL)
             wanted = await id_list_body(request, "group")
             errors = [
                 validation_detail("groups", "invalid", f"no group {i}")

@@ -57,6 +57,8 @@ class LookerHttpError(Exception):
 
 
 NOT_FOUND = "Not found"
+#: What Looker (Google Cloud core) answers a call the API description says it may deny.
+GOOGLE_CLOUD_CORE_REFUSAL = "Unsupported in Looker (Google Cloud core)"
 
 
 def not_found() -> LookerHttpError:

@@ -124,7 +124,7 @@ def base_url(request: Request) -> str:
     return f"{str(request.base_url).rstrip('/')}{API}"
 
 
-def like(pattern: str, value: Any) -> bool:
+def _like(pattern: str, value: Any) -> bool:
     """SQL ``LIKE``, case-insensitively: ``%`` any run, ``_`` any one character."""
     if value is None:
         return False
@@ -251,6 +251,7 @@ class Collections:
             for name in collection.required
             if (record is None and not changes.get(name)) or (name in changes and not changes[name])
         ]
+        # Looker compares names as its search does: case-insensitively.
         unique = collection.unique
         if unique and changes.get(unique) is not None:
             taken = [
@@ -310,4 +311,4 @@ def _matches(param: str, kind: type, value: Any, wanted: str) -> bool:
         return bool(value) is (wanted == "true")
     if kind is list:
         return all(w.strip() in (value or []) for w in wanted.split(",") if w.strip())
-    return like(wanted, value)
+    return _like(wanted, value)

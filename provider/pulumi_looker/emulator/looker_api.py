@@ -15,6 +15,7 @@ from pulumi_looker import models
 
 from .access import AccessApi
 from .answers import (
+    GOOGLE_CLOUD_CORE_REFUSAL,
     LookerHttpError,
     json_answer,
     not_found,
@@ -26,8 +27,6 @@ from .answers import (
 )
 from .collections import API, Collections, base_url
 from .state import ApiKey, Store, User
-
-GOOGLE_CLOUD_CORE_REFUSAL = "Unsupported in Looker (Google Cloud core)"
 
 
 @attrs.frozen
@@ -92,7 +91,11 @@ class LookerApi:
             Route(f"{API}/users", self.users, methods=["GET"]),
             *self._service_account_routes(),
             Route(f"{API}/users/{{user_id}}", self.user, methods=["GET"]),
-            *AccessApi(Collections(self.store, self._admin), self._public_user).routes(),
+            *AccessApi(
+                Collections(self.store, self._admin),
+                self._public_user,
+                google_cloud_core=self.deployment.google_cloud_core,
+            ).routes(),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
