@@ -34,7 +34,7 @@ from .answers import (
     validation_failed,
 )
 from .collections import API, Check, Collection, Collections, Detail, Rules, base_url, no_errors
-from .defaults import NEW_OBJECT_DEFAULTS, PERMISSIONS
+from .defaults import NEW_OBJECT_DEFAULTS, PERMISSION_NAMES, PERMISSIONS
 from .state import Record, Store, User
 
 #: The types of a user attribute, as the API description's ``UserAttribute.type`` lists them.
@@ -63,22 +63,22 @@ def _built_in(label: str) -> Callable[[Record, str], LookerHttpError | None]:
 
 def _known_permissions(store: Store, record: Record | None, changes: Record) -> list[Detail]:
     """A permission set's permissions must be Looker's (``GET /permissions``)."""
-    known = {name for name, _, _ in PERMISSIONS}
     return [
         validation_detail("permissions", "invalid", f"unknown permission {name!r}")
         for name in changes.get("permissions") or []
-        if name not in known
+        if name not in PERMISSION_NAMES
     ]
 
 
 def _set_of(model: type, label: str, contents: str, check: Check = no_errors) -> Collection:
     """A collection of named sets of ``contents`` that Looker's own (``built_in``) keep as
     they are, searched by every field."""
+    key = f"{label.replace(' ', '_')}s"
     return Collection(
         model,
-        f"/{label.replace(' ', '_')}s",
+        f"/{key}",
         label,
-        defaults=NEW_OBJECT_DEFAULTS[f"{label.replace(' ', '_')}s"],
+        defaults=NEW_OBJECT_DEFAULTS[key],
         search={k: k for k in ("id", "name", "all_access", "built_in", contents)},
         rules=Rules(check=check, refuse=_built_in(label)),
     )
@@ -135,7 +135,10 @@ ROLES = Collection(
 
 def _members(store: Store, group: Record) -> list[User]:
     """The users directly in ``group``: everyone for a group that holds every user."""
-    return [u for u in store.users_in_order() if group["id"] in store.group_ids_of(u)]
+    users = store.users_in_order()
+    if group["include_by_default"]:
+        return users
+    return [u for u in users if group["id"] in u.group_ids]
 
 
 def _group_refusal(record: Record, method: str) -> LookerHttpError | None:
