@@ -181,6 +181,11 @@ def test_non_admin_is_forbidden(emulator: EmulatorProcess, api: httpx.Client) ->
             ("PATCH", "/session_config"),
             ("POST", "/users/3/credentials_api3"),
             ("GET", "/users/2/credentials_api3"),
+            ("GET", "/permissions"),
+            ("GET", "/permission_sets/search"),
+            ("POST", "/groups"),
+            ("PUT", "/roles/2/users"),
+            ("GET", "/groups/search/with_hierarchy"),
         ):
             answer = http.request(method, path)
             assert answer.status_code == 403, path
@@ -385,6 +390,11 @@ def test_google_cloud_core_and_permission_404_modes(start_emulator) -> None:
             "Unsupported in Looker (Google Cloud core)",
         )
         assert http.get("/session_config").status_code == 200
+        role_groups = http.put("/roles/2/groups", json=[])
+        assert (role_groups.status_code, role_groups.json()["message"]) == (
+            403,
+            "Unsupported in Looker (Google Cloud core)",
+        )
         key = http.post("/users/2/credentials_api3").json()
         user = login(http, key["client_id"], key["client_secret"]).json()["access_token"]
         hidden = http.get("/session_config", headers={"Authorization": f"Bearer {user}"})

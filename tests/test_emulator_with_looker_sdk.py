@@ -134,3 +134,104 @@ def test_user_attributes_lifecycle(sdk: Looker40SDK) -> None:
         sdk.user_attribute(made.id)
     with pytest.raises(SDKError, match="permanent"):
         sdk.delete_user_attribute(system[0].id or "")
+
+
+def test_permission_sets_and_model_sets_lifecycle(sdk: Looker40SDK) -> None:
+    """Every route of the sets, as looker-sdk calls them."""
+    known = [p.permission for p in sdk.all_permissions()]
+    assert {"access_data", "see_looks", "sudo"} <= set(known)
+    made = sdk.create_permission_set(
+        models40.WritePermissionSet(name="Analysts", permissions=["access_data", "see_looks"])
+    )
+    assert (made.built_in, made.all_access) == (False, False)
+    assert made.id is not None
+    assert sdk.permission_set(made.id).permissions == ["access_data", "see_looks"]
+    updated = sdk.update_permission_set(
+        made.id, models40.WritePermissionSet(permissions=["access_data", "explore"])
+    )
+    assert updated.permissions == ["access_data", "explore"]
+    assert [s.name for s in sdk.search_permission_sets(name="analy%")] == ["Analysts"]
+    assert "Analysts" in [s.name for s in sdk.all_permission_sets(fields="id,name")]
+    with pytest.raises(SDKError, match="Validation Failed"):
+        sdk.create_permission_set(models40.WritePermissionSet(name="X", permissions=["fly"]))
+    [admin] = sdk.search_permission_sets(built_in=True)
+    with pytest.raises(SDKError):
+        sdk.delete_permission_set(admin.id or "")
+    sdk.delete_permission_set(made.id)
+    with pytest.raises(SDKError, match="Not found"):
+        sdk.permission_set(made.id)
+
+    models_made = sdk.create_model_set(models40.WriteModelSet(name="Marketing", models=["a"]))
+    assert models_made.id is not None
+    assert sdk.model_set(models_made.id).models == ["a"]
+    renamed = sdk.update_model_set(models_made.id, models40.WriteModelSet(name="Sales"))
+    assert (renamed.name, renamed.models) == ("Sales", ["a"])
+    assert [s.name for s in sdk.search_model_sets(name="sales")] == ["Sales"]
+    assert [s.name for s in sdk.all_model_sets()] == ["All", "Sales"]
+    sdk.delete_model_set(models_made.id)
+    assert [s.name for s in sdk.all_model_sets()] == ["All"]
+
+
+def test_roles_and_groups_lifecycle(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
+    """Roles, groups, their members and their roles, and group values, through looker-sdk."""
+    [all_models] = sdk.search_model_sets(name="All")
+    [viewer_set] = sdk.search_permission_sets(name="Viewer")
+    role = sdk.create_role(
+        models40.WriteRole(
+            name="Analyst", permission_set_id=viewer_set.id, model_set_id=all_models.id
+        )
+    )
+    assert role.id is not None
+    assert role.permission_set is not None
+    assert role.permission_set.name == "Viewer"
+    assert sdk.role(role.id).name == "Analyst"
+    assert sdk.update_role(role.id, models40.WriteRole(name="Analysts")).name == "Analysts"
+    assert [r.name for r in sdk.search_roles(name="analyst_")] == ["Analysts"]
+    assert "Analysts" in [r.name for r in sdk.all_roles(ids=models40.DelimSequence([role.id]))]
+
+    group = sdk.create_group(models40.WriteGroup(name="Finance"))
+    assert group.id is not None
+    assert (group.externally_managed, group.user_count) == (False, 0)
+    inner = sdk.create_group(models40.WriteGroup(name="Controllers"))
+    assert inner.id is not None
+    assert sdk.update_group(group.id, models40.WriteGroup(name="Fin")).name == "Fin"
+    assert sdk.group(group.id).name == "Fin"
+    assert [g.name for g in sdk.search_groups(name="fin")] == ["Fin"]
+    assert {g.name for g in sdk.all_groups()} == {"All Users", "Fin", "Controllers"}
+
+    assert (
+        sdk.add_group_user(group.id, models40.GroupIdForGroupUserInclusion(user_id="3")).id == "3"
+    )
+    assert [u.id for u in sdk.all_group_users(group.id)] == ["3"]
+    added = sdk.add_group_group(group.id, models40.GroupIdForGroupInclusion(group_id=inner.id))
+    assert added.id == inner.id
+    assert [g.id for g in sdk.all_group_groups(group.id)] == [inner.id]
+    assert [g.name for g in sdk.set_role_groups(role.id, [group.id])] == ["Fin"]
+    assert [g.id for g in sdk.role_groups(role.id)] == [group.id]
+    [fin] = sdk.search_groups_with_hierarchy(name="Fin")
+    assert fin.role_ids == [role.id]
+    [controllers] = sdk.search_groups_with_hierarchy(name="Controllers")
+    assert controllers.parent_group_ids == [group.id]
+    assert [u.id for u in sdk.set_role_users(role.id, ["4"])] == ["3", "4"]
+    assert [u.id for u in sdk.role_users(role.id, direct_association_only=True)] == ["4"]
+    assert "Analysts" in [r.name for r in sdk.user_roles("3")]
+    assert sdk.user("3").group_ids == ["1", group.id]
+
+    [attribute] = [a for a in sdk.all_user_attributes() if a.name == "locale"]
+    assert attribute.id is not None
+    values = sdk.set_user_attribute_group_values(
+        attribute.id, [models40.UserAttributeGroupValue(group_id=group.id, value="fr_FR")]
+    )
+    assert [(v.group_id, v.value) for v in values] == [(group.id, "fr_FR")]
+    assert [v.value for v in sdk.all_user_attribute_group_values(attribute.id)] == ["fr_FR"]
+
+    sdk.delete_group_from_group(group.id, inner.id)
+    sdk.delete_group_user(group.id, "3")
+    assert sdk.all_group_users(group.id) == []
+    sdk.delete_group(group.id)
+    sdk.delete_role(role.id)
+    with pytest.raises(SDKError, match="Not found"):
+        sdk.group(group.id)
+    state = emulator.control.state()
+    assert [g["name"] for g in state["groups"]] == ["All Users", "Controllers"]
+    assert "Analysts" not in [r["name"] for r in state["roles"]]

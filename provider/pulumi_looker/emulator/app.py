@@ -8,9 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from .answers import LookerHttpError
 from .control_api import ControlApi
 from .faults import FaultPlan, Faults
-from .looker_api import Deployment, LookerApi, LookerHttpError
+from .looker_api import Deployment, LookerApi
 from .middleware import FaultInjector, RequestLog
 from .state import Store
 

@@ -41,6 +41,8 @@ control routes (outside /api, for tests and demos; JSON):
                                       crash)
   GET|DELETE /_emulator/sessions      the access tokens issued, or revoke them all
   GET /_emulator/state                what the instance holds (secrets only as hashes)
+  POST /_emulator/seed                add what a seed holds (as --seed: policies, permission
+                                      sets, model sets, roles, groups, users, keys)
   PATCH /_emulator/users/ID           {"is_admin": false} or {"deleted": true}
   PATCH /_emulator/keys/ID            {"age_days": 200}: as if created that long ago
   GET /_emulator/health               {"ok": true}
@@ -79,7 +81,8 @@ def _parser() -> argparse.ArgumentParser:
         "--seed",
         type=Path,
         metavar="FILE",
-        help="start from a lived-in instance (YAML: policies, users, keys; see Store.apply_seed)",
+        help="start from a lived-in instance (YAML: policies, permission sets, model sets, roles, "
+        "groups, users, keys; see Store.apply_seed)",
     )
     parser.add_argument(
         "--user-key",
@@ -168,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.seed and fresh:
         try:
             store.apply_seed(yaml.safe_load(args.seed.read_text(encoding="utf-8")) or {})
-        except (OSError, ValueError, TypeError, AttributeError, yaml.YAMLError) as error:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError) as error:
             parser.error(f"--seed {args.seed}: {error}")
     if args.detach:  # every argument is checked: the server starts with them in the background
         _detach([arg for arg in (sys.argv[1:] if argv is None else argv) if arg != "--detach"])

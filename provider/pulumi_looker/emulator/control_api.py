@@ -32,6 +32,7 @@ class ControlApi:
             Route(f"{CONTROL}/faults/aimed", self.aim, methods=["POST"]),
             Route(f"{CONTROL}/sessions", self.sessions, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/state", self.state, methods=["GET"]),
+            Route(f"{CONTROL}/seed", self.seed, methods=["POST"]),
             Route(f"{CONTROL}/users/{{user_id}}", self.user, methods=["PATCH"]),
             Route(f"{CONTROL}/keys/{{key_id}}", self.key, methods=["PATCH"]),
         ]
@@ -94,6 +95,14 @@ class ControlApi:
             return error_response(404, "no such key")
         self.store.age_key(key.id, float((await request.json())["age_days"]))
         return JSONResponse(attrs.asdict(key, filter=lambda a, _: a.name != "secret_hash"))
+
+    async def seed(self, request: Request) -> Response:
+        """Add what a seed holds (see :meth:`Store.apply_seed`): an instance managed by hand."""
+        try:
+            self.store.apply_seed(await request.json())
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
+            return error_response(400, f"seed: {error}")
+        return JSONResponse(self.store.snapshot())
 
     async def state(self, request: Request) -> Response:
         """Everything the instance holds but secrets, for tests to compare with."""

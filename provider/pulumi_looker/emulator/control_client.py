@@ -74,5 +74,10 @@ class EmulatorControlClient:
         """As if the key had been created ``days`` ago."""
         self._http.patch(f"/keys/{key_id}", json={"age_days": days}).raise_for_status()
 
+    def seed(self, seed: dict[str, Any]) -> dict[str, Any]:
+        """Add what ``seed`` holds (as ``--seed`` does: permission sets, model sets, roles,
+        groups, users...); returns the state after."""
+        return self._http.post("/seed", json=seed).raise_for_status().json()
+
     def state(self) -> dict[str, Any]:
         return self._http.get("/state").raise_for_status().json()

@@ -9,6 +9,7 @@ import json
 import secrets
 import string
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,102 +18,21 @@ import attrs
 from pulumi_looker import models
 from pulumi_looker.files import write_atomically
 
-_ALPHABET = string.ascii_letters + string.digits
-
-#: A fresh instance's password policy, as Looker documents its default.
-DEFAULT_PASSWORD_CONFIG: dict[str, Any] = {
-    "min_length": 10,
-    "require_numeric": True,
-    "require_upperlower": True,
-    "require_special": True,
-    "expiration_enabled": False,
-    "expiration_duration_days": 90,
-    "policy_enabled_at": None,
-}
-
-#: A fresh instance's session policy, as Looker documents its defaults (Admin settings -
-#: Sessions): persistent sessions offered, 30-minute sessions, concurrent sessions allowed, no
-#: inactivity logout, no location tracking.
-DEFAULT_SESSION_CONFIG: dict[str, Any] = {
-    "allow_persistent_sessions": True,
-    "session_minutes": 30,
-    "unlimited_sessions_per_user": True,
-    "use_inactivity_based_logout": False,
-    "track_session_location": False,
-}
-
-#: A fresh instance's settings, as Looker's admin pages document their defaults: extensions,
-#: the marketplace and onboarding on, the instance in Looker's default time zone, users free to
-#: pick theirs, no email domain allowlist, no refresh restriction, no certification, and
-#: multi-factor authentication not enforced.
-DEFAULT_SETTING: dict[str, Any] = {
-    "extension_framework_enabled": True,
-    "marketplace_enabled": True,
-    "onboarding_enabled": True,
-    "timezone": "America/Los_Angeles",
-    "allow_user_timezones": True,
-    "data_connector_default_enabled": True,
-    "email_domain_allowlist": [],
-    "dashboard_auto_refresh_restriction": False,
-    "dashboard_auto_refresh_minimum_interval": None,
-    "content_certification_documentation_link": None,
-    "revoke_certification_on_edits": False,
-    "is_content_certification_enabled": False,
-    "auto_certify_lookml_content": False,
-    "automated_mfa_enabled": False,
-}
-
-DEFAULTS = {
-    models.PASSWORD_CONFIG.id: DEFAULT_PASSWORD_CONFIG,
-    models.SESSION_CONFIG.id: DEFAULT_SESSION_CONFIG,
-    models.INSTANCE_SETTINGS.id: DEFAULT_SETTING,
-}
-assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
-
-
-#: A fresh instance's user attributes: the system ones Looker's docs list as every instance's
-#: (Admin - User attributes), which cannot be deleted.
-def user_attribute(**values: Any) -> dict[str, Any]:
-    """A user attribute with the API description's defaults for what ``values`` lack."""
-    return {
-        "name": None,
-        "label": None,
-        "type": None,
-        "default_value": None,
-        "is_system": False,
-        "is_permanent": False,
-        "value_is_hidden": False,
-        "user_can_view": True,
-        "user_can_edit": False,
-        "hidden_value_domain_whitelist": None,
-        "needed_for_ci_run": False,
-        "value_for_ci_run": None,
-        **values,
-    }
-
-
-DEFAULT_USER_ATTRIBUTES: tuple[dict[str, Any], ...] = tuple(
-    user_attribute(
-        id=str(number),
-        name=name,
-        label=label,
-        type="string",
-        is_system=True,
-        is_permanent=True,
-    )
-    for number, (name, label) in enumerate(
-        (
-            ("email", "Email"),
-            ("first_name", "First Name"),
-            ("last_name", "Last Name"),
-            ("id", "ID"),
-            ("name", "Name"),
-            ("locale", "Locale"),
-            ("number_format", "Number Format"),
-        ),
-        start=1,
-    )
+from .defaults import (
+    ADMIN_ROLE,
+    DEFAULT_OBJECTS,
+    DEFAULTS,
+    NEW_OBJECT_DEFAULTS,
+    PERMISSION_NAMES,
+    USER_ROLE,
 )
+from .defaults import DEFAULT_PASSWORD_CONFIG as DEFAULT_PASSWORD_CONFIG  # re-exported
+from .defaults import DEFAULT_SESSION_CONFIG as DEFAULT_SESSION_CONFIG  # re-exported
+
+#: An object of a collection (``collections.py``): its fields, and what Looker keeps beside them.
+Record = dict[str, Any]
+
+_ALPHABET = string.ascii_letters + string.digits
 
 _SEED_USERS = (
     ("Ada", "Lovelace"),
@@ -140,12 +60,6 @@ def _hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-#: A fresh instance's roles, by id: Looker's default roles (Admin settings - Roles).
-DEFAULT_ROLES = {"1": "User", "2": "Admin", "3": "Developer", "4": "Viewer"}
-ADMIN_ROLE = "2"
-USER_ROLE = "1"
-
-
 @attrs.define
 class User:
     """A user; a service account is one with no name or email of a person."""
@@ -154,6 +68,8 @@ class User:
     first_name: str | None = None
     last_name: str | None = None
     role_ids: list[str] = attrs.field(factory=lambda: [USER_ROLE])
+    #: The groups the user is directly in (``All Users`` and its like hold everyone).
+    group_ids: list[str] = attrs.field(factory=list)
     is_disabled: bool = False
     is_service_account: bool = False
     service_account_name: str | None = None
@@ -173,6 +89,30 @@ class User:
     def is_admin(self, value: bool) -> None:
         others = [r for r in self.role_ids if r != ADMIN_ROLE]
         self.role_ids = [ADMIN_ROLE, *others] if value else others or [USER_ROLE]
+
+
+def id_order(object_id: str) -> tuple[int, str]:
+    """Ids in Looker's order: numbers by value."""
+    return (int(object_id), "") if object_id.isdigit() else (0, object_id)
+
+
+def copied(values: Record) -> Record:
+    """``values`` with its lists copied, so that no two records share one."""
+    return {k: list(v) if isinstance(v, list) else v for k, v in values.items()}
+
+
+def _records(records: Iterable[Record]) -> dict[str, Record]:
+    """Records by id, each a copy."""
+    return {r["id"]: copied(r) for r in records}
+
+
+def _check_seed(what: str, model: type, values: dict[str, Any], extra: tuple[str, ...]) -> None:
+    """A seed's values for ``model``: writable fields with valid values, and ``extra``."""
+    errors = models.check_values(model, values)
+    unknown = set(values) - set(models.writable_fields(model)) - set(extra)
+    if errors or unknown:
+        detail = "; ".join([r for _, r in errors] + [f"unknown {n}" for n in sorted(unknown)])
+        raise ValueError(f"seed {what}: {detail}")
 
 
 def _user(data: dict[str, Any]) -> User:
@@ -218,16 +158,18 @@ class Store:
         factory=lambda: {id_: dict(values) for id_, values in DEFAULTS.items()}
     )
     users: dict[str, User] = attrs.field(factory=dict)
-    roles: dict[str, str] = attrs.field(factory=lambda: dict(DEFAULT_ROLES))
     keys: dict[str, ApiKey] = attrs.field(factory=dict)
     next_key_id: int = 1
     sessions: dict[str, Session] = attrs.field(factory=dict)
     #: How many times each singleton action was done (``force_password_reset``: 2).
     actions: dict[str, int] = attrs.field(factory=dict)
-    #: User attributes by id, each as the API description's ``UserAttribute`` (but ``can``).
-    user_attributes: dict[str, dict[str, Any]] = attrs.field(
-        factory=lambda: {a["id"]: dict(a) for a in DEFAULT_USER_ATTRIBUTES}
+    #: Each collection's objects (permission sets, roles, groups, user attributes...) by id,
+    #: under the collection's key.
+    objects: dict[str, dict[str, Record]] = attrs.field(
+        factory=lambda: {key: _records(records) for key, records in DEFAULT_OBJECTS.items()}
     )
+    #: The id each collection gives its next object: Looker never gives an id twice.
+    next_ids: dict[str, int] = attrs.field(factory=dict)
     #: Every token ever issued, so tests can look for one where it must not be.
     issued_tokens: set[str] = attrs.field(factory=set)
     path: Path | None = None
@@ -258,27 +200,58 @@ class Store:
         return store
 
     def apply_seed(self, seed: dict[str, Any]) -> None:
-        """Make a lived-in instance from a seed (``looker-emulator --seed FILE``)::
+        """Make a lived-in instance from a seed (``looker-emulator --seed FILE``, or
+        ``POST /_emulator/seed``); objects name one another by name::
 
             password_config: {min_length: 14, expiration_enabled: true}
             session_config: {session_minutes: 720}
+            permission_sets: [{name: Analysts, permissions: [access_data, see_looks]}]
+            model_sets: [{name: Marketing, models: [thelook]}]
+            roles: [{name: Analyst, permission_set: Analysts, model_set: Marketing}]
+            groups:
+              - {name: Finance, roles: [Analyst]}
+              - {name: SAML Finance, externally_managed: true, groups: [Finance]}
             users:
-              - {first_name: Dana, last_name: Scully, is_admin: false,
-                 keys: [{purpose: dbt cloud, age_days: 200}, {age_days: 3}]}
+              - {first_name: Dana, last_name: Scully, is_admin: false, roles: [Analyst],
+                 groups: [Finance], keys: [{purpose: dbt cloud, age_days: 200}, {age_days: 3}]}
             service_accounts:
               - {service_account_name: ETL bot, is_disabled: false, roles: [Developer],
                  keys: [{purpose: ETL, age_days: 40}]}
 
-        Singleton values must be valid for the model; users get the next free ids.
+        Values must be valid for the model (permissions among Looker's); a group's
+        ``groups`` are the groups it is in, as a user's are; users get the next free ids.
         """
         for singleton in models.SINGLETONS:
             values = seed.get(singleton.id) or {}
-            errors = models.check_values(singleton.model, values)
-            unknown = set(values) - set(models.writable_fields(singleton.model))
-            if errors or unknown:
-                detail = "; ".join([r for _, r in errors] + [f"unknown {n}" for n in unknown])
-                raise ValueError(f"seed {singleton.id}: {detail}")
+            _check_seed(singleton.id, singleton.model, values, ())
             self.update_singleton(singleton, dict(values))
+        for entry in seed.get("permission_sets") or []:
+            _check_seed("permission_sets", models.PermissionSet, entry, ())
+            unknown = set(entry.get("permissions") or ()) - set(PERMISSION_NAMES)
+            if unknown:
+                raise ValueError(f"seed permission_sets: unknown permissions {sorted(unknown)}")
+            self._seed_object("permission_sets", entry)
+        for entry in seed.get("model_sets") or []:
+            _check_seed("model_sets", models.ModelSet, entry, ())
+            self._seed_object("model_sets", entry)
+        for entry in seed.get("roles") or []:
+            _check_seed("roles", models.Role, entry, ("permission_set", "model_set"))
+            self._seed_object(
+                "roles",
+                {
+                    "name": entry["name"],
+                    "permission_set_id": self._named("permission_sets", entry["permission_set"]),
+                    "model_set_id": self._named("model_sets", entry["model_set"]),
+                },
+            )
+        for entry in seed.get("groups") or []:
+            extra = ("externally_managed", "external_group_id", "roles", "groups")
+            _check_seed("groups", models.Group, entry, extra)
+            values = {k: v for k, v in entry.items() if k not in ("roles", "groups")}
+            group = self._seed_object("groups", values)
+            group["role_ids"] = [self._named("roles", n) for n in entry.get("roles") or []]
+            parents = entry.get("groups") or []
+            group["parent_group_ids"] = [self._named("groups", n) for n in parents]
         for entry in seed.get("users") or []:
             user_id = str(max((int(i) for i in self.users if i.isdigit()), default=0) + 1)
             user = self.users[user_id] = User(
@@ -286,26 +259,40 @@ class Store:
                 first_name=str(entry.get("first_name", "Seeded")),
                 last_name=str(entry.get("last_name", f"User{user_id}")),
             )
-            user.is_admin = bool(entry.get("is_admin", False))
-            self._seed_keys(user_id, entry.get("keys") or [])
-        role_ids = {name: id_ for id_, name in self.roles.items()}
+            self._seed_user(user, entry)
+            user.is_admin = bool(entry.get("is_admin", False)) or user.is_admin
         for entry in seed.get("service_accounts") or []:
             account = self.add_service_account(
                 str(entry["service_account_name"]), bool(entry.get("is_disabled", False))
             )
-            account.role_ids = [role_ids[name] for name in entry.get("roles") or []]
-            self._seed_keys(account.id, entry.get("keys") or [])
+            account.role_ids = []
+            self._seed_user(account, entry)
         self.save()
 
-    def _seed_keys(self, user_id: str, specs: list[dict[str, Any]]) -> None:
-        for spec in specs:
-            key, _ = self.add_key(user_id)
+    def _named(self, key: str, name: str) -> str:
+        """The id of the ``key`` object named ``name`` (a seed's reference)."""
+        for record in self.objects[key].values():
+            if record.get("name") == name:
+                return str(record["id"])
+        raise ValueError(f"seed: no {key} named {name!r}")
+
+    def _seed_object(self, key: str, values: dict[str, Any]) -> Record:
+        return self.add_object(key, copied({**NEW_OBJECT_DEFAULTS[key], **values}))
+
+    def _seed_user(self, user: User, entry: dict[str, Any]) -> None:
+        if "roles" in entry:
+            user.role_ids = [self._named("roles", name) for name in entry["roles"] or []]
+        user.group_ids = [self._named("groups", name) for name in entry.get("groups") or []]
+        for spec in entry.get("keys") or []:
+            key, _ = self.add_key(user.id)
             self.age_key(key.id, float(spec.get("age_days", 0)))
             key.purpose = spec.get("purpose")
 
     @classmethod
     def open(cls, path: Path, **seed: Any) -> Store:
-        """The state saved at ``path``, or a seeded one that will be saved there."""
+        """The state saved at ``path``, or a seeded one that will be saved there. Files of
+        older emulators lack collections (user attributes, then the access model) and the
+        collections' next ids: a fresh instance's stand in."""
         if path.exists():
             data = json.loads(path.read_text(encoding="utf-8"))
             store = cls(
@@ -316,9 +303,11 @@ class Store:
                 users={u["id"]: _user(u) for u in data["users"]},
                 keys={k["id"]: ApiKey(**k) for k in data["keys"]},
                 next_key_id=data["next_key_id"],
+                next_ids=data.get("next_ids", {}),
             )
-            if "user_attributes" in data:  # files of older emulators have none
-                store.user_attributes = {a["id"]: a for a in data["user_attributes"]}
+            for key in store.objects:
+                if key in data:
+                    store.objects[key] = _records(data[key])
         else:
             store = cls.seeded(**seed)
         store.path = path
@@ -334,9 +323,65 @@ class Store:
             "users": [attrs.asdict(u) for u in self.users.values()],
             "keys": [attrs.asdict(k) for k in self.keys.values()],
             "next_key_id": self.next_key_id,
-            "user_attributes": list(self.user_attributes.values()),
+            "next_ids": self.next_ids,
+            **{key: list(records.values()) for key, records in self.objects.items()},
         }
         write_atomically(self.path, json.dumps(data, indent=1))
+
+    # --- collections -------------------------------------------------------------------------
+
+    def add_object(self, key: str, record: Record) -> Record:
+        """Add ``record`` to collection ``key`` under the next id, which it gets."""
+        held = self.objects[key]
+        start = max((int(i) for i in held if i.isdigit()), default=0) + 1
+        object_id = max(self.next_ids.get(key, start), start)
+        self.next_ids[key] = object_id + 1
+        record = held[str(object_id)] = {**record, "id": str(object_id)}
+        self.save()
+        return record
+
+    def update_object(self, key: str, object_id: str, changes: Record) -> None:
+        self.objects[key][object_id].update(changes)
+        self.save()
+
+    def delete_object(self, key: str, object_id: str) -> None:
+        del self.objects[key][object_id]
+        self.save()
+
+    def users_in_order(self) -> list[User]:
+        """Every user, in id order (as Looker lists them)."""
+        return sorted(self.users.values(), key=lambda u: id_order(u.id))
+
+    def group_ids_of(self, user: User) -> list[str]:
+        """The groups ``user`` is directly in: those that hold every user, then its own."""
+        everyone = [g["id"] for g in self.objects["groups"].values() if g["include_by_default"]]
+        return [*everyone, *(g for g in user.group_ids if g not in everyone)]
+
+    def ancestors(self, group_ids: Iterable[str]) -> list[str]:
+        """``group_ids`` and every group they are in, however deep."""
+        groups = self.objects["groups"]
+        seen: list[str] = []
+        todo = list(group_ids)
+        while todo:
+            group_id = todo.pop(0)
+            if group_id in seen or group_id not in groups:
+                continue
+            seen.append(group_id)
+            todo += groups[group_id].get("parent_group_ids") or []
+        return seen
+
+    def role_ids_of(self, user: User, *, direct_only: bool = False) -> list[str]:
+        """``user``'s roles: its own, then (unless ``direct_only``) its groups'."""
+        roles = list(user.role_ids)
+        if not direct_only:
+            groups = self.objects["groups"]
+            for group_id in self.ancestors(self.group_ids_of(user)):
+                roles += [r for r in groups[group_id].get("role_ids") or [] if r not in roles]
+        return roles
+
+    def is_admin(self, user: User) -> bool:
+        """Whether ``user`` has the Admin role, its own or a group's."""
+        return ADMIN_ROLE in self.role_ids_of(user)
 
     def add_key(
         self, user_id: str, *, client_id: str | None = None, client_secret: str | None = None
@@ -426,23 +471,6 @@ class Store:
         del self.keys[key_id]
         self.save()
 
-    def add_user_attribute(self, values: dict[str, Any]) -> dict[str, Any]:
-        """A new user attribute, with the API description's defaults for what ``values`` lack."""
-        known = (int(i) for i in self.user_attributes if i.isdigit())
-        attribute_id = str(max(known, default=0) + 1)
-        attribute = user_attribute(**values, id=attribute_id)
-        self.user_attributes[attribute_id] = attribute
-        self.save()
-        return attribute
-
-    def update_user_attribute(self, attribute_id: str, changes: dict[str, Any]) -> None:
-        self.user_attributes[attribute_id].update(changes)
-        self.save()
-
-    def delete_user_attribute(self, attribute_id: str) -> None:
-        del self.user_attributes[attribute_id]
-        self.save()
-
     def count_action(self, name: str) -> None:
         self.actions[name] = self.actions.get(name, 0) + 1
 
@@ -471,7 +499,7 @@ class Store:
                 attrs.asdict(k, filter=lambda a, _: a.name != "secret_hash")
                 for k in self.keys.values()
             ],
-            "user_attributes": [dict(a) for a in self.user_attributes.values()],
+            **{key: list(records.values()) for key, records in self.objects.items()},
             "sessions": len(self.sessions),
             "actions": dict(self.actions),
         }
