@@ -357,13 +357,15 @@ class UserAttribute:
 
 @attrs.frozen
 class ListedUser:
-    """A user as the listing of users shows it to pulumi-looker: id, email, API keys, and
-    the service account the user is, if it is one."""
+    """A user as the listing of users shows it to pulumi-looker: id, email, API keys, the
+    service account the user is, if it is one, and the ids of its groups and roles."""
 
     id: str
     email: str | None
     keys: list[CredentialsApi3]
     service_account: ServiceAccount | None = None
+    group_ids: list[str] | None = None
+    role_ids: list[str] | None = None
 
 
 @attrs.frozen(kw_only=True)

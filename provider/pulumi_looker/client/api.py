@@ -1,4 +1,7 @@
-"""The calls pulumi-looker makes to Looker API 4.0, each with retries and typed answers."""
+"""The calls pulumi-looker makes to Looker API 4.0, each with retries and typed answers.
+
+:class:`LookerApi` knows nothing of the views a client keeps over it (the users, the owners of
+the singletons): they call it, it never calls them."""
 
 from __future__ import annotations
 
@@ -6,39 +9,23 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from pulumi_looker import models
 from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
 from pulumi_looker.settings import ConnectionSettings
 
-from .keys import ApiKeys
-from .owners import Owners
 from .retry import RetryPolicy
 from .transport import Transport
 
-#: What the listing of users reads of each user: its keys, and what a service account is.
-LISTED_FIELDS = (
-    "id",
-    "email",
-    "credentials_api3",
-    "is_service_account",
-    "service_account_name",
-    "is_disabled",
-    "role_ids",
-)
 
-
-class LookerClient:
+class LookerApi:
     """Calls Looker API 4.0 with one API key.
 
     Logs in lazily on the first call and shares the token across threads (see
-    :class:`~pulumi_looker.auth.LookerAuth`); retries transient failures under ``retry``. Use
-    :meth:`shared` to get the one client of a process for some settings.
+    :class:`~pulumi_looker.auth.LookerAuth`); retries transient failures under ``retry``.
     """
 
-    _shared: dict[ConnectionSettings, LookerClient] = {}  # noqa: RUF012 - process-wide cache
-    _shared_lock = threading.Lock()
     #: The retry policy of clients made without one (the shared ones among them).
     default_retry: ClassVar[RetryPolicy] = RetryPolicy()
 
@@ -56,42 +43,13 @@ class LookerClient:
         self._release_lock = threading.Lock()
         self._roles: list[models.Role] | None = None
         self._roles_lock = threading.Lock()
-        #: The instance's API keys through this client: every read and write of a resource.
-        self.keys = ApiKeys(self)
-        #: Which stack manages each singleton, read once per client.
-        self.owners = Owners(self)
 
     def __repr__(self) -> str:
-        return f"LookerClient(base_url={self.settings.base_url!r})"
-
-    @classmethod
-    def shared(cls, settings: ConnectionSettings) -> LookerClient:
-        """The process-wide client for ``settings``: one login per instance and API key."""
-        with cls._shared_lock:
-            client = cls._shared.get(settings)
-            if client is None:
-                client = cls._shared[settings] = cls(settings)
-            return client
-
-    @classmethod
-    def close_shared(cls) -> None:
-        """Close every process-wide client and forget it: the next :meth:`shared` makes a new
-        one, which logs in again (as a new provider process would)."""
-        with cls._shared_lock:
-            clients = list(cls._shared.values())
-            cls._shared.clear()
-        for client in clients:
-            client.close()
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
     def close(self) -> None:
         """Close the connection pool (the token stays valid until it expires)."""
         self.transport.close()
-
-    def __enter__(self) -> LookerClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def request(
         self, method: str, path: str, *, json: Any = None, authenticated: bool = True
@@ -173,28 +131,11 @@ class LookerClient:
         path = f"/user_attributes/{quote(str(attribute_id), safe='')}"
         return models.from_api(models.UserAttribute, self.request("PATCH", path, json=body))
 
-    # --- API3 credentials --------------------------------------------------------------------
-
-    def list_users_keys(
-        self, *, limit: int, offset: int, ids: Sequence[str] | None = None
-    ) -> list[models.ListedUser]:
-        """``GET /users`` with only the fields of :data:`LISTED_FIELDS`, one page in id order
-        (of the users ``ids`` names, if given)."""
-        params: dict[str, Any] = {"fields": ",".join(LISTED_FIELDS), "sorts": "id"}
-        if ids is not None:
-            params["ids"] = ",".join(ids)
-        query = urlencode({**params, "limit": limit, "offset": offset})
-        return [_listed_user(user) for user in self.request("GET", f"/users?{query}")]
-
-    def listed_user(self, user_id: str) -> models.ListedUser:
-        """``GET /users/{user_id}`` with the fields of the listing: one user it lacks."""
-        query = urlencode({"fields": ",".join(LISTED_FIELDS)})
-        return _listed_user(self.request("GET", f"/users/{quote(str(user_id), safe='')}?{query}"))
-
     # --- service accounts and roles ------------------------------------------------------
 
     def create_service_account(self, values: Mapping[str, Any]) -> models.ServiceAccount:
-        """``POST /users/service_accounts`` (alpha, Looker 25.18 and newer)."""
+        """``POST /users/service_accounts`` (alpha, Looker 25.18 and newer). Resources create
+        accounts through ``client.users``, which never makes one twice."""
         body = self._checked_body(models.ServiceAccount, values)
         data = self.request("POST", "/users/service_accounts", json=body)
         return models.from_api(models.ServiceAccount, data)
@@ -234,7 +175,7 @@ class LookerClient:
         """``POST /users/{user_id}/credentials_api3``: a new key, the only answer with its secret.
 
         Looker's create takes no body; set a purpose with :meth:`update_credentials_api3`.
-        Resources create keys through :attr:`keys`, which never leaves one behind unseen.
+        Resources create keys through ``client.users``, which never leaves one behind unseen.
         """
         data = self.request("POST", _credentials_path(user_id))
         return models.from_api(models.CreateCredentialsApi3, data)
@@ -250,22 +191,6 @@ class LookerClient:
     def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
         """``DELETE /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
         self.request("DELETE", _credentials_path(user_id, credentials_id))
-
-
-def _listed_user(user: Mapping[str, Any]) -> models.ListedUser:
-    return models.ListedUser(
-        id=str(user["id"]),
-        email=user.get("email"),
-        keys=[
-            models.from_api(models.CredentialsApi3, key)
-            for key in user.get("credentials_api3") or []
-        ],
-        service_account=(
-            models.from_api(models.ServiceAccount, {**user, "id": str(user["id"])})
-            if user.get("is_service_account")
-            else None
-        ),
-    )
 
 
 def _service_account_path(user_id: str) -> str:
