@@ -323,6 +323,15 @@ def role_labels(roles: Iterable[Role]) -> dict[str, str]:
     }
 
 
+def find_role(roles: Iterable[Role], wanted: str) -> Role | None:
+    """The role ``wanted`` names, as ``roles`` takes it: by id, else by name (case and
+    surrounding spaces ignored)."""
+    roles = list(roles)
+    by_name = {(role.name or "").lower(): role for role in roles}
+    by_id = next((role for role in roles if role.id == wanted), None)
+    return by_id or by_name.get(wanted.strip().lower())
+
+
 #: How an imported ``ServiceAccount``'s resource id begins: ``service_account/42``. A bare
 #: user id (what create gives) could equal another imported resource's input, a key's
 #: ``credentialsApi3Id`` say, and the code ``pulumi import`` prints would then link the two.

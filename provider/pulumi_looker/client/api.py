@@ -15,6 +15,7 @@ from pulumi_looker import models
 from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
 from pulumi_looker.settings import ConnectionSettings
 
+from .kept import KeptListing
 from .retry import RetryPolicy
 from .transport import Transport
 
@@ -41,8 +42,10 @@ class LookerApi:
         self.transport = Transport(settings, clock=clock)
         self._release: str | None = None
         self._release_lock = threading.Lock()
-        self._roles: list[models.Role] | None = None
-        self._roles_lock = threading.Lock()
+        self._roles = KeptListing(self._list_roles)
+        #: The listings kept for the client's life, by the path they are read from: any write
+        #: to a path under it forgets it (whatever the answer: a failed write may have acted).
+        self._kept: dict[str, KeptListing[Any]] = {"/roles": self._roles}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
@@ -55,12 +58,19 @@ class LookerApi:
         self, method: str, path: str, *, json: Any = None, authenticated: bool = True
     ) -> Any:
         """Send one API call with retries; return the decoded JSON answer."""
-        return self.retry.call(
-            lambda: self.transport.send(method, path, json=json, authenticated=authenticated),
-            method=method,
-            path=f"/api/{self.settings.api_version}{path}",
-            idempotent=method != "POST",
-        )
+        try:
+            return self.retry.call(
+                lambda: self.transport.send(method, path, json=json, authenticated=authenticated),
+                method=method,
+                path=f"/api/{self.settings.api_version}{path}",
+                idempotent=method != "POST",
+            )
+        finally:
+            if method != "GET":
+                bare = path.partition("?")[0]
+                for under, kept in self._kept.items():
+                    if bare == under or bare.startswith(f"{under}/"):
+                        kept.forget()
 
     # --- the instance's release ----------------------------------------------------------
 
@@ -158,13 +168,17 @@ class LookerApi:
         data = self.request("PUT", path, json=list(role_ids))
         return [models.from_api(models.Role, role) for role in data]
 
-    def roles(self) -> list[models.Role]:
-        """``GET /roles`` (ids and names), asked once per client."""
-        with self._roles_lock:
-            if self._roles is None:
-                data = self.request("GET", "/roles?fields=id,name")
-                self._roles = [models.from_api(models.Role, role) for role in data]
-            return list(self._roles)
+    def roles(self, wanted: Sequence[str] = ()) -> list[models.Role]:
+        """``GET /roles`` (ids and names), kept for the client's life: asked again after a
+        write to roles, and once when the roles in hand lack one of ``wanted`` (ids or names,
+        see :func:`~pulumi_looker.models.find_role`): a role made since is found."""
+        return self._roles.lookup(
+            lambda known: all(models.find_role(known, w) is not None for w in wanted)
+        )
+
+    def _list_roles(self) -> list[models.Role]:
+        data = self.request("GET", "/roles?fields=id,name")
+        return [models.from_api(models.Role, role) for role in data]
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""

@@ -3,7 +3,7 @@
 
 Reading costs nothing of its own: a service account is a user, read from the one listing of
 users (``client.users``) that the refresh of API keys reads too. Roles given by name are
-resolved with one ``GET /roles`` per process.
+resolved with one ``GET /roles`` per process (again when one is not found: it may be new).
 """
 
 from __future__ import annotations
@@ -154,8 +154,9 @@ class ServiceAccountLogic:
         account on a release older than service accounts fails here, before any write (``GET
         /versions``, once per process). ``roles`` (ids or names) become ``role_ids`` and
         ``role_names``: as the last inputs had them when the roles are the same, else from one
-        ``GET /roles`` per process; a role Looker lacks fails, naming the ones it has. A new
-        account's ``is_disabled`` is false unless set."""
+        ``GET /roles`` per process (asked once more when a role is not among them: it may be
+        new); a role Looker lacks fails, naming the ones it has. A new account's
+        ``is_disabled`` is false unless set."""
         failures = check_names(news, SERVICE_ACCOUNT_INPUTS)
         user_id = as_id(news.get("user_id"))
         name = news.get("service_account_name")
@@ -216,14 +217,12 @@ class ServiceAccountLogic:
     ) -> list[models.Role] | Failure:
         """Each of ``roles`` by id or by name (ids first, then names, case ignored)."""
         try:
-            known = self.connections.client(profile).roles()
+            known = self.connections.client(profile).roles(roles)
         except SettingsError as error:
             return ("roles", f"finding roles by name needs a connection ({error})")
-        by_id = {role.id: role for role in known}
-        by_name = {(role.name or "").lower(): role for role in known}
         found: dict[str, models.Role] = {}
         for wanted in roles:
-            role = by_id.get(wanted) or by_name.get(wanted.strip().lower())
+            role = models.find_role(known, wanted)
             if role is None:
                 names = ", ".join(f"{r.name} ({r.id})" for r in known)
                 return ("roles", f"roles: Looker has no role {wanted!r}; its roles: {names}")
