@@ -6,9 +6,8 @@ the singletons): they call it, it never calls them."""
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from pulumi_looker import models
@@ -21,25 +20,16 @@ from .transport import Transport
 
 
 class LookerApi:
-    """Calls Looker API 4.0 with one API key.
-
-    Logs in lazily on the first call and shares the token across threads (see
-    :class:`~pulumi_looker.auth.LookerAuth`); retries transient failures under ``retry``.
-    """
-
-    #: The retry policy of clients made without one (the shared ones among them).
-    default_retry: ClassVar[RetryPolicy] = RetryPolicy()
+    """Calls Looker API 4.0 over ``transport`` (one API key, logged in lazily on the first
+    call, the token shared across threads: see :class:`~pulumi_looker.auth.LookerAuth`),
+    retrying transient failures under ``retry``."""
 
     def __init__(
-        self,
-        settings: ConnectionSettings,
-        *,
-        retry: RetryPolicy | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        self, settings: ConnectionSettings, retry: RetryPolicy, transport: Transport
     ) -> None:
         self.settings = settings
-        self.retry = retry or self.default_retry
-        self.transport = Transport(settings, clock=clock)
+        self.retry = retry
+        self.transport = transport
         self._release: str | None = None
         self._release_lock = threading.Lock()
         self._roles = KeptListing(self._list_roles)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import ClassVar
 
 from pulumi_looker.settings import ConnectionSettings
 
 from .api import LookerApi
 from .owners import Owners
 from .retry import RetryPolicy
+from .transport import Transport
 from .users import UserDirectory
 
 
@@ -21,6 +23,8 @@ class LookerClient(LookerApi):
 
     _shared: dict[ConnectionSettings, LookerClient] = {}  # noqa: RUF012 - process-wide cache
     _shared_lock = threading.Lock()
+    #: The retry policy of clients made without one (the shared ones among them).
+    default_retry: ClassVar[RetryPolicy] = RetryPolicy()
 
     def __init__(
         self,
@@ -29,7 +33,7 @@ class LookerClient(LookerApi):
         retry: RetryPolicy | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(settings, retry=retry, clock=clock)
+        super().__init__(settings, retry or self.default_retry, Transport(settings, clock=clock))
         #: The instance's users, their keys and service accounts: every read and write of them.
         self.users = UserDirectory(self)
         #: Which stack manages each singleton, read once per client.

@@ -154,9 +154,9 @@ class ServiceAccountLogic:
         account on a release older than service accounts fails here, before any write (``GET
         /versions``, once per process). ``roles`` (ids or names) become ``role_ids`` and
         ``role_names``: as the last inputs had them when the roles are the same, else from one
-        ``GET /roles`` per process (asked once more when a role is not among them: it may be
-        new); a role Looker lacks fails, naming the ones it has. A new account's
-        ``is_disabled`` is false unless set."""
+        ``GET /roles`` per process, and once more when a role is not among them (it may be
+        new); a role Looker lacks fails, naming the ones it has. A new
+        account's ``is_disabled`` is false unless set."""
         failures = check_names(news, SERVICE_ACCOUNT_INPUTS)
         user_id = as_id(news.get("user_id"))
         name = news.get("service_account_name")
