@@ -15,7 +15,7 @@ from pathlib import Path
 import attrs
 
 from bench.measure import KINDS, OPERATIONS, USERS, ImportCost, Run
-from pulumi_looker.client.keys import PAGE_SIZE
+from pulumi_looker.client.paging import PAGE_SIZE
 
 HERE = Path(__file__).resolve().parent
 #: Threads of Pulumi's dynamic-provider host (pulumi/dynamic/__main__.py): its concurrency.

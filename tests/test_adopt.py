@@ -6,13 +6,13 @@ import pytest
 
 from pulumi_looker import models
 from pulumi_looker.cli import adopt
-from pulumi_looker.client import LookerClient
+from pulumi_looker.client import LookerClient, paging
 from tests.support.clients import fast_retry, settings_for
 
 
 def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, capsys) -> None:
     looker = start_emulator("--users", "7")  # 8 users: pages of 3, 3 and 2
-    monkeypatch.setattr(adopt, "PAGE_SIZE", 3)
+    monkeypatch.setattr(paging, "PAGE_SIZE", 3)
     with LookerClient(settings_for(looker), retry=fast_retry()) as client:
         client.create_credentials_api3("5")
         looker.control.clear_requests()

@@ -12,13 +12,14 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_looker import models, ownership
 from pulumi_looker.api_credential import ApiCredentialProvider
 from pulumi_looker.client import LookerClient
-from pulumi_looker.client.keys import ApiKeys
+from pulumi_looker.client.users import UserDirectory
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import (
     ConflictError,
     InvalidInputError,
     LookerError,
     PermissionDeniedError,
+    ServerError,
     ValidationError,
 )
 from tests.support.clients import (
@@ -431,27 +432,41 @@ def test_a_create_whose_check_cannot_list_the_keys_sends_nothing_more(emulator, 
 
 
 def test_orphans_are_found_whether_looker_shows_no_purpose_as_null_or_empty() -> None:
-    sent_at = datetime.datetime(2026, 11, 23, 17, 0, tzinfo=datetime.timezone.utc)
-    local = "2026-11-23T10:00:30.000-07:00"  # 30 s after sent_at, in Looker's time zone
-    before = "2026-11-23T09:50:00.000-07:00"  # 10 minutes before: not from this create
+    looker_time = datetime.timezone(datetime.timedelta(hours=-7))  # Looker's time zone
+    now = datetime.datetime.now(datetime.timezone.utc).astimezone(looker_time)
+    just_made = (now + datetime.timedelta(seconds=30)).isoformat(timespec="milliseconds")
+    before = (now - datetime.timedelta(minutes=10)).isoformat(timespec="milliseconds")
 
     class Listing:
-        """A client whose user 2 has two keys just made without a purpose (null and empty)."""
+        """Looker's key calls for user 2: the first create fails with a 503 after making two
+        keys without a purpose (null and empty); user 2 has two other keys (one with a
+        purpose, one older than the create)."""
+
+        def __init__(self) -> None:
+            self.sends = 0
+            self.deleted: list[str] = []
+
+        def create_credentials_api3(self, user_id: str) -> models.CreateCredentialsApi3:
+            self.sends += 1
+            if self.sends == 1:
+                raise ServerError(status=503, message="busy", method="POST", path="/k", attempts=1)
+            return models.CreateCredentialsApi3(id="9", created_at=just_made, client_secret="s")
 
         def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
             return [
-                models.CredentialsApi3(id="5", purpose="", created_at=local),
-                models.CredentialsApi3(id="6", purpose=None, created_at=local),
-                models.CredentialsApi3(id="7", purpose="in use", created_at=local),
+                models.CredentialsApi3(id="5", purpose="", created_at=just_made),
+                models.CredentialsApi3(id="6", purpose=None, created_at=just_made),
+                models.CredentialsApi3(id="7", purpose="in use", created_at=just_made),
                 models.CredentialsApi3(id="8", purpose=None, created_at=before),
             ]
 
         def delete_credentials_api3(self, user_id: str, key_id: str) -> None:
-            deleted.append(key_id)
+            self.deleted.append(key_id)
 
-    deleted: list[str] = []
-    assert ApiKeys(Listing()).clear_orphans("2", sent_at) is None  # type: ignore[arg-type]
-    assert deleted == ["5", "6"]
+    calls = Listing()
+    created = UserDirectory(calls).create_key("2")  # type: ignore[arg-type]
+    assert (created.id, calls.sends) == ("9", 2)
+    assert calls.deleted == ["5", "6"]
 
 
 def test_a_half_made_key_that_cannot_be_deleted_stays_in_the_state(emulator, provider) -> None:

@@ -13,15 +13,15 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
+from pulumi_looker.dynamic.declare import KindProvider
 from pulumi_looker.dynamic.instance_settings import InstanceSettingsProvider
 from pulumi_looker.dynamic.service_account import ServiceAccountProvider
-from pulumi_looker.dynamic.declare import KindProvider
 from pulumi_looker.emulator.looker_api import LookerHttpError, validated
 from pulumi_looker.errors import SettingsError
 from pulumi_looker.password_config import PasswordConfigProvider
-from pulumi_looker.session_config import SessionConfigProvider
 from pulumi_looker.resources.api_credential import API_CREDENTIAL
 from pulumi_looker.resources.service_account import SERVICE_ACCOUNT
+from pulumi_looker.session_config import SessionConfigProvider
 from tests.reliability import Row
 from tests.support.clients import configure
 

@@ -10,7 +10,6 @@ import pulumi_looker
 from pulumi_looker.dynamic import codegen
 from pulumi_looker.resources import KINDS
 
-
 #: The Python face's folder in the repository (the tests run the installed package).
 SOURCES = Path(__file__).parents[1] / "provider" / "pulumi_looker" / "dynamic"
 

@@ -4,6 +4,7 @@ and the provider plugin, over the same logic and the same emulator."""
 from __future__ import annotations
 
 import asyncio
+import importlib
 from typing import Any
 
 import pytest
@@ -20,12 +21,10 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime import rpc
 
-import importlib
-
 from pulumi_looker import models
-from pulumi_looker.resources import KINDS
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import inputs_of, properties_of
+from pulumi_looker.resources import KINDS
 from pulumi_looker.stack_config import snake_case
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, program_stack, provider_for
 from tests.support.looker import keys_of_user, patch_bodies, writes

@@ -12,7 +12,7 @@ import pytest
 
 from pulumi_looker import models
 from pulumi_looker.api_credential import ApiCredentialProvider
-from pulumi_looker.client import LookerClient, keys
+from pulumi_looker.client import LookerClient, paging, users
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.errors import ServerError
 from tests.support.clients import configure, program_stack, settings_for, stack_config
@@ -113,7 +113,7 @@ def test_a_write_makes_the_next_read_of_that_user_ask_again(looker, provider) ->
 
 def test_many_users_are_listed_in_pages(looker, provider, monkeypatch, caplog) -> None:
     caplog.set_level(logging.DEBUG, "pulumi_looker")
-    monkeypatch.setattr(keys, "PAGE_SIZE", 4)  # 9 users: pages of 4, 4 and 1
+    monkeypatch.setattr(paging, "PAGE_SIZE", 4)  # 9 users: pages of 4, 4 and 1
     olds = create_keys(provider, range(2, 10), 1)
     new_process(provider, looker)
     refresh_all(provider, olds)
@@ -126,8 +126,8 @@ def test_beyond_the_page_bound_users_are_read_one_by_one(
     looker, provider, monkeypatch, caplog
 ) -> None:
     caplog.set_level(logging.DEBUG, "pulumi_looker")
-    monkeypatch.setattr(keys, "PAGE_SIZE", 2)
-    monkeypatch.setattr(keys, "MAX_PAGES", 2)  # users 1 to 4 listed, 5 and up not
+    monkeypatch.setattr(paging, "PAGE_SIZE", 2)
+    monkeypatch.setattr(users, "MAX_PAGES", 2)  # users 1 to 4 listed, 5 and up not
     olds = create_keys(provider, range(2, 8), 2)
     new_process(provider, looker)
     results = refresh_all(provider, olds)
@@ -192,12 +192,12 @@ def test_a_key_another_thread_is_creating_is_never_taken_for_an_orphan() -> None
     and is recent: without the wait it would be deleted), then finds nothing to delete, and B
     sends again."""
     calls = SlowCreates()
-    api_keys = keys.ApiKeys(calls)  # type: ignore[arg-type]
+    directory = users.UserDirectory(calls)  # type: ignore[arg-type]
     results: dict[str, object] = {}
-    first = threading.Thread(target=lambda: results.update(a=api_keys.create("2")))
+    first = threading.Thread(target=lambda: results.update(a=directory.create_key("2")))
     first.start()
     assert calls.made.wait(timeout=60)
-    second = threading.Thread(target=lambda: results.update(b=api_keys.create("2")))
+    second = threading.Thread(target=lambda: results.update(b=directory.create_key("2")))
     second.start()
     second.join(timeout=2)
     assert second.is_alive()  # waiting for the create in flight, not clearing

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pulumi_looker import models
-from pulumi_looker.client.api import LISTED_FIELDS
+from pulumi_looker.client.users import LISTED_FIELDS
 
 from .spec import SPEC
 

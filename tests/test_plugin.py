@@ -157,7 +157,7 @@ def test_a_key_is_created_secret_and_rotated_by_replacement(plugin, emulator) ->
 
 def test_import_reads_what_looker_has_with_no_write(plugin, emulator, client) -> None:
     key = client.create_credentials_api3("3")
-    client.keys.set_purpose("3", key.id, "made by hand")
+    client.users.set_purpose("3", key.id, "made by hand")
     emulator.control.clear_requests()
     found = run(plugin.read(ReadRequest(KEY, f"3/{key.id}", {}, {})))
     assert found.resource_id == f"3/{key.id}"

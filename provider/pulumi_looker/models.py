@@ -353,6 +353,15 @@ def role_labels(roles: Iterable[Role]) -> dict[str, str]:
     }
 
 
+def find_role(roles: Iterable[Role], wanted: str) -> Role | None:
+    """The role ``wanted`` names, as ``roles`` takes it: by id, else by name (case and
+    surrounding spaces ignored)."""
+    roles = list(roles)
+    by_name = {(role.name or "").lower(): role for role in roles}
+    by_id = next((role for role in roles if role.id == wanted), None)
+    return by_id or by_name.get(wanted.strip().lower())
+
+
 #: How an imported ``ServiceAccount``'s resource id begins: ``service_account/42``. A bare
 #: user id (what create gives) could equal another imported resource's input, a key's
 #: ``credentialsApi3Id`` say, and the code ``pulumi import`` prints would then link the two.
@@ -387,13 +396,15 @@ class UserAttribute:
 
 @attrs.frozen
 class ListedUser:
-    """A user as the listing of users shows it to pulumi-looker: id, email, API keys, and
-    the service account the user is, if it is one."""
+    """A user as the listing of users shows it to pulumi-looker: id, email, API keys, the
+    service account the user is, if it is one, and the ids of its groups and roles."""
 
     id: str
     email: str | None
     keys: list[CredentialsApi3]
     service_account: ServiceAccount | None = None
+    group_ids: list[str] | None = None
+    role_ids: list[str] | None = None
 
 
 @attrs.frozen(kw_only=True)

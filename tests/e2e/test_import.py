@@ -87,7 +87,7 @@ def test_the_program_an_import_prints_previews_no_change(tmp_path, pulumi_home, 
         admin.set_user_roles(account.id, ["3"])
         while (key := admin.create_credentials_api3("3")).id != account.id:
             admin.delete_credentials_api3("3", key.id)  # until a key's id is the account's
-        admin.keys.set_purpose("3", key.id, "dbt")
+        admin.users.set_purpose("3", key.id, "dbt")
         account_key = admin.create_credentials_api3(account.id)
     adopt_import_file(bots)
     held = resource_names(bots)

@@ -258,7 +258,7 @@ def test_get_schema_as_the_readme_says(pulumi_home: Path) -> None:
 def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stack, looker) -> None:
     with admin_client(looker, DEV_CLIENT_ID) as admin:
         key = admin.create_credentials_api3("3")
-        admin.keys.set_purpose("3", key.id, "dbt cloud")
+        admin.users.set_purpose("3", key.id, "dbt cloud")
     looker.control.clear_requests()
     adopted = subprocess.run(
         ["pulumi-looker", "adopt", "--stack", "dev", "--all-users", "--import-file", "import.json"],

@@ -26,9 +26,6 @@ from pulumi_looker.stack_config import camel_case
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
-#: Users per page when every user's keys are read.
-PAGE_SIZE = 500
-
 
 class Progress:
     """Says on stderr what is happening, once the work has taken more than a second."""
@@ -100,15 +97,9 @@ def read_instance(
         }
     listed: list[models.ListedUser] = []
     if users is None:
-        while True:
-            page = client.list_users_keys(limit=PAGE_SIZE, offset=len(listed))
-            listed += page
-            progress(f"read the keys of {len(listed)} users")
-            if len(page) < PAGE_SIZE:
-                break
+        listed = client.users.every_user(lambda n: progress(f"read the keys of {n} users"))
     elif users:
-        page = client.list_users_keys(limit=len(users), offset=0, ids=users)
-        by_id = {user.id: user for user in page}
+        by_id = {user.id: user for user in client.users.users_named(users)}
         missing = [u for u in users if u not in by_id]
         if missing:
             raise NotInLookerError(

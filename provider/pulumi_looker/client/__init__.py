@@ -1,6 +1,7 @@
 """Talking to Looker API 4.0: one request (``transport``), the login (``auth``), retries
-(``retry``), the calls (``api``) and a client's view of the API keys (``keys``)."""
+(``retry``), the calls (``api``), and the client (``looker_client``) with its views over them:
+the users and their keys (``users``), who manages each singleton (``owners``)."""
 
-from .api import LookerClient
+from .looker_client import LookerClient
 
 __all__ = ["LookerClient"]

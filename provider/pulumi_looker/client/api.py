@@ -1,112 +1,68 @@
-"""The calls pulumi-looker makes to Looker API 4.0, each with retries and typed answers."""
+"""The calls pulumi-looker makes to Looker API 4.0, each with retries and typed answers.
+
+:class:`LookerApi` knows nothing of the views a client keeps over it (the users, the owners of
+the singletons): they call it, it never calls them."""
 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, ClassVar
-from urllib.parse import quote, urlencode
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
 
 from pulumi_looker import models
 from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
 from pulumi_looker.settings import ConnectionSettings
 
-from .keys import ApiKeys
-from .objects import Objects
-from .owners import Owners
+from .kept import KeptListing
 from .retry import RetryPolicy
 from .transport import Transport
 
-#: What the listing of users reads of each user: its keys, and what a service account is.
-LISTED_FIELDS = (
-    "id",
-    "email",
-    "credentials_api3",
-    "is_service_account",
-    "service_account_name",
-    "is_disabled",
-    "role_ids",
-)
 
-
-class LookerClient:
-    """Calls Looker API 4.0 with one API key.
-
-    Logs in lazily on the first call and shares the token across threads (see
-    :class:`~pulumi_looker.auth.LookerAuth`); retries transient failures under ``retry``. Use
-    :meth:`shared` to get the one client of a process for some settings.
-    """
-
-    _shared: dict[ConnectionSettings, LookerClient] = {}  # noqa: RUF012 - process-wide cache
-    _shared_lock = threading.Lock()
-    #: The retry policy of clients made without one (the shared ones among them).
-    default_retry: ClassVar[RetryPolicy] = RetryPolicy()
+class LookerApi:
+    """Calls Looker API 4.0 over ``transport`` (one API key, logged in lazily on the first
+    call, the token shared across threads: see :class:`~pulumi_looker.auth.LookerAuth`),
+    retrying transient failures under ``retry``."""
 
     def __init__(
-        self,
-        settings: ConnectionSettings,
-        *,
-        retry: RetryPolicy | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        self, settings: ConnectionSettings, retry: RetryPolicy, transport: Transport
     ) -> None:
         self.settings = settings
-        self.retry = retry or self.default_retry
-        self.transport = Transport(settings, clock=clock)
+        self.retry = retry
+        self.transport = transport
         self._release: str | None = None
         self._release_lock = threading.Lock()
-        self._roles: list[models.Role] | None = None
-        self._roles_lock = threading.Lock()
-        #: The instance's API keys through this client: every read and write of a resource.
-        self.keys = ApiKeys(self)
-        #: Which stack manages each singleton, read once per client.
-        self.owners = Owners(self)
-        self._objects: dict[models.Collection, Objects[Any]] = {}
-        self._permissions: list[models.Permission] | None = None
-        self._collections_lock = threading.Lock()
+        self._roles = KeptListing(self._list_roles)
+        #: The listings kept for the client's life, by the path they are read from: any write
+        #: to a path under it forgets it (whatever the answer: a failed write may have acted).
+        self._kept: dict[str, KeptListing[Any]] = {"/roles": self._roles}
+        #: What a permission set may allow: it changes only with Looker's release.
+        self._permissions = KeptListing(self._list_permissions)
 
     def __repr__(self) -> str:
-        return f"LookerClient(base_url={self.settings.base_url!r})"
-
-    @classmethod
-    def shared(cls, settings: ConnectionSettings) -> LookerClient:
-        """The process-wide client for ``settings``: one login per instance and API key."""
-        with cls._shared_lock:
-            client = cls._shared.get(settings)
-            if client is None:
-                client = cls._shared[settings] = cls(settings)
-            return client
-
-    @classmethod
-    def close_shared(cls) -> None:
-        """Close every process-wide client and forget it: the next :meth:`shared` makes a new
-        one, which logs in again (as a new provider process would)."""
-        with cls._shared_lock:
-            clients = list(cls._shared.values())
-            cls._shared.clear()
-        for client in clients:
-            client.close()
+        return f"{type(self).__name__}(base_url={self.settings.base_url!r})"
 
     def close(self) -> None:
         """Close the connection pool (the token stays valid until it expires)."""
         self.transport.close()
 
-    def __enter__(self) -> LookerClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
     def request(
         self, method: str, path: str, *, json: Any = None, authenticated: bool = True
     ) -> Any:
         """Send one API call with retries; return the decoded JSON answer."""
-        return self.retry.call(
-            lambda: self.transport.send(method, path, json=json, authenticated=authenticated),
-            method=method,
-            path=f"/api/{self.settings.api_version}{path}",
-            idempotent=method != "POST",
-        )
+        try:
+            return self.retry.call(
+                lambda: self.transport.send(method, path, json=json, authenticated=authenticated),
+                method=method,
+                path=f"/api/{self.settings.api_version}{path}",
+                idempotent=method != "POST",
+            )
+        finally:
+            if method != "GET":
+                bare = path.partition("?")[0]
+                for under, kept in self._kept.items():
+                    if bare == under or bare.startswith(f"{under}/"):
+                        kept.forget()
 
     # --- the instance's release ----------------------------------------------------------
 
@@ -156,26 +112,14 @@ class LookerClient:
         """``PUT`` an action's path (``force_password_reset_at_next_login_for_all_users``)."""
         self.request("PUT", path)
 
-    # --- collections (permission sets...) ---------------------------------------------------
-
-    def objects(self, collection: models.Collection) -> Objects[Any]:
-        """The objects of ``collection`` through this client: one listing per process."""
-        with self._collections_lock:
-            found = self._objects.get(collection)
-            if found is None:
-                found = self._objects[collection] = Objects(
-                    collection, self.request, self._checked_body
-                )
-            return found
+    # --- permissions ----------------------------------------------------------------------
 
     def permissions(self) -> list[models.Permission]:
-        """``GET /permissions``: what a permission set may allow, asked once per client (it
-        changes only with Looker's release)."""
-        with self._collections_lock:
-            if self._permissions is None:
-                data = self.request("GET", "/permissions")
-                self._permissions = [models.from_api(models.Permission, p) for p in data]
-            return self._permissions
+        """``GET /permissions``: what a permission set may allow, asked once per client."""
+        return self._permissions.lookup()
+
+    def _list_permissions(self) -> list[models.Permission]:
+        return [models.from_api(models.Permission, p) for p in self.request("GET", "/permissions")]
 
     # --- user attributes ------------------------------------------------------------------
 
@@ -198,28 +142,11 @@ class LookerClient:
         path = f"/user_attributes/{quote(str(attribute_id), safe='')}"
         return models.from_api(models.UserAttribute, self.request("PATCH", path, json=body))
 
-    # --- API3 credentials --------------------------------------------------------------------
-
-    def list_users_keys(
-        self, *, limit: int, offset: int, ids: Sequence[str] | None = None
-    ) -> list[models.ListedUser]:
-        """``GET /users`` with only the fields of :data:`LISTED_FIELDS`, one page in id order
-        (of the users ``ids`` names, if given)."""
-        params: dict[str, Any] = {"fields": ",".join(LISTED_FIELDS), "sorts": "id"}
-        if ids is not None:
-            params["ids"] = ",".join(ids)
-        query = urlencode({**params, "limit": limit, "offset": offset})
-        return [_listed_user(user) for user in self.request("GET", f"/users?{query}")]
-
-    def listed_user(self, user_id: str) -> models.ListedUser:
-        """``GET /users/{user_id}`` with the fields of the listing: one user it lacks."""
-        query = urlencode({"fields": ",".join(LISTED_FIELDS)})
-        return _listed_user(self.request("GET", f"/users/{quote(str(user_id), safe='')}?{query}"))
-
     # --- service accounts and roles ------------------------------------------------------
 
     def create_service_account(self, values: Mapping[str, Any]) -> models.ServiceAccount:
-        """``POST /users/service_accounts`` (alpha, Looker 25.18 and newer)."""
+        """``POST /users/service_accounts`` (alpha, Looker 25.18 and newer). Resources create
+        accounts through ``client.users``, which never makes one twice."""
         body = self._checked_body(models.ServiceAccount, values)
         data = self.request("POST", "/users/service_accounts", json=body)
         return models.from_api(models.ServiceAccount, data)
@@ -242,13 +169,17 @@ class LookerClient:
         data = self.request("PUT", path, json=list(role_ids))
         return [models.from_api(models.Role, role) for role in data]
 
-    def roles(self) -> list[models.Role]:
-        """``GET /roles`` (ids and names), asked once per client."""
-        with self._roles_lock:
-            if self._roles is None:
-                data = self.request("GET", "/roles?fields=id,name")
-                self._roles = [models.from_api(models.Role, role) for role in data]
-            return list(self._roles)
+    def roles(self, wanted: Sequence[str] = ()) -> list[models.Role]:
+        """``GET /roles`` (ids and names), kept for the client's life: asked again after a
+        write to roles, and once when the roles in hand lack one of ``wanted`` (ids or names,
+        see :func:`~pulumi_looker.models.find_role`): a role made since is found."""
+        return self._roles.lookup(
+            lambda known: all(models.find_role(known, w) is not None for w in wanted)
+        )
+
+    def _list_roles(self) -> list[models.Role]:
+        data = self.request("GET", "/roles?fields=id,name")
+        return [models.from_api(models.Role, role) for role in data]
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""
@@ -259,7 +190,7 @@ class LookerClient:
         """``POST /users/{user_id}/credentials_api3``: a new key, the only answer with its secret.
 
         Looker's create takes no body; set a purpose with :meth:`update_credentials_api3`.
-        Resources create keys through :attr:`keys`, which never leaves one behind unseen.
+        Resources create keys through ``client.users``, which never leaves one behind unseen.
         """
         data = self.request("POST", _credentials_path(user_id))
         return models.from_api(models.CreateCredentialsApi3, data)
@@ -275,22 +206,6 @@ class LookerClient:
     def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
         """``DELETE /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
         self.request("DELETE", _credentials_path(user_id, credentials_id))
-
-
-def _listed_user(user: Mapping[str, Any]) -> models.ListedUser:
-    return models.ListedUser(
-        id=str(user["id"]),
-        email=user.get("email"),
-        keys=[
-            models.from_api(models.CredentialsApi3, key)
-            for key in user.get("credentials_api3") or []
-        ],
-        service_account=(
-            models.from_api(models.ServiceAccount, {**user, "id": str(user["id"])})
-            if user.get("is_service_account")
-            else None
-        ),
-    )
 
 
 def _service_account_path(user_id: str) -> str:

@@ -195,16 +195,16 @@ class LookerPlugin(Provider):
         email, given_id = args.get("email"), args.get("id")
         if bool(email) == bool(given_id):
             return InvokeResponse(failures=[CheckFailure("email", "give email or id, not both")])
-        keys = (await self._run(lambda: self.connections.client(None))).keys
-        found = str(given_id) if given_id else await self._run(lambda: keys.user_id_of(str(email)))
+        users = (await self._run(lambda: self.connections.client(None))).users
+        found = str(given_id) if given_id else await self._run(lambda: users.user_id_of(str(email)))
         if found is None:
             raise NotInLookerError(f"getUser: Looker has no user with email {email!r}")
         user_id: str = found
-        user_keys = await self._run(lambda: keys.keys_of(user_id))
+        user_keys = await self._run(lambda: users.keys_of(user_id))
         return InvokeResponse(
             return_value={
                 "id": PropertyValue(user_id),
-                "email": PropertyValue(keys.email_of(user_id)),
+                "email": PropertyValue(users.email_of(user_id)),
                 "credentialsApi3Ids": PropertyValue([PropertyValue(k.id) for k in user_keys]),
             }
         )

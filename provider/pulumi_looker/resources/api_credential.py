@@ -259,7 +259,7 @@ class ApiCredentialLogic:
         if olds.get("user_email") == email and isinstance(olds.get("user_id"), str):
             return str(olds["user_id"])
         try:
-            user_id = self.connections.client(inputs.get("profile")).keys.user_id_of(email)
+            user_id = self.connections.client(inputs.get("profile")).users.user_id_of(email)
         except SettingsError as error:
             return (
                 "user_email",
@@ -280,10 +280,10 @@ class ApiCredentialLogic:
         if not isinstance(user_id, str) or is_unknown(user_id):
             return []
         try:
-            keys = self.connections.client(inputs.get("profile")).keys
+            users = self.connections.client(inputs.get("profile")).users
         except SettingsError:
             return []
-        if keys.lacks_user(user_id):
+        if users.lacks_user(user_id):
             return [
                 (
                     "user_id",
@@ -293,7 +293,7 @@ class ApiCredentialLogic:
             ]
         if not isinstance(key_id, str) or is_unknown(key_id):
             return []
-        key = keys.key(user_id, key_id)
+        key = users.key(user_id, key_id)
         if key is None:
             return [
                 (
@@ -373,7 +373,7 @@ class ApiCredentialLogic:
         if purpose is not None:  # before the POST: nothing half-made
             client.require(models.CredentialsApi3, ["purpose"])
         try:
-            created = client.keys.create(user_id)
+            created = client.users.create_key(user_id)
         except NotFoundError as error:
             raise NotInLookerError(
                 f"user_id {user_id!r}: Looker has no user {user_id}, or this connection "
@@ -384,11 +384,11 @@ class ApiCredentialLogic:
         written = ownership.marked_purpose(purpose, marker)
         if written is not None:
             try:
-                key = client.keys.set_purpose(user_id, created.id, written)
+                key = client.users.set_purpose(user_id, created.id, written)
             except LookerError:
                 # A key whose id we know is deleted, or kept in the state with the purpose it
                 # really has (so the next `pulumi up` sets it); never left behind unseen.
-                if client.keys.discard(user_id, created.id):
+                if client.users.discard_key(user_id, created.id):
                     raise
         return key, created.client_secret
 
@@ -399,7 +399,7 @@ class ApiCredentialLogic:
         with ``stack``'s marker: one PATCH when that differs. A key another stack's marker
         claims is refused (check said so at preview already)."""
         user_id, credentials_id = props["user_id"], props["credentials_api3_id"]
-        key = client.keys.key(user_id, credentials_id)
+        key = client.users.key(user_id, credentials_id)
         if key is None:
             raise NotInLookerError(
                 f"API key {credentials_id} of Looker user {user_id} does not exist (Looker's "
@@ -414,7 +414,7 @@ class ApiCredentialLogic:
         marker = stack if stack and _has_purpose(client) else None
         written = ownership.marked_purpose(key.purpose if wanted is None else wanted, marker)
         if written != key.purpose:
-            key = client.keys.set_purpose(user_id, credentials_id, written)
+            key = client.users.set_purpose(user_id, credentials_id, written)
         return ApiKeyState(
             user_id=user_id,
             key=key,
@@ -446,7 +446,7 @@ class ApiCredentialLogic:
             key.purpose
         ):
             written = ownership.marked_purpose(news["purpose"], stack)
-            key = client.keys.set_purpose(old.user_id, key.id, written)
+            key = client.users.set_purpose(old.user_id, key.id, written)
         state = attrs.evolve(
             old,
             key=key,
@@ -461,7 +461,7 @@ class ApiCredentialLogic:
         return state.to_outs()
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
-        """Looks the key up in the process's one listing of users' keys (see keys.ApiKeys). A
+        """Looks the key up in the process's one listing of users' keys (see ``client.users``). A
         refresh reports drift in the purpose and keeps the secret; a key deleted outside Pulumi is
         gone from the state (a kept previous key likewise); an import adopts the key with its
         purpose, and one Looker lacks is refused. After a rotation that kept the previous key,
@@ -471,15 +471,15 @@ class ApiCredentialLogic:
         client = self.connections.client(props.get("profile"))
         if ApiKeyState.is_state(props):
             old = ApiKeyState.from_props(props)
-            key = client.keys.key(user_id, old.key.id)
+            key = client.users.key(user_id, old.key.id)
             if key is None:
                 return Found(None)  # Looker confirms it is gone
-            previous = old.previous and client.keys.key(user_id, old.previous.id)
+            previous = old.previous and client.users.key(user_id, old.previous.id)
             state = attrs.evolve(old, user_id=user_id, key=key, previous=previous or None)
         else:
-            key = client.keys.key(user_id, credentials_id)
+            key = client.users.key(user_id, credentials_id)
             if key is None:
-                lacking = f" (no user {user_id})" if client.keys.lacks_user(user_id) else ""
+                lacking = f" (no user {user_id})" if client.users.lacks_user(user_id) else ""
                 raise NotInLookerError(
                     f"Looker has no API key {credentials_id} for user {user_id}{lacking}"
                 )
@@ -507,17 +507,17 @@ class ApiCredentialLogic:
             return
         text, owner = ownership.split_purpose(state.key.purpose)
         if state.purpose_managed and state.key.purpose != state.original_purpose:
-            client.keys.set_purpose(state.user_id, state.key.id, state.original_purpose)
+            client.users.set_purpose(state.user_id, state.key.id, state.original_purpose)
         elif owner is not None and owner == self.connections.stack:  # only the marker added
-            client.keys.set_purpose(state.user_id, state.key.id, text)
+            client.users.set_purpose(state.user_id, state.key.id, text)
 
     @staticmethod
     def _delete_key(client: LookerClient, user_id: str, key_id: str) -> None:
         try:
-            client.keys.delete(user_id, key_id)
+            client.users.delete_key(user_id, key_id)
         except NotFoundError as error:
             # Gone already, or hidden from this connection: only Looker's list can tell.
-            if client.keys.key(user_id, key_id) is not None:
+            if client.users.key(user_id, key_id) is not None:
                 raise KeyNotDeletedError(
                     f"{error}, yet Looker still lists key {key_id} of user {user_id}: this "
                     "connection may lack the permission to delete it. The key stays in "

@@ -2,13 +2,12 @@
 25.18), its roles, its typed state and its calls.
 
 Reading costs nothing of its own: a service account is a user, read from the one listing of
-users (``client.keys``) that the refresh of API keys reads too. Roles given by name are resolved
-with one ``GET /roles`` per process.
+users (``client.users``) that the refresh of API keys reads too. Roles given by name are
+resolved with one ``GET /roles`` per process (again when one is not found: it may be new).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +17,9 @@ from pulumi_looker import models
 from pulumi_looker.errors import (
     InvalidIdError,
     InvalidInputError,
-    LookerConnectionError,
     LookerError,
     NotFoundError,
     NotInLookerError,
-    ServerError,
     ServiceAccountCreateError,
     SettingsError,
     UnsupportedReleaseError,
@@ -59,8 +56,6 @@ from .kind import (
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
-
-logger = logging.getLogger("pulumi_looker")
 
 #: The release whose API description first has service accounts.
 SINCE = models.rules(models.ServiceAccount)["service_account_name"].since
@@ -163,7 +158,8 @@ class ServiceAccountLogic:
         account on a release older than service accounts fails here, before any write (``GET
         /versions``, once per process). ``roles`` (ids or names) become ``role_ids`` and
         ``role_names``: as the last inputs had them when the roles are the same, else from one
-        ``GET /roles`` per process; a role Looker lacks fails, naming the ones it has. A new
+        ``GET /roles`` per process, and once more when a role is not among them (it may be
+        new); a role Looker lacks fails, naming the ones it has. A new
         account's ``is_disabled`` is false unless set."""
         failures = check_names(news, SERVICE_ACCOUNT.inputs)
         user_id = as_id(news.get("user_id"))
@@ -225,14 +221,12 @@ class ServiceAccountLogic:
     ) -> list[models.Role] | Failure:
         """Each of ``roles`` by id or by name (ids first, then names, case ignored)."""
         try:
-            known = self.connections.client(profile).roles()
+            known = self.connections.client(profile).roles(roles)
         except SettingsError as error:
             return ("roles", f"finding roles by name needs a connection ({error})")
-        by_id = {role.id: role for role in known}
-        by_name = {(role.name or "").lower(): role for role in known}
         found: dict[str, models.Role] = {}
         for wanted in roles:
-            role = by_id.get(wanted) or by_name.get(wanted.strip().lower())
+            role = models.find_role(known, wanted)
             if role is None:
                 names = ", ".join(f"{r.name} ({r.id})" for r in known)
                 return ("roles", f"roles: Looker has no role {wanted!r}; its roles: {names}")
@@ -276,7 +270,7 @@ class ServiceAccountLogic:
         again; if that fails too, the error names the account left behind."""
         client = self.connections.client(props.get("profile"))
         if props.get("user_id") is not None:
-            user = client.keys.user(str(props["user_id"]))
+            user = client.users.user(str(props["user_id"]))
             if user is None or user.service_account is None:
                 raise NotInLookerError(
                     f"user_id {props['user_id']!r}: Looker has no service account "
@@ -288,12 +282,11 @@ class ServiceAccountLogic:
         refused = self._check_release(props.get("profile"))
         if refused:
             raise InvalidInputError(refused)
-        account = self._post(
-            client,
+        account = client.users.create_service_account(
             {
                 "service_account_name": props["service_account_name"],
                 "is_disabled": bool(props.get("is_disabled")),
-            },
+            }
         )
         if props.get("role_ids") is not None:
             try:
@@ -302,7 +295,7 @@ class ServiceAccountLogic:
                 self._discard(client, account, error)
                 raise
             account = attrs.evolve(account, role_ids=[r.id for r in roles])
-        client.keys.remember(account.id, account)
+        client.users.remember(account)
         state = ServiceAccountState(
             account=account,
             roles=props.get("roles"),
@@ -312,46 +305,6 @@ class ServiceAccountLogic:
             profile=props.get("profile"),
         )
         return Created(state.id, state.to_outs())
-
-    @staticmethod
-    def _post(client: LookerClient, values: Mapping[str, Any]) -> models.ServiceAccount:
-        """POST a new account, never blindly twice. When the answer is lost (or a 5xx comes
-        where Looker may have acted), a new listing of users tells: the one account with this
-        name that was not there before the POST is the one it made (taken, not made again);
-        none means nothing was made (the error stands); else the error names what may be left.
-        The users before the POST come from the one listing (read now if not in hand)."""
-        before = client.keys.user_ids()
-        try:
-            return client.create_service_account(values)
-        except (LookerConnectionError, ServerError) as error:
-            if isinstance(error, LookerConnectionError) and not error.reached_server:
-                raise
-            cause = error
-        name = values["service_account_name"]
-        listed = client.keys.relist()
-        made = [
-            user.service_account
-            for user in listed or []
-            if user.service_account is not None
-            and user.service_account.service_account_name == name
-            and (before is None or user.id not in before)
-        ]
-        if before is not None and listed is not None:
-            if len(made) == 1:
-                logger.warning(
-                    "%s, but Looker made service account %s (%r): it is this resource's",
-                    cause,
-                    made[0].id,
-                    name,
-                )
-                return made[0]
-            if not made:
-                raise cause
-        ids = ", ".join(a.id for a in made) or "unknown"
-        raise ServiceAccountCreateError(
-            f"{cause}; Looker may have created service account {name!r} anyway (user ids: {ids}): "
-            "look for it in Admin > Users, and adopt it by user_id or delete it"
-        ) from None
 
     @staticmethod
     def _discard(client: LookerClient, account: models.ServiceAccount, cause: Exception) -> None:
@@ -390,7 +343,7 @@ class ServiceAccountLogic:
         if news.get("roles") is not None and not _same(role_ids, account.role_ids):
             roles = client.set_user_roles(account.id, role_ids or [])
             account = attrs.evolve(account, role_ids=[r.id for r in roles])
-        client.keys.remember(account.id, account)
+        client.users.remember(account)
         managed = news.get("roles") is not None
         return ServiceAccountState(
             account=account,
@@ -412,7 +365,7 @@ class ServiceAccountLogic:
         create gives it, the bare user id."""
         user_id = parse_id(id_)
         client = self.connections.client(props.get("profile"))
-        user = client.keys.user(user_id)
+        user = client.users.user(user_id)
         imported = "adopted" not in props
         if user is None and imported:
             raise NotInLookerError(f"Looker has no service account {user_id} (no user {user_id})")
@@ -452,13 +405,13 @@ class ServiceAccountLogic:
             try:
                 client.delete_service_account(state.id)
             except NotFoundError:
-                if client.keys.user(state.id) is not None:
+                if client.users.user(state.id) is not None:
                     raise
-            client.keys.forget_user(state.id)
+            client.users.forget_user(state.id)
             return
         if not state.adopted and not state.account.is_disabled:
             account = client.update_service_account(state.id, {"is_disabled": True})
-            client.keys.remember(state.id, state.seen(account).account)
+            client.users.remember(state.seen(account).account)
 
 
 def parse_id(id_: str) -> str:
