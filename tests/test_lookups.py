@@ -8,12 +8,14 @@ from typing import Any
 
 import pytest
 
+from pulumi_looker import models
 from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import ServerError
 from pulumi_looker.settings import ConnectionSettings
 from tests.support.clients import fast_retry
 
-ROLES = ("GET", "/roles?fields=id,name")
+#: The listing of roles a client reads (every field of a role, as the Role resources read it).
+ROLES = ("GET", f"/roles?fields={','.join(n for n in models.rules(models.Role) if n != 'can')}")
 
 
 class RolesLooker:

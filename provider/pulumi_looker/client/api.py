@@ -15,6 +15,7 @@ from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
 from pulumi_looker.settings import ConnectionSettings
 
 from .kept import KeptListing
+from .objects import Objects
 from .retry import RetryPolicy
 from .transport import Transport
 
@@ -32,10 +33,11 @@ class LookerApi:
         self.transport = transport
         self._release: str | None = None
         self._release_lock = threading.Lock()
-        self._roles = KeptListing(self._list_roles)
+        self._objects: dict[models.Collection, Objects[Any]] = {}
+        self._objects_lock = threading.Lock()
         #: The listings kept for the client's life, by the path they are read from: any write
         #: to a path under it forgets it (whatever the answer: a failed write may have acted).
-        self._kept: dict[str, KeptListing[Any]] = {"/roles": self._roles}
+        self._kept: dict[str, KeptListing[Any]] = {}
         #: What a permission set may allow: it changes only with Looker's release.
         self._permissions = KeptListing(self._list_permissions)
 
@@ -170,16 +172,27 @@ class LookerApi:
         return [models.from_api(models.Role, role) for role in data]
 
     def roles(self, wanted: Sequence[str] = ()) -> list[models.Role]:
-        """``GET /roles`` (ids and names), kept for the client's life: asked again after a
+        """Every role, from the listing of roles kept for the client's life (one ``GET
+        /roles`` a process, shared with the ``Role`` resources' reads): asked again after a
         write to roles, and once when the roles in hand lack one of ``wanted`` (ids or names,
         see :func:`~pulumi_looker.models.find_role`): a role made since is found."""
-        return self._roles.lookup(
+        return self.objects(models.ROLES).kept.lookup(
             lambda known: all(models.find_role(known, w) is not None for w in wanted)
         )
 
-    def _list_roles(self) -> list[models.Role]:
-        data = self.request("GET", "/roles?fields=id,name")
-        return [models.from_api(models.Role, role) for role in data]
+    # --- collections (permission sets, model sets, roles, groups) -------------------------
+
+    def objects(self, collection: models.Collection) -> Objects[Any]:
+        """The objects of ``collection``: one listing a process, kept until a write under its
+        path."""
+        with self._objects_lock:
+            found = self._objects.get(collection)
+            if found is None:
+                found = self._objects[collection] = Objects(
+                    collection, self.request, self._checked_body
+                )
+                self._kept[collection.path] = found.kept
+            return found
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""

@@ -6,13 +6,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from pulumi_looker import models
 from pulumi_looker.settings import ConnectionSettings
 
 from .api import LookerApi
-from .objects import Objects
 from .owners import Owners
 from .retry import RetryPolicy
 from .transport import Transport
@@ -40,19 +38,6 @@ class LookerClient(LookerApi):
         self.users = UserDirectory(self)
         #: Which stack manages each singleton, read once per client.
         self.owners = Owners(self)
-        self._objects: dict[models.Collection, Objects[Any]] = {}
-        self._objects_lock = threading.Lock()
-
-    def objects(self, collection: models.Collection) -> Objects[Any]:
-        """The objects of ``collection`` (permission sets...): one listing per process, until
-        a write through it."""
-        with self._objects_lock:
-            found = self._objects.get(collection)
-            if found is None:
-                found = self._objects[collection] = Objects(
-                    collection, self.request, self._checked_body
-                )
-            return found
 
     @classmethod
     def shared(cls, settings: ConnectionSettings) -> LookerClient:

@@ -15,9 +15,12 @@ from .collection import Rules, built_in, collection_kind
 
 
 def external(live: Any) -> str | None:
-    """A group the identity provider manages refuses writes; so do Looker's own objects."""
+    """A group the identity provider manages refuses writes, and so does ``All Users``, every
+    user's group (Looker's docs: its membership cannot be edited)."""
     if getattr(live, "externally_managed", False):
         return "is managed by SAML, OIDC or LDAP (externally_managed): Looker refuses writes to it"
+    if getattr(live, "include_by_default", False):
+        return "is every user's group (include_by_default): Looker keeps it as it is"
     return built_in(live)
 
 
