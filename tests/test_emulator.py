@@ -16,6 +16,8 @@ from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
 from .spec import SPEC
 
+SPEC_SCHEMAS = json.loads(SPEC.read_text())["components"]["schemas"]
+
 
 def login(http: httpx.Client, client_id: str, client_secret: str) -> httpx.Response:
     return http.post("/login", data={"client_id": client_id, "client_secret": client_secret})
@@ -190,6 +192,20 @@ def test_non_admin_is_forbidden(emulator: EmulatorProcess, api: httpx.Client) ->
             answer = http.request(method, path)
             assert answer.status_code == 403, path
             assert set(answer.json()) == {"message", "documentation_url"}
+
+
+def test_an_admin_can_act_as_another_user(emulator: EmulatorProcess, api: httpx.Client) -> None:
+    """``POST /login/{user_id}`` (sudo): a token that acts as user 3, who has no key."""
+    answer = api.post("/login/3")
+    assert answer.status_code == 200
+    assert set(answer.json()) == set(SPEC_SCHEMAS["AccessToken"]["properties"])
+    as_three = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    assert api.get("/user", headers=as_three).json()["id"] == "3"
+    assert api.get("/password_config", headers=as_three).status_code == 403  # 3 is no admin
+    assert api.post("/login/3", headers=as_three).status_code == 403  # nor can 3 sudo
+    assert api.post("/login/99").status_code == 404
+    keys = emulator.control.state()["credentials_api3"]
+    assert [k for k in keys if k["user_id"] == "3"] == []  # no key made for it
 
 
 def test_fields_parameter_restricts_the_answer(api: httpx.Client) -> None:
@@ -390,6 +406,7 @@ def test_google_cloud_core_and_permission_404_modes(start_emulator) -> None:
             "Unsupported in Looker (Google Cloud core)",
         )
         assert http.get("/session_config").status_code == 200
+        assert http.post("/login/3").status_code == 403  # no embed users to impersonate
         role_groups = http.put("/roles/2/groups", json=[])
         assert (role_groups.status_code, role_groups.json()["message"]) == (
             403,

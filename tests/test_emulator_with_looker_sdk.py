@@ -53,6 +53,14 @@ def test_api_keys_lifecycle(sdk: Looker40SDK, emulator: EmulatorProcess) -> None
     assert emulator.control.state()["credentials_api3"][1:] == []
 
 
+def test_sudo_as_another_user(sdk: Looker40SDK) -> None:
+    """``login_user``: looker-sdk's sudo, a token that acts as the user."""
+    with pytest.warns(UserWarning, match="login_user behavior changed"):  # the SDK's own note
+        token = sdk.login_user("3")
+    assert (token.token_type, token.expires_in) == ("Bearer", 3600)
+    assert token.access_token
+
+
 def test_logout_ends_the_token(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
     sdk.me()
     sdk.auth.logout()

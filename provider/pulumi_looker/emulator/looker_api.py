@@ -82,6 +82,7 @@ class LookerApi:
         return [
             Route(f"{API}/versions", self.versions, methods=["GET"]),
             Route(f"{API}/login", self.login, methods=["POST"]),
+            Route(f"{API}/login/{{user_id}}", self.sudo, methods=["POST"]),
             Route(f"{API}/logout", self.logout, methods=["DELETE"]),
             # Looker's SDKs log out at the unversioned path (looker_sdk.rtl.auth_session).
             Route("/api/logout", self.logout, methods=["DELETE"]),
@@ -163,14 +164,19 @@ class LookerApi:
         token = self.store.login(client_id, secret, ttl)
         if token is None:
             raise not_found()
-        return JSONResponse(
-            {
-                "access_token": token,
-                "token_type": "Bearer",
-                "expires_in": int(ttl),
-                "refresh_token": None,
-            }
-        )
+        return _access_token(token, ttl)
+
+    async def sudo(self, request: Request) -> Response:
+        """``POST /login/{user_id}``: an admin gets a token that acts as the user (no key
+        needed, none made). Looker (Google Cloud core) lets a service account impersonate only
+        embed users, which the emulator has none of: there it is denied (the API
+        description's text)."""
+        self._admin(request)
+        if self.deployment.google_cloud_core:
+            raise LookerHttpError(403, GOOGLE_CLOUD_CORE_REFUSAL)
+        user = self._user(request.path_params["user_id"])
+        ttl = self.token_ttl()
+        return _access_token(self.store.open_session(user.id, ttl), ttl)
 
     async def logout(self, request: Request) -> Response:
         """``DELETE /logout``: the caller's token is revoked."""
@@ -357,3 +363,15 @@ class LookerApi:
             )
             self.store.update_key(key.id, changes)
         return json_answer(self._public_key(key, request), request)
+
+
+def _access_token(token: str, ttl: float) -> JSONResponse:
+    """The ``AccessToken`` answer of a login."""
+    return JSONResponse(
+        {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": int(ttl),
+            "refresh_token": None,
+        }
+    )

@@ -407,13 +407,15 @@ class Store:
             if user is None or user.is_disabled:
                 continue
             if key.client_id == client_id and key.accepts(client_secret):
-                token = random_token(40)
-                self.issued_tokens.add(token)
-                self.sessions[token] = Session(
-                    user_id=key.user_id, expires_at=time.monotonic() + ttl
-                )
-                return token
+                return self.open_session(key.user_id, ttl)
         return None
+
+    def open_session(self, user_id: str, ttl: float) -> str:
+        """A new access token that acts as ``user_id`` for ``ttl`` seconds."""
+        token = random_token(40)
+        self.issued_tokens.add(token)
+        self.sessions[token] = Session(user_id=user_id, expires_at=time.monotonic() + ttl)
+        return token
 
     def session_user(self, token: str) -> User | None:
         session = self.sessions.get(token)
