@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.support.clients import DEV_CLIENT_ID
-from tests.support.looker import ACCOUNTS, CREDENTIALS, LOGIN, POLICY, SESSION, writes
+from tests.support.looker import ACCOUNTS, CREDENTIALS, LOGIN, POLICY, PROJECT, SESSION, writes
 from tests.support.stack import ROOT, Stack, replace_connection_key
 
 pytestmark = pytest.mark.e2e
@@ -58,8 +58,12 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
         ("GET", "/api/4.0/session_config"): 1,
         ("GET", "/api/4.0/setting"): 1,
         ("GET", "/api/4.0/users"): 1,  # one page of users with their keys
-        ("GET", "/api/4.0/roles"): 1,  # the service accounts' roles, written by name
+        ("GET", "/api/4.0/roles"): 1,  # the roles, and the service accounts' by name
         ("GET", "/api/4.0/user_attributes"): 1,  # which stack manages each policy
+        # One listing of each other kind of the access model.
+        ("GET", "/api/4.0/permission_sets"): 1,
+        ("GET", "/api/4.0/model_sets"): 1,
+        ("GET", "/api/4.0/groups"): 1,
     }
     text = stack.file.read_text()
     assert text.startswith(HEADER)
@@ -101,6 +105,16 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
     assert "key-u1-k1" not in {e["name"] for e in entries}
     assert "left out key 1 of user 1: this connection logs in with it" in result.stderr
     assert sum("purpose" not in e for e in entries) == 3
+    # The access model by id, as Looker has it; Looker's own sets are left out, named.
+    sets = config[f"{PROJECT}:permissionSets"]
+    assert {e["permissionSetName"] for e in sets} == {"Developer", "User", "Viewer"}
+    assert all(e["permissionSetId"] and e["permissions"] for e in sets)
+    assert (
+        "permission set 'Admin' is Looker's own (built_in): Looker keeps it as it is; left out"
+        in (result.stderr)
+    )
+    assert "group 'All Users' is every user's group (include_by_default)" in result.stderr
+    assert {e["roleName"] for e in config[f"{PROJECT}:roles"]} >= {"Developer", "Viewer"}
     assert "secret" not in text.lower()
     again = adopt(stack, "--all-users")
     assert again.returncode == 0

@@ -207,8 +207,8 @@ USER_ATTRIBUTES = Collection(
     rules=Rules(check=_attribute_values, refuse=_permanent),
 )
 
-#: Every collection of the access model, in the order their routes are served.
-COLLECTIONS = (PERMISSION_SETS, MODEL_SETS, ROLES, GROUPS, USER_ATTRIBUTES)
+#: Every collection declared above, in the order of their declarations (their routes' order).
+COLLECTIONS = tuple(v for v in tuple(globals().values()) if isinstance(v, Collection))
 
 
 class AccessApi:
