@@ -1,5 +1,6 @@
-"""Shared fixtures: an emulator per test on loopback, and a client wired to it (the helpers
-behind them are in tests/support)."""
+"""Shared fixtures: emulators on loopback (one process per worker and set of flags, reset
+before each test that takes it), and a client wired to one (the helpers behind them are in
+tests/support)."""
 
 from __future__ import annotations
 
@@ -72,27 +73,84 @@ def _no_ambient_looker_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
     LookerClient.close_shared()
 
 
+class EmulatorPool:
+    """Emulators started once per test process (an xdist worker) and reset between tests
+    (``POST /_emulator/reset``: one call, where a start costs most of a second): one for each
+    set of flags a test asks for at the same time. One with a state file is never shared."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self._idle: dict[tuple[str, tuple[str, ...]], list[EmulatorProcess]] = {}
+        self._made = 0
+
+    def take(self, client_id: str, extra_args: tuple[str, ...]) -> EmulatorProcess:
+        idle = self._idle.setdefault((client_id, extra_args), [])
+        while idle:
+            emulator = idle.pop()
+            if emulator.running:
+                emulator.control.reset()
+                return emulator
+            emulator.stop()
+        self._made += 1
+        emulator = EmulatorProcess(
+            admin_client_id=client_id,
+            admin_client_secret=ADMIN_CLIENT_SECRET,
+            extra_args=extra_args,
+            log_file=self.logs / f"emulator-{self._made}.log",
+        )
+        return emulator.start()
+
+    def give_back(self, emulator: EmulatorProcess) -> None:
+        if emulator.running:
+            key = (emulator.admin_client_id, tuple(emulator.extra_args))
+            self._idle.setdefault(key, []).append(emulator)
+        else:
+            emulator.stop()
+
+    def close(self) -> None:
+        for emulators in self._idle.values():
+            for emulator in emulators:
+                emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorPool]:
+    pool = EmulatorPool(tmp_path_factory.mktemp("emulators"))
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def start_emulator(tmp_path: Path) -> Iterator[Callable[..., EmulatorProcess]]:
-    """Start emulators with extra flags; all are stopped after the test."""
-    started: list[EmulatorProcess] = []
+def start_emulator(
+    tmp_path: Path, emulator_pool: EmulatorPool
+) -> Iterator[Callable[..., EmulatorProcess]]:
+    """Start emulators with extra flags (each as fresh as a new process: a pooled one is reset);
+    after the test, each goes back to the pool, or is stopped if it has a state file."""
+    taken: list[EmulatorProcess] = []
+    own: list[EmulatorProcess] = []
 
     def start(
         *extra_args: str, state_file: Path | None = None, client_id: str = ADMIN_CLIENT_ID
     ) -> EmulatorProcess:
+        if state_file is None:
+            emulator = emulator_pool.take(client_id, tuple(extra_args))
+            taken.append(emulator)
+            return emulator
         emulator = EmulatorProcess(
             admin_client_id=client_id,
             admin_client_secret=ADMIN_CLIENT_SECRET,
             state_file=state_file,
             extra_args=extra_args,
-            log_file=tmp_path / f"emulator-{len(started)}.log",
+            log_file=tmp_path / f"emulator-{len(own)}.log",
         )
-        started.append(emulator)
+        own.append(emulator)
         return emulator.start()
 
     yield start
-    for emulator in started:
+    for emulator in own:
         emulator.stop()
+    for emulator in taken:
+        emulator_pool.give_back(emulator)
 
 
 @pytest.fixture

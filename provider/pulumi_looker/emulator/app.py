@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,10 +19,15 @@ from .state import Store
 
 
 class Emulator:
-    """One emulated Looker instance (an ASGI application): its store, faults and request log."""
+    """One emulated Looker instance (an ASGI application): its store, faults and request log;
+    ``fresh`` makes the store as it started, for ``POST /_emulator/reset``."""
 
     def __init__(
-        self, store: Store, faults: Faults | None = None, deployment: Deployment | None = None
+        self,
+        store: Store,
+        faults: Faults | None = None,
+        deployment: Deployment | None = None,
+        fresh: Callable[[], Store] | None = None,
     ) -> None:
         self.store = store
         self.plan = FaultPlan(periodic=faults or Faults())
@@ -30,7 +37,7 @@ class Emulator:
             exception_handlers={LookerHttpError: _looker_error, HTTPException: _http_error},
         )
         self._log = RequestLog(FaultInjector(app, self.plan, store.sessions.clear))
-        control = ControlApi(store, self.plan, self._log.entries)
+        control = ControlApi(store, self.plan, self._log.entries, fresh)
         self._app = Starlette(routes=control.routes())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import yaml
@@ -168,16 +168,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     fresh = args.state_file is None or not args.state_file.exists()
     store = Store.open(args.state_file, **seed) if args.state_file else Store.seeded(**seed)
-    if args.seed and fresh:
+    lived_in: dict[str, Any] = {}
+    if args.seed:
         try:
-            store.apply_seed(yaml.safe_load(args.seed.read_text(encoding="utf-8")) or {})
+            lived_in = yaml.safe_load(args.seed.read_text(encoding="utf-8")) or {}
+            if fresh:
+                store.apply_seed(lived_in)
         except (OSError, ValueError, TypeError, KeyError, AttributeError, yaml.YAMLError) as error:
             parser.error(f"--seed {args.seed}: {error}")
+
+    def started() -> Store:
+        """The instance as this process started it, for ``POST /_emulator/reset``."""
+        again = Store.seeded(**seed)
+        if lived_in:
+            again.apply_seed(lived_in)
+        return again
+
     if args.detach:  # every argument is checked: the server starts with them in the background
         _detach([arg for arg in (sys.argv[1:] if argv is None else argv) if arg != "--detach"])
         return
     config = uvicorn.Config(
-        Emulator(store, faults, deployment),
+        Emulator(store, faults, deployment, None if args.state_file else started),
         host=args.host,
         port=args.port,
         log_level="warning",

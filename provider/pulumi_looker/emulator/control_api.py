@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -19,14 +20,25 @@ CONTROL = "/_emulator"
 class ControlApi:
     """Lets tests, benchmarks and the demo drive and inspect a running emulator."""
 
-    def __init__(self, store: Store, plan: FaultPlan, log: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        plan: FaultPlan,
+        log: list[dict[str, Any]],
+        fresh: Callable[[], Store] | None = None,
+    ) -> None:
         self.store = store
         self.plan = plan
         self.log = log
+        #: The instance as the process started (None: it keeps a state file, not reset).
+        self.fresh = fresh
+        #: The periodic faults the process started with, which a reset puts back.
+        self.started_faults = plan.periodic
 
     def routes(self) -> list[Route]:
         return [
             Route(f"{CONTROL}/health", self.health, methods=["GET"]),
+            Route(f"{CONTROL}/reset", self.reset, methods=["POST"]),
             Route(f"{CONTROL}/requests", self.requests, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/faults", self.faults, methods=["GET", "PATCH", "DELETE"]),
             Route(f"{CONTROL}/faults/aimed", self.aim, methods=["POST"]),
@@ -39,6 +51,18 @@ class ControlApi:
 
     async def health(self, request: Request) -> Response:
         return JSONResponse({"ok": True})
+
+    async def reset(self, request: Request) -> Response:
+        """Make the instance as the process started it (its users, keys, settings, access
+        model and periodic faults), with no session, no aimed fault and an empty request log:
+        one process serves test after test. One with a state file keeps it, and answers 409."""
+        if self.fresh is None:
+            return error_response(409, "an emulator with a --state-file is not reset")
+        self.store.replace_with(self.fresh())
+        self.plan.clear()
+        self.plan.periodic = self.started_faults
+        self.log.clear()
+        return Response(status_code=204)
 
     async def requests(self, request: Request) -> Response:
         """The request log, or (DELETE) clear it."""

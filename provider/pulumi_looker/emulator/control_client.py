@@ -74,6 +74,10 @@ class EmulatorControlClient:
         """As if the key had been created ``days`` ago."""
         self._http.patch(f"/keys/{key_id}", json={"age_days": days}).raise_for_status()
 
+    def reset(self) -> None:
+        """Make the instance as the process started it: no session, fault or logged request."""
+        self._http.post("/reset").raise_for_status()
+
     def seed(self, seed: dict[str, Any]) -> dict[str, Any]:
         """Add what ``seed`` holds (as ``--seed`` does: permission sets, model sets, roles,
         groups, users...); returns the state after."""

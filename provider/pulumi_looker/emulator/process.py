@@ -92,6 +92,11 @@ class EmulatorProcess:
         self.stop()
         raise RuntimeError(f"the Looker emulator did not start within {timeout:.0f} s")
 
+    @property
+    def running(self) -> bool:
+        """Whether the server process is started and has not ended."""
+        return self._process is not None and self._process.poll() is None
+
     def wait_for_exit(self, timeout: float) -> int:
         """Wait until the server process ends by itself (a ``crash`` fault); its exit code."""
         assert self._process is not None

@@ -174,6 +174,17 @@ class Store:
     issued_tokens: set[str] = attrs.field(factory=set)
     path: Path | None = None
 
+    def replace_with(self, fresh: Store) -> None:
+        """Hold what ``fresh`` holds, in place: the routes keep this store, and some of them
+        its dicts (a fault that revokes every token clears ``sessions``)."""
+        for field in attrs.fields(Store):
+            mine, theirs = getattr(self, field.name), getattr(fresh, field.name)
+            if isinstance(mine, (dict, set)):
+                mine.clear()
+                mine.update(theirs)
+            else:
+                setattr(self, field.name, theirs)
+
     @classmethod
     def seeded(
         cls,
