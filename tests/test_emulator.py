@@ -448,3 +448,37 @@ def test_an_ordinary_user_can_be_given_a_key(start_emulator) -> None:
     assert after_logout.status_code == 401
     [key] = [k for k in emulator.control.state()["credentials_api3"] if k["user_id"] == "2"]
     assert key["client_id"] == "UserClientId"
+
+
+def _without_tokens(state: dict) -> dict:
+    """What an instance holds but its tokens and when its keys were made (a new process's
+    admin key is made when it starts, as a reset's is)."""
+    held = {k: v for k, v in state.items() if k not in ("sessions", "issued_tokens")}
+    held["credentials_api3"] = [
+        {k: v for k, v in key.items() if k != "created_at"} for key in held["credentials_api3"]
+    ]
+    return held
+
+
+def test_a_reset_makes_the_instance_as_its_process_started_it(start_emulator, tmp_path) -> None:
+    """One emulator serves test after test (tests/conftest.py): after a reset it holds what a
+    new process with the same flags holds, its periodic faults are those of its flags, and its
+    request log is empty. One with a state file is not reset."""
+    emulator = start_emulator("--users", "3", "--latency-ms", "1")
+    started = _without_tokens(emulator.control.state())
+    with httpx.Client(base_url=f"{emulator.url}/api/4.0") as http:
+        token = login(http, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET).json()["access_token"]
+        http.headers["Authorization"] = f"Bearer {token}"
+        http.patch("/password_config", json={"min_length": 30}).raise_for_status()
+        http.post("/users/2/credentials_api3").raise_for_status()
+        http.post("/groups", json={"name": "Finance"}).raise_for_status()
+    assert emulator.control.set_faults(error_every=5)["error_every"] == 5
+    emulator.control.reset()
+    assert _without_tokens(emulator.control.state()) == started
+    assert emulator.control.requests() == []
+    faults = emulator.control.set_faults()  # an empty change answers the faults in force
+    assert (faults["latency_ms"], faults["error_every"]) == (1, 0)
+
+    kept = start_emulator(state_file=tmp_path / "state.json")
+    refused = httpx.post(f"{kept.url}/_emulator/reset")
+    assert refused.status_code == 409
