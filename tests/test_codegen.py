@@ -4,6 +4,7 @@ they give, and every kind has its typed resource at ``pulumi_looker.<Kind>``."""
 from __future__ import annotations
 
 import inspect
+import subprocess
 from pathlib import Path
 
 import pulumi_looker
@@ -30,3 +31,11 @@ def test_every_kind_has_a_typed_constructor_of_its_inputs_and_its_outputs() -> N
         assert [p for p in parameters if p in kind.inputs] == list(kind.inputs)
         assert set(resource.__annotations__) == {*kind.inputs, *kind.outputs}
         assert f"{kind.name}Args" in pulumi_looker.__all__
+
+
+def test_the_script_the_readme_names_writes_nothing_when_the_face_is_current() -> None:
+    """`scripts/generate-python-face` (README, Development) as written: run from anywhere, it
+    rewrites only what differs, so on a current tree it writes and says nothing."""
+    script = SOURCES.parents[2] / "scripts" / "generate-python-face"
+    result = subprocess.run([str(script)], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")

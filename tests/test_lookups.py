@@ -104,3 +104,20 @@ def test_a_lookup_miss_asks_again_once(looker, client) -> None:
 def test_the_first_lookup_misses_without_asking_twice(looker, client) -> None:
     assert names(client, "Owner") == ["Admin", "Developer"]
     assert looker.sent == [ROLES]
+
+
+def test_a_write_forgets_the_listings_while_another_thread_registers_one(looker, client):
+    """The plugin runs operations on threads: a listing registered (another kind's first read)
+    while a write goes through the kept listings is no error (it was: "dictionary changed size
+    during iteration", a ModelSet's create in examples/yaml-access)."""
+    names(client)
+    roles = client.objects(models.ROLES).kept
+    forget = roles.forget
+
+    def forget_while_another_kind_registers() -> None:
+        client.objects(models.GROUPS)  # another thread's first read of groups, meanwhile
+        forget()
+
+    roles.forget = forget_while_another_kind_registers  # type: ignore[method-assign]
+    client.request("POST", "/roles", json={"name": "Deployer"})
+    assert "Deployer" in names(client)

@@ -62,7 +62,9 @@ class LookerApi:
         finally:
             if method != "GET":
                 bare = path.partition("?")[0]
-                for under, kept in self._kept.items():
+                with self._objects_lock:  # another thread may be registering a listing
+                    listings = list(self._kept.items())
+                for under, kept in listings:
                     if bare == under or bare.startswith(f"{under}/"):
                         kept.forget()
 
