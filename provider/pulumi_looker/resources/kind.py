@@ -144,11 +144,6 @@ class Kind:
         """Each stack-config spelling of an input and the input it sets."""
         return {self.config.renames.get(n, camel_case(n)): n for n in self.inputs}
 
-    def of_type(self, resource_type: str) -> bool:
-        """Whether a type token of either face (``looker:index:X``, ``...dynamic/looker:X``)
-        is this kind's."""
-        return resource_type.rsplit(":", 1)[-1] == self.name and "looker" in resource_type
-
 
 def option(kind: type, *, writable: bool = True) -> models.FieldRule:
     """The rule of an input that is not a Looker field (an option such as ``keep_previous``)."""
@@ -158,7 +153,6 @@ def option(kind: type, *, writable: bool = True) -> models.FieldRule:
 #: Rules of options and outputs that are not Looker's fields.
 BOOL = option(bool)
 STR = option(str)
-LIST = option(list)
 OUT_BOOL = option(bool, writable=False)
 OUT_STR = option(str, writable=False)
 OUT_INT = option(int, writable=False)
