@@ -42,7 +42,7 @@ def test_each_kind_is_made_changed_refreshed_from_one_listing_and_deleted(
     assert outs[kind.collection.id_name] == id_
     assert face.diff(kind.name, id_, outs, inputs) == (False, [])
 
-    renamed = {**inputs, "name": f"{kind.example['name']} (renamed)"}
+    renamed = {**inputs, "name": f"{kind.example['name']}_renamed"}
     assert face.diff(kind.name, id_, outs, renamed) == (True, [])
     outs = face.update(kind.name, id_, outs, renamed)
     assert writes(emulator)[-1] == ("PATCH", f"{path}/{id_}")

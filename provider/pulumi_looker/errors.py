@@ -10,6 +10,7 @@ The tree::
     ├── UnsupportedReleaseError      an input needs a newer Looker release (before any write)
     ├── NotInLookerError             a user or key the inputs name does not exist in Looker
     ├── BuiltInError                 a change to one of Looker's own objects (``built_in``)
+    ├── LockoutError                 a change would take the Admin role from the stack's identity
     ├── UnconfirmedGoneError         a 404 that nothing confirms: gone, or hidden from us
     ├── SettingsNotAppliedError      Looker answered a PATCH without every value asked for
     ├── KeyCreateError               a key's create failed where Looker may have acted
@@ -114,6 +115,11 @@ class NotInLookerError(LookerError):
 class BuiltInError(LookerError):
     """A plan would change or delete one of Looker's own objects (a ``built_in`` permission
     set, model set or role), which Looker keeps as it is."""
+
+
+class LockoutError(LookerError):
+    """A change would take the Admin role from the identity the stack signs in as (nothing was
+    written)."""
 
 
 class ManagedElsewhereError(LookerError):

@@ -50,6 +50,8 @@ class FieldRule:
     minimum: int | None = None
     maximum: int | None = None
     since: str | None = None
+    #: A list's items: strings, or objects of string values (``dict``).
+    items: type = str
 
     def describe(self) -> str:
         """The allowed values, in words."""
@@ -62,7 +64,7 @@ class FieldRule:
         if self.kind is str:
             return "a string"
         if self.kind is list:
-            return "a list of strings"
+            return "a list of objects" if self.items is dict else "a list of strings"
         if self.kind is dict:
             return "an object"
         return f"a {self.kind.__name__}"
@@ -77,7 +79,7 @@ class FieldRule:
     def reason(self, name: str, value: Any) -> str | None:
         """Why ``value`` is not acceptable for field ``name``, or None when it is."""
         value = self.normalize(value)
-        if not _is_kind(value, self.kind) or (
+        if not _is_kind(value, self.kind, self.items) or (
             self.kind is int
             and (
                 (self.minimum is not None and value < self.minimum)
@@ -88,12 +90,12 @@ class FieldRule:
         return None
 
 
-def _is_kind(value: Any, kind: type) -> bool:
+def _is_kind(value: Any, kind: type, items: type = str) -> bool:
     if kind is int:
         # bool is an int in Python, but never a valid integer setting.
         return isinstance(value, int) and not isinstance(value, bool)
-    if kind is list:  # every list setting is a list of strings
-        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(item, items) for item in value)
     return isinstance(value, kind)
 
 
@@ -342,6 +344,48 @@ class Group:
 GROUPS = Collection(Group, "/groups", "group")
 
 
+@attrs.frozen(kw_only=True)
+class GroupHierarchy:
+    """``GroupHierarchy``: a group as ``GET /groups/search/with_hierarchy`` lists it, with the
+    groups it is in and the roles it grants: what memberships and role assignments read."""
+
+    id: str = _field(str, nullable=False, required=True)
+    name: str | None = _field(str)
+    externally_managed: bool | None = _field(bool, nullable=False)
+    include_by_default: bool | None = _field(bool, nullable=False)
+    parent_group_ids: list[str] | None = _field(list)
+    role_ids: list[str] | None = _field(list)
+
+
+@attrs.frozen(kw_only=True)
+class User:
+    """``User``: a person who signs in (``credentials_email`` holds the address they sign in
+    with; ``email`` is Looker's read-only copy of it); ``role_ids`` are its own roles,
+    ``group_ids`` the groups it is directly in."""
+
+    id: str = _field(str, nullable=False, required=True)
+    first_name: str | None = _field(str, writable=True)
+    last_name: str | None = _field(str, writable=True)
+    locale: str | None = _field(str, writable=True)
+    is_disabled: bool | None = _field(bool, writable=True, nullable=False)
+    display_name: str | None = _field(str)
+    email: str | None = _field(str)
+    group_ids: list[str] | None = _field(list)
+    role_ids: list[str] | None = _field(list)
+    is_service_account: bool | None = _field(bool, nullable=False)
+
+
+@attrs.frozen(kw_only=True)
+class CredentialsEmail:
+    """``CredentialsEmail``: the email and password a user signs in with."""
+
+    email: str | None = _field(str, writable=True)
+    forced_password_reset_at_next_login: bool | None = _field(bool, writable=True)
+    user_id: str | None = _field(str)
+    password_reset_url: str | None = _field(str, secret=True)
+    account_setup_url: str | None = _field(str, secret=True)
+
+
 def role_labels(roles: Iterable[Role]) -> dict[str, str]:
     """Role id -> how inputs name it: its name, which ``roles`` takes (case ignored), or its id
     where the role has no name or shares it with another role."""
@@ -394,6 +438,32 @@ class UserAttribute:
     value_for_ci_run: str | None = _field(str, writable=True)
 
 
+USER_ATTRIBUTES = Collection(UserAttribute, "/user_attributes", "user attribute")
+
+
+@attrs.frozen(kw_only=True)
+class UserAttributeGroupValue:
+    """``UserAttributeGroupValue``: the value a group gives a user attribute; where a user is in
+    several groups, the one of lowest ``rank`` wins."""
+
+    group_id: str = _field(str, nullable=False, required=True)
+    value: str | None = _field(str)
+    rank: int | None = _field(int)
+    value_is_hidden: bool | None = _field(bool, nullable=False)
+
+
+@attrs.frozen(kw_only=True)
+class UserAttributeWithValue:
+    """``UserAttributeWithValue``: a user attribute's value for one user, and where it comes
+    from (``source``: the user's own, a group's or the default)."""
+
+    user_attribute_id: str | None = _field(str)
+    name: str | None = _field(str)
+    value: str | None = _field(str, writable=True)
+    source: str | None = _field(str)
+    value_is_hidden: bool | None = _field(bool, nullable=False)
+
+
 @attrs.frozen
 class ListedUser:
     """A user as the listing of users shows it to pulumi-looker: id, email, API keys, the
@@ -405,6 +475,8 @@ class ListedUser:
     service_account: ServiceAccount | None = None
     group_ids: list[str] | None = None
     role_ids: list[str] | None = None
+    #: The user as a person (names, locale, disabled), as the listing shows it.
+    person: User | None = None
 
 
 @attrs.frozen(kw_only=True)

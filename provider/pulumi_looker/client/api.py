@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from pulumi_looker import models
 from pulumi_looker.errors import InvalidInputError, UnsupportedReleaseError
@@ -35,9 +35,10 @@ class LookerApi:
         self._release_lock = threading.Lock()
         self._objects: dict[models.Collection, Objects[Any]] = {}
         self._objects_lock = threading.Lock()
-        #: The listings kept for the client's life, by the path they are read from: any write
-        #: to a path under it forgets it (whatever the answer: a failed write may have acted).
-        self._kept: dict[str, KeptListing[Any]] = {}
+        #: The listings kept for the client's life, each with the paths whose writes change it:
+        #: any write to a path under one forgets it (whatever the answer: a failed write may
+        #: have acted).
+        self._kept: list[tuple[str, KeptListing[Any]]] = []
         #: What a permission set may allow: it changes only with Looker's release.
         self._permissions = KeptListing(self._list_permissions)
 
@@ -63,7 +64,7 @@ class LookerApi:
             if method != "GET":
                 bare = path.partition("?")[0]
                 with self._objects_lock:  # another thread may be registering a listing
-                    listings = list(self._kept.items())
+                    listings = list(self._kept)
                 for under, kept in listings:
                     if bare == under or bare.startswith(f"{under}/"):
                         kept.forget()
@@ -146,6 +147,76 @@ class LookerApi:
         path = f"/user_attributes/{quote(str(attribute_id), safe='')}"
         return models.from_api(models.UserAttribute, self.request("PATCH", path, json=body))
 
+    def user_attribute_group_values(
+        self, attribute_id: str
+    ) -> list[models.UserAttributeGroupValue]:
+        """``GET /user_attributes/{user_attribute_id}/group_values``, in priority order."""
+        data = self.request("GET", f"{_attribute_path(attribute_id)}/group_values")
+        return [models.from_api(models.UserAttributeGroupValue, item) for item in data]
+
+    def set_user_attribute_group_values(
+        self, attribute_id: str, values: Sequence[Mapping[str, Any]]
+    ) -> list[models.UserAttributeGroupValue]:
+        """``POST /user_attributes/{user_attribute_id}/group_values``: the groups' values become
+        exactly ``values`` (``group_id`` and ``value`` each), in priority order."""
+        body = [{"group_id": v["group_id"], "value": v.get("value")} for v in values]
+        data = self.request("POST", f"{_attribute_path(attribute_id)}/group_values", json=body)
+        return [models.from_api(models.UserAttributeGroupValue, item) for item in data]
+
+    def user_attribute_values(
+        self, user_id: str, attribute_ids: Sequence[str]
+    ) -> list[models.UserAttributeWithValue]:
+        """``GET /users/{user_id}/attribute_values`` of ``attribute_ids``."""
+        query = urlencode({"user_attribute_ids": ",".join(attribute_ids)})
+        data = self.request("GET", f"/users/{_quoted(user_id)}/attribute_values?{query}")
+        return [models.from_api(models.UserAttributeWithValue, item) for item in data]
+
+    def set_user_attribute_user_value(
+        self, user_id: str, attribute_id: str, value: str
+    ) -> models.UserAttributeWithValue:
+        """``PATCH /users/{user_id}/attribute_values/{user_attribute_id}``."""
+        path = f"/users/{_quoted(user_id)}/attribute_values/{_quoted(attribute_id)}"
+        data = self.request("PATCH", path, json={"value": value})
+        return models.from_api(models.UserAttributeWithValue, data)
+
+    def delete_user_attribute_user_value(self, user_id: str, attribute_id: str) -> None:
+        """``DELETE /users/{user_id}/attribute_values/{user_attribute_id}``: the user gets its
+        groups' value again, or the default."""
+        path = f"/users/{_quoted(user_id)}/attribute_values/{_quoted(attribute_id)}"
+        self.request("DELETE", path)
+
+    # --- users ----------------------------------------------------------------------------
+
+    def create_user(self, values: Mapping[str, Any]) -> models.User:
+        """``POST /users``. Resources create users through ``client.users``."""
+        body = self._checked_body(models.User, values)
+        return models.from_api(models.User, self.request("POST", "/users", json=body))
+
+    def update_user(self, user_id: str, values: Mapping[str, Any]) -> models.User:
+        """``PATCH /users/{user_id}``."""
+        body = self._checked_body(models.User, values)
+        data = self.request("PATCH", f"/users/{_quoted(user_id)}", json=body)
+        return models.from_api(models.User, data)
+
+    def delete_user(self, user_id: str) -> None:
+        """``DELETE /users/{user_id}``: cannot be undone (content to Trash)."""
+        self.request("DELETE", f"/users/{_quoted(user_id)}")
+
+    def set_credentials_email(
+        self, user_id: str, email: str, *, create: bool
+    ) -> models.CredentialsEmail:
+        """``POST`` (``create``) or ``PATCH /users/{user_id}/credentials_email``: the address
+        the user signs in with."""
+        path = f"/users/{_quoted(user_id)}/credentials_email"
+        data = self.request("POST" if create else "PATCH", path, json={"email": email})
+        return models.from_api(models.CredentialsEmail, data)
+
+    def send_setup_email(self, user_id: str) -> None:
+        """``POST /users/{user_id}/credentials_email/send_password_reset``: Looker emails the
+        user a link to set up the account (or reset its password)."""
+        path = f"/users/{_quoted(user_id)}/credentials_email/send_password_reset?fields=user_id"
+        self.request("POST", path)
+
     # --- service accounts and roles ------------------------------------------------------
 
     def create_service_account(self, values: Mapping[str, Any]) -> models.ServiceAccount:
@@ -193,8 +264,13 @@ class LookerApi:
                 found = self._objects[collection] = Objects(
                     collection, self.request, self._checked_body
                 )
-                self._kept[collection.path] = found.kept
+                self._kept.append((collection.path, found.kept))
             return found
+
+    def keep(self, listing: KeptListing[Any], *paths: str) -> None:
+        """Forget ``listing`` on every write under one of ``paths``."""
+        with self._objects_lock:
+            self._kept += [(path, listing) for path in paths]
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""
@@ -221,6 +297,14 @@ class LookerApi:
     def delete_credentials_api3(self, user_id: str, credentials_id: str) -> None:
         """``DELETE /users/{user_id}/credentials_api3/{credentials_api3_id}``."""
         self.request("DELETE", _credentials_path(user_id, credentials_id))
+
+
+def _quoted(segment: str) -> str:
+    return quote(str(segment), safe="")
+
+
+def _attribute_path(attribute_id: str) -> str:
+    return f"/user_attributes/{_quoted(attribute_id)}"
 
 
 def _service_account_path(user_id: str) -> str:

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from pulumi_looker.settings import ConnectionSettings
 
+from .access import Access
 from .api import LookerApi
 from .owners import Owners
 from .retry import RetryPolicy
@@ -36,6 +37,8 @@ class LookerClient(LookerApi):
         super().__init__(settings, retry or self.default_retry, Transport(settings, clock=clock))
         #: The instance's users, their keys and service accounts: every read and write of them.
         self.users = UserDirectory(self)
+        #: Who is in which group, who holds which role: every read and write of them.
+        self.access = Access(self, self.users)
         #: Which stack manages each singleton, read once per client.
         self.owners = Owners(self)
 

@@ -48,10 +48,15 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("pulumi_looker")
 
-#: What the listing reads of each user: its keys, what a service account is, groups and roles.
+#: What the listing reads of each user: who it is, its keys, what a service account is, its
+#: groups and roles.
 LISTED_FIELDS = (
     "id",
     "email",
+    "first_name",
+    "last_name",
+    "display_name",
+    "locale",
     "credentials_api3",
     "is_service_account",
     "service_account_name",
@@ -174,6 +179,13 @@ class UserDirectory:
             progress(len(listed))
         return listed
 
+    def listed(self) -> list[models.ListedUser] | None:
+        """Every user with its groups and roles, from the listing (read now if it is not in
+        hand); None when no complete listing can say (refused, or more users than it reads)."""
+        with self._lock:
+            self._ensure_listed()
+            return list(self._users.values()) if self._complete else None
+
     def users_named(self, ids: Sequence[str]) -> list[models.ListedUser]:
         """The users of ``ids`` that Looker has (one call), in id order."""
         return self._page(len(ids), 0, ids)
@@ -225,6 +237,42 @@ class UserDirectory:
                 group_ids=account.group_ids,
                 role_ids=account.role_ids,
             )
+
+    def create_user(self, values: Mapping[str, Any]) -> models.User:
+        """``POST /users``: a new person (no way to sign in until its email credentials are
+        set); later reads see it with no call."""
+        person = self._api.create_user(values)
+        self.remember_person(person)
+        return person
+
+    def update_user(self, user_id: str, values: Mapping[str, Any]) -> models.User:
+        """``PATCH /users/{user_id}``."""
+        person = self._write(user_id, lambda: self._api.update_user(user_id, values))
+        self.remember_person(person)
+        return person
+
+    def delete_user(self, user_id: str) -> None:
+        """``DELETE /users/{user_id}``: cannot be undone (the user's content goes to Trash)."""
+        self._write(user_id, lambda: self._api.delete_user(user_id))
+        self.forget_user(user_id)
+
+    def remember_person(self, person: models.User) -> None:
+        """A user as a write's answer shows it: later reads see it with no call."""
+        with self._lock:
+            known = self._users.get(person.id)
+            self._users[person.id] = attrs.evolve(
+                known or models.ListedUser(id=person.id, email=person.email, keys=[]),
+                email=person.email,
+                person=person,
+                group_ids=person.group_ids,
+                role_ids=person.role_ids,
+            )
+
+    def forget_listing(self) -> None:
+        """What the listing said of users' groups and roles is no longer true (a membership
+        or role was written): the next read lists the users again."""
+        with self._lock:
+            self._listed = self._complete = False
 
     def forget_user(self, user_id: str) -> None:
         """A user deleted: gone from the listing, and its keys with it."""
@@ -418,6 +466,7 @@ def _listed_user(user: Mapping[str, Any]) -> models.ListedUser:
         ),
         group_ids=user.get("group_ids"),
         role_ids=user.get("role_ids"),
+        person=models.from_api(models.User, {**user, "id": str(user["id"])}),
     )
 
 

@@ -3,19 +3,27 @@
 
 from .api_credential import ApiCredential, ApiCredentialArgs
 from .group import Group, GroupArgs
+from .group_membership import GroupMembership, GroupMembershipArgs
 from .instance_settings import InstanceSettings, InstanceSettingsArgs
 from .model_set import ModelSet, ModelSetArgs
 from .password_config import PasswordConfig, PasswordConfigArgs
 from .permission_set import PermissionSet, PermissionSetArgs
 from .role import Role, RoleArgs
+from .role_assignment import RoleAssignment, RoleAssignmentArgs
 from .service_account import ServiceAccount, ServiceAccountArgs
 from .session_config import SessionConfig, SessionConfigArgs
+from .user import User, UserArgs
+from .user_attribute import UserAttribute, UserAttributeArgs
+from .user_attribute_group_values import UserAttributeGroupValues, UserAttributeGroupValuesArgs
+from .user_attribute_user_value import UserAttributeUserValue, UserAttributeUserValueArgs
 
 __all__ = [
     "ApiCredential",
     "ApiCredentialArgs",
     "Group",
     "GroupArgs",
+    "GroupMembership",
+    "GroupMembershipArgs",
     "InstanceSettings",
     "InstanceSettingsArgs",
     "ModelSet",
@@ -26,8 +34,18 @@ __all__ = [
     "PermissionSetArgs",
     "Role",
     "RoleArgs",
+    "RoleAssignment",
+    "RoleAssignmentArgs",
     "ServiceAccount",
     "ServiceAccountArgs",
     "SessionConfig",
     "SessionConfigArgs",
+    "User",
+    "UserArgs",
+    "UserAttribute",
+    "UserAttributeArgs",
+    "UserAttributeGroupValues",
+    "UserAttributeGroupValuesArgs",
+    "UserAttributeUserValue",
+    "UserAttributeUserValueArgs",
 ]

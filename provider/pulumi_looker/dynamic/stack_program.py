@@ -111,16 +111,23 @@ def _entry(
         if key not in item:
             continue
         others = declared.get(link.kind, {})
-        target = others.get(item[key])
-        if target is None or any(name in inputs for name in link.instead_of):
+        named = item[key] if link.many and isinstance(item[key], list) else [item[key]]
+        targets = [others.get(n) for n in named] if isinstance(named, list) else [None]
+        if (
+            (link.many and not isinstance(item[key], list))
+            or None in targets
+            or any(name in inputs for name in link.instead_of)
+        ):
             section = next(k for k, v in SECTIONS.items() if v.name == link.kind)
             instead = " or ".join(camel_case(n) for n in link.instead_of)
+            what = "a list of entries" if link.many else "one"
             raise StackConfigError(
-                f"{where}.{key} must name one of {config.name}:{section} "
+                f"{where}.{key} must name {what} of {config.name}:{section} "
                 f"({', '.join(sorted(others)) or 'none declared'})"
                 f"{f', instead of {instead}' if instead else ''}; got {item[key]!r}"
             )
-        inputs[link.input] = getattr(target, link.output)
+        outputs = [getattr(t, link.output) for t in targets]
+        inputs[link.input] = outputs if link.many else outputs[0]
     return name, inputs
 
 

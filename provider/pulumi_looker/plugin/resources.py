@@ -43,7 +43,11 @@ def _property(rule: models.FieldRule, name: str) -> dict[str, Any]:
         description += f" Needs Looker {rule.since} or newer."
     spec: dict[str, Any] = {"type": _TYPES[rule.kind], "description": description}
     if rule.kind is list:
-        spec["items"] = {"type": "string"}
+        spec["items"] = (
+            {"type": "object", "additionalProperties": {"type": "string"}}
+            if rule.items is dict
+            else {"type": "string"}
+        )
     return spec
 
 

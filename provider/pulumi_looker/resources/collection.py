@@ -79,6 +79,8 @@ class Rules:
     validate: Validate | None = None
     #: Objects that refuse every change and are never deleted.
     locked: Locked = built_in
+    #: Fields Looker does not let change once set: a new value replaces the object.
+    replaced_by: tuple[str, ...] = ()
 
     @property
     def writable(self) -> tuple[str, ...]:
@@ -201,17 +203,21 @@ class CollectionLogic:
             replaces.append(id_name)
         if news.get("profile") != olds.get("profile"):
             replaces.append("profile")
-        updates = tuple(
+        changed = [
             n
             for n in self.rules.writable
             if news.get(n) is not None and (is_unknown(news[n]) or not _same(news[n], olds.get(n)))
-        )
+        ]
+        replaces += [n for n in changed if n in self.rules.replaced_by and olds.get(n) is not None]
+        updates = tuple(n for n in changed if n not in replaces)
         if updates and not replaces and olds.get(id_name) is not None:
             live: Any = models.from_api(self.collection.model, {**olds, "id": olds[id_name]})
             reason = self.rules.locked(live)
             if reason:
                 raise self._locked(live, reason, updates)
-        return Diff(updates=updates, replaces=tuple(replaces))
+        # A replacement's object takes the old one's name: the old one goes first.
+        first = any(n in self.rules.replaced_by for n in replaces)
+        return Diff(updates=updates, replaces=tuple(replaces), delete_before_replace=first)
 
     def create(self, props: Mapping[str, Any]) -> Created:
         """``POST`` a new object with the fields set; or, given its id, adopt the object
@@ -306,6 +312,7 @@ def collection_kind(
     config_key: str,
     example: Mapping[str, Any],
     links: Mapping[str, Link] | None = None,
+    secrets: tuple[str, ...] = (),
 ) -> Kind:
     """The kind of a collection's objects: Looker's writable fields, the id to adopt by, the
     profile. Stack config spells Looker's ``name`` ``<label>Name`` (an entry's ``name`` is the
@@ -337,5 +344,7 @@ Looker's own objects (``built_in``) refuse every change at preview and are never
         adopted_by=id_name,
         collection=collection,
         locked=rules.locked,
+        replace_on_changes=rules.replaced_by,
+        secrets=secrets,
         example=example,
     )

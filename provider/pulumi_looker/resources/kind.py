@@ -38,12 +38,14 @@ def snake_case(name: str) -> str:
 class Link:
     """A stack-config key of a list entry that names an entry of another kind's list (an API
     key's ``serviceAccount: ci-bot``): it sets ``input`` to that resource's output ``output``,
-    instead of the inputs in ``instead_of``."""
+    instead of the inputs in ``instead_of``. A link of ``many`` names a list of entries
+    (``users: [alice, bob]``), and sets ``input`` to the list of their outputs."""
 
     kind: str
     input: str
     output: str
     instead_of: tuple[str, ...] = ()
+    many: bool = False
 
 
 @attrs.frozen
@@ -145,9 +147,9 @@ class Kind:
         return {self.config.renames.get(n, camel_case(n)): n for n in self.inputs}
 
 
-def option(kind: type, *, writable: bool = True) -> models.FieldRule:
+def option(kind: type, *, writable: bool = True, items: type = str) -> models.FieldRule:
     """The rule of an input that is not a Looker field (an option such as ``keep_previous``)."""
-    return models.FieldRule(kind, writable=writable)
+    return models.FieldRule(kind, writable=writable, items=items)
 
 
 #: Rules of options and outputs that are not Looker's fields.
