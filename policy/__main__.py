@@ -62,6 +62,17 @@ def _keys_of_disabled_accounts(args: StackValidationArgs, report: ReportViolatio
         report(violation)
 
 
+def _admin_role_holders(args: StackValidationArgs, report: ReportViolation) -> None:
+    kinds = (rules.ROLE_ASSIGNMENT, rules.USER, rules.GROUP)
+    resources = [
+        (kind, r.name, rules.props_of(r.resource_type, r.props))
+        for r in args.resources
+        if (kind := rules.kind_of(r.resource_type)) in kinds
+    ]
+    for violation in rules.admin_role_holders(resources, args.get_config()):
+        report(violation)
+
+
 def _one_per_instance(args: StackValidationArgs, report: ReportViolation) -> None:
     singletons = [
         (kind, r.name, _instance(r))
@@ -160,6 +171,13 @@ PolicyPack(
             {"allowed": {"type": "array", "items": {"type": "string"}}},
         ),
         _resource_policy(
+            "secret-attributes-hidden",
+            "A user attribute that holds a secret (by its name or label) is hidden.",
+            (rules.ATTRIBUTE,),
+            rules.secret_attributes_hidden,
+            {},
+        ),
+        _resource_policy(
             "restore-on-delete",
             "Whether destroying may put back the weaker settings that were there before.",
             rules.SINGLETONS,
@@ -187,6 +205,20 @@ PolicyPack(
             ),
             validate=_key_age,
             config_schema=PolicyConfigSchema(properties={"maxDays": INTEGER}, required=["maxDays"]),
+        ),
+        StackValidationPolicy(
+            name="admin-role-holders",
+            description=_description(
+                "Only the users and groups this environment allows by name hold the Admin role."
+            ),
+            validate=_admin_role_holders,
+            config_schema=PolicyConfigSchema(
+                properties={
+                    "adminRoleIds": {"type": "array", "items": {"type": "string"}},
+                    "allowed": {"type": "array", "items": {"type": "string"}},
+                },
+                required=["adminRoleIds", "allowed"],
+            ),
         ),
         StackValidationPolicy(
             name="disabled-account-keys",

@@ -15,6 +15,10 @@ SETTINGS = "InstanceSettings"
 KEY = "ApiCredential"
 ACCOUNT = "ServiceAccount"
 PERMISSION_SET = "PermissionSet"
+ROLE_ASSIGNMENT = "RoleAssignment"
+USER = "User"
+GROUP = "Group"
+ATTRIBUTE = "UserAttribute"
 #: The kinds of which a Looker instance has one (tests/test_policy_rules.py keeps these equal to
 #: the kinds pulumi-looker declares: the pack runs without the package).
 SINGLETONS = (PASSWORD, SESSION, SETTINGS)
@@ -163,6 +167,73 @@ def permission_set_powers(props: Mapping[str, Any], config: Mapping[str, Any]) -
     return [
         f"permissions include {', '.join(granted)}; permission set {_shown(name)} may not grant "
         f"them (allowed: {', '.join(config.get('allowed') or []) or 'none'})"
+    ]
+
+
+def admin_role_holders(
+    resources: Iterable[tuple[str, str, Mapping[str, Any]]], config: Mapping[str, Any]
+) -> list[str]:
+    """(kind, name, properties) of the stack's resources: each user and group that a
+    RoleAssignment or a User gives one of the admin roles (``adminRoleIds``) must be allowed
+    by name (a declared user's email, a declared group's name) or by id. An id not known yet
+    (a resource made in the same run, at preview) is checked when it is."""
+    admin = {str(r) for r in config.get("adminRoleIds") or ()}
+    allowed = {str(a).lower() for a in config.get("allowed") or ()}
+    resources = list(resources)
+    emails = {
+        str(p["user_id"]): p.get("email") for k, _, p in resources if k == USER and p.get("user_id")
+    }
+    groups = {
+        str(p["group_id"]): p.get("name")
+        for k, _, p in resources
+        if k == GROUP and p.get("group_id")
+    }
+
+    def refused(kind: str, some_id: Any, names: Mapping[str, Any]) -> str | None:
+        if not isinstance(some_id, str) or not some_id:
+            return None  # unknown at preview
+        label = names.get(some_id)
+        if some_id.lower() in allowed or (label and str(label).lower() in allowed):
+            return None
+        return f"{kind} {label!r} ({some_id})" if label else f"{kind} {some_id}"
+
+    found = []
+    for kind, name, props in resources:
+        if kind == ROLE_ASSIGNMENT and str(props.get("role_id")) in admin:
+            holders = [
+                *(refused("user", u, emails) for u in props.get("user_ids") or ()),
+                *(refused("group", g, groups) for g in props.get("group_ids") or ()),
+            ]
+        elif kind == USER and admin & {str(r) for r in props.get("role_ids") or ()}:
+            email = props.get("email")
+            ok = isinstance(email, str) and email.lower() in allowed
+            holders = [] if ok or not email else [f"user {email!r}"]
+        else:
+            continue
+        for holder in (h for h in holders if h):
+            found.append(
+                f"{name}: {holder} would hold the Admin role (allowed: "
+                f"{', '.join(config.get('allowed') or []) or 'none'})"
+            )
+    return found
+
+
+#: Words in a user attribute's name or label that say it holds a secret.
+SECRET_WORDS = ("password", "secret", "token", "api_key", "apikey", "credential", "private_key")
+
+
+def secret_attributes_hidden(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """A user attribute whose name or label says it holds a secret is hidden
+    (``value_is_hidden``), so that no user and no API answer shows its value."""
+    words = [str(w).lower() for w in config.get("words") or SECRET_WORDS]
+    text = f"{props.get('name') or ''} {props.get('label') or ''}".lower().replace(" ", "_")
+    said = next((w for w in words if w in text), None)
+    if said is None or props.get("value_is_hidden") is True:
+        return []
+    return [
+        f"value_is_hidden is {_shown(props.get('value_is_hidden'))}; user attribute "
+        f"{_shown(props.get('name'))} holds a secret ({said!r} in its name or label), so it "
+        "must be hidden"
     ]
 
 

@@ -196,6 +196,10 @@ def test_the_packs_kind_names_are_the_kinds_pulumi_looker_declares() -> None:
         rules.KEY,
         rules.ACCOUNT,
         rules.PERMISSION_SET,
+        rules.ROLE_ASSIGNMENT,
+        rules.USER,
+        rules.GROUP,
+        rules.ATTRIBUTE,
     }
 
 
@@ -207,3 +211,44 @@ def test_a_naive_timestamp_is_utc_for_the_key_age_rule() -> None:
     assert found == [
         "k: created_at is 2026-01-01T00:00:00 (334 days ago); rotate it (at most 90 days)"
     ]
+
+
+def test_only_the_allowed_hold_the_admin_role() -> None:
+    config = {"adminRoleIds": ["2"], "allowed": ["ops@example.com", "Platform admins", "42"]}
+    stack = [
+        (rules.USER, "ops", {"user_id": "7", "email": "ops@example.com", "role_ids": ["2"]}),
+        (rules.USER, "ana", {"user_id": "8", "email": "ana@example.com", "role_ids": ["2", "3"]}),
+        (rules.USER, "bo", {"user_id": "9", "email": "bo@example.com", "role_ids": ["3"]}),
+        (rules.GROUP, "admins", {"group_id": "5", "name": "Platform admins"}),
+        (rules.GROUP, "analysts", {"group_id": "6", "name": "Analysts"}),
+        (
+            rules.ROLE_ASSIGNMENT,
+            "admin-holders",
+            {"role_id": "2", "user_ids": ["7", "42", "9", None], "group_ids": ["5", "6"]},
+        ),
+        (rules.ROLE_ASSIGNMENT, "viewers", {"role_id": "4", "user_ids": ["9"]}),
+    ]
+    assert rules.admin_role_holders(stack, config) == [
+        "ana: user 'ana@example.com' would hold the Admin role (allowed: ops@example.com, "
+        "Platform admins, 42)",
+        "admin-holders: user 'bo@example.com' (9) would hold the Admin role (allowed: "
+        "ops@example.com, Platform admins, 42)",
+        "admin-holders: group 'Analysts' (6) would hold the Admin role (allowed: "
+        "ops@example.com, Platform admins, 42)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("props", "violations"),
+    [
+        ({"name": "snowflake_password", "label": "Snowflake"}, 1),
+        ({"name": "warehouse", "label": "Warehouse API token"}, 1),
+        ({"name": "snowflake_password", "value_is_hidden": True}, 0),
+        ({"name": "region", "label": "Region"}, 0),
+    ],
+)
+def test_attributes_that_hold_secrets_are_hidden(props, violations) -> None:
+    found = rules.secret_attributes_hidden(props, {})
+    assert len(found) == violations
+    if found:
+        assert found[0].startswith("value_is_hidden is not set; user attribute ")
