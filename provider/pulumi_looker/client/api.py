@@ -129,9 +129,9 @@ class LookerApi:
     # --- user attributes ------------------------------------------------------------------
 
     def list_user_attributes(self) -> list[models.UserAttribute]:
-        """``GET /user_attributes`` (ids, names and default values)."""
-        data = self.request("GET", "/user_attributes?fields=id,name,default_value")
-        return [models.from_api(models.UserAttribute, item) for item in data]
+        """Every user attribute, from the one listing of them a process reads (the
+        ``UserAttribute`` resources' too)."""
+        return list(self.objects(models.USER_ATTRIBUTES).listing().values())
 
     def create_user_attribute(self, values: Mapping[str, Any]) -> models.UserAttribute:
         """``POST /user_attributes``."""
