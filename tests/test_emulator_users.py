@@ -390,6 +390,7 @@ def test_a_seed_makes_an_organisation_in_one_call(
         ({"users": [{"first_name": 3}]}, "first_name must be a string"),
         ({"users": [{"first_name": "X", "role_ids": ["77"]}]}, "no roles with id '77'"),
         ({"users": [{"first_name": "X", "attributes": {"nope": "1"}}]}, "no user_attributes"),
+        ({"users": [{"email": "Ada.Lovelace@example.com"}]}, "is another user's"),
         ({"user_attributes": [{"name": "x", "colour": "red"}]}, "unknown colour"),
     ],
 )

@@ -60,8 +60,9 @@ class Deployment:
 
 
 class LookerApi:
-    """Login, the settings singletons, users, service accounts and API3 keys of one emulated
-    instance, and the access model's routes (``access.py``).
+    """Login, the settings singletons, service accounts and API3 keys of one emulated
+    instance, and the routes of people (``people.py``), the access model (``access.py``) and
+    attribute values (``attribute_values.py``).
 
     ``token_ttl`` gives the lifetime of the tokens issued from now on.
     """

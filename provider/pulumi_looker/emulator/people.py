@@ -251,21 +251,18 @@ class PeopleApi:
     def _email_changes(self, user: User | None, body: Any, create: bool) -> dict[str, Any]:
         """The ``WriteCredentialsEmail`` changes of ``body`` for ``user`` (None: one being
         made); ``create``: the credentials are new, so ``email`` is required. A 422 names
-        each refused field: no email, one without ``@``, one another user has (Looker's
-        emails are one per user, compared case-insensitively)."""
+        each refused field: no email, one without ``@``, one another user has."""
         if not isinstance(body, dict):
             raise LookerHttpError(400, "credentials_email must be a JSON object")
         changes = validated(WRITE_CREDENTIALS_EMAIL, body)
         email = changes.get("email")
+        holder = None if email is None else self.store.email_holder(email)
         errors: list[Detail] = []
         if (create or "email" in changes) and not email:
             errors.append(validation_detail("email", "missing_field", "email is required"))
         elif email is not None and "@" not in email.strip("@"):
             errors.append(validation_detail("email", "invalid", f"{email!r} is not an email"))
-        elif email is not None and any(
-            other is not user and (other.email or "").lower() == email.lower()
-            for other in self.store.users.values()
-        ):
+        elif holder is not None and holder is not user:
             message = f"email {email!r} is already used by another user"
             errors.append(validation_detail("email", "already_exists", message))
         if errors:

@@ -91,8 +91,8 @@ class EmailCredentials:
 @attrs.define
 class User:
     """A user; a service account is one with no name or email of a person. Its writable
-    fields are ``WriteUser``'s (``people.py``); ``attribute_values``: the values set for the
-    user, by user attribute id."""
+    fields are ``WriteUser``'s (:data:`WRITE_USER`); ``attribute_values``: the values set for
+    the user, by user attribute id."""
 
     id: str
     first_name: str | None = None
@@ -263,7 +263,8 @@ class Store:
     objects: dict[str, dict[str, Record]] = attrs.field(
         factory=lambda: {key: _records(records) for key, records in DEFAULT_OBJECTS.items()}
     )
-    #: The id each collection gives its next object: Looker never gives an id twice.
+    #: The id each collection (and ``users``) gives its next object: Looker never gives an
+    #: id twice.
     next_ids: dict[str, int] = attrs.field(factory=dict)
     #: Every token ever issued, so tests can look for one where it must not be.
     issued_tokens: set[str] = attrs.field(factory=set)
@@ -298,7 +299,7 @@ class Store:
         """A fresh instance: one admin with the given API key, and ``users`` ordinary users;
         ``user_key`` (client id, secret) gives user 2 a key too."""
         store = cls()
-        admin = store.users["1"] = _person("1", "Looker", "Admin", "looker.admin@example.com")
+        admin = store.users["1"] = _person("1", "Looker", "Admin", seeded_email("Looker", "Admin"))
         admin.role_ids = [ADMIN_ROLE]
         for number in range(users):
             first, last = _SEED_USERS[number % len(_SEED_USERS)]
@@ -389,6 +390,8 @@ class Store:
             first = str(entry.get("first_name", "Seeded"))
             last = str(entry.get("last_name", f"User{user_id}"))
             email = entry.get("email", seeded_email(first, last))
+            if email is not None and self.email_holder(email) is not None:
+                raise ValueError(f"seed users: email {email!r} is another user's")
             user = self.users[user_id] = _person(user_id, first, last, email)
             for name in set(entry) & set(person):
                 setattr(user, name, entry[name])
@@ -503,6 +506,12 @@ class Store:
     def delete_object(self, key: str, object_id: str) -> None:
         del self.objects[key][object_id]
         self.save()
+
+    def email_holder(self, email: str) -> User | None:
+        """The user whose email credentials have ``email``: one per user, compared
+        case-insensitively, as Looker compares them."""
+        wanted = email.lower()
+        return next((u for u in self.users.values() if (u.email or "").lower() == wanted), None)
 
     def users_in_order(self) -> list[User]:
         """Every user, in id order (as Looker lists them)."""
