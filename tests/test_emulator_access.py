@@ -410,6 +410,12 @@ def test_a_state_file_of_an_older_emulator_still_loads(start_emulator, tmp_path:
         ({"permission_sets": [{"name": "X", "permissions": ["fly"]}]}, "unknown permissions"),
         ({"roles": [{"name": "X", "permission_set": "Nope", "model_set": "All"}]}, "Nope"),
         ({"groups": [{"name": "X", "colour": "red"}]}, "unknown colour"),
+        ({"users": [{"first_name": "X", "colour": "red"}]}, "unknown colour"),
+        ({"users": [{"first_name": 3}]}, "first_name must be a string"),
+        ({"users": [{"first_name": "X", "role_ids": ["77"]}]}, "no roles with id '77'"),
+        ({"users": [{"first_name": "X", "attributes": {"nope": "1"}}]}, "no user_attributes"),
+        ({"users": [{"email": "Ada.Lovelace@example.com"}]}, "is another user's"),
+        ({"user_attributes": [{"name": "x", "colour": "red"}]}, "unknown colour"),
     ],
 )
 def test_a_bad_seed_says_what_is_wrong(

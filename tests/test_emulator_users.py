@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from pulumi_looker.emulator.process import EmulatorProcess
 from tests import test_emulator
@@ -381,26 +380,6 @@ def test_a_seed_makes_an_organisation_in_one_call(
     assert own == [("attribute_0", "own 7", "user", None)]
     [found] = api.get("/users/search", params={"email": "person299@%"}).json()
     assert found["id"] == people[-1]["id"]
-
-
-@pytest.mark.parametrize(
-    ("seed", "message"),
-    [
-        ({"users": [{"first_name": "X", "colour": "red"}]}, "unknown colour"),
-        ({"users": [{"first_name": 3}]}, "first_name must be a string"),
-        ({"users": [{"first_name": "X", "role_ids": ["77"]}]}, "no roles with id '77'"),
-        ({"users": [{"first_name": "X", "attributes": {"nope": "1"}}]}, "no user_attributes"),
-        ({"users": [{"email": "Ada.Lovelace@example.com"}]}, "is another user's"),
-        ({"user_attributes": [{"name": "x", "colour": "red"}]}, "unknown colour"),
-    ],
-)
-def test_a_bad_seed_of_people_says_what_is_wrong(
-    emulator: EmulatorProcess, seed: dict[str, Any], message: str
-) -> None:
-    with httpx.Client(base_url=emulator.url) as http:
-        answer = http.post("/_emulator/seed", json=seed)
-    assert answer.status_code == 400
-    assert message in answer.json()["message"]
 
 
 def test_email_credentials_on_google_cloud_core(start_emulator) -> None:
