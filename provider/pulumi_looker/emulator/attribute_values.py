@@ -26,7 +26,7 @@ from .answers import (
     validation_detail,
     validation_failed,
 )
-from .collections import API, Collections
+from .collections import API
 from .people import PeopleApi
 from .state import Record, User
 
@@ -75,9 +75,9 @@ def _with_value(attribute: Record, user: User, found: Found) -> Record:
 class AttributeValuesApi:
     """The routes of attribute values, for groups and for users (``people`` finds them)."""
 
-    def __init__(self, api: Collections, people: PeopleApi) -> None:
-        self.api = api
-        self.store = api.store
+    def __init__(self, people: PeopleApi) -> None:
+        self.api = people.api
+        self.store = people.store
         self.people = people
 
     def routes(self) -> list[Route]:

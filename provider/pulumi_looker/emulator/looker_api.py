@@ -112,7 +112,7 @@ class LookerApi:
             *self._service_account_routes(),
             *self.people.routes(),
             *AccessApi(self.people, google_cloud_core=core).routes(),
-            *AttributeValuesApi(self.people.api, self.people).routes(),
+            *AttributeValuesApi(self.people).routes(),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
