@@ -14,7 +14,7 @@ from pulumi_looker.emulator.process import EmulatorProcess
 from tests import test_emulator
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
-from .spec import SPEC
+from .spec import SPEC, departures
 
 api = test_emulator.api  # the fixture: raw HTTP as the admin
 login = test_emulator.login
@@ -59,14 +59,25 @@ def test_answers_carry_the_spec_schemas_fields(api: httpx.Client) -> None:
         ("/groups/search/with_hierarchy", "GroupHierarchy"),
         ("/roles/2/users", "User"),
         ("/groups/1/users", "User"),
+        ("/users", "User"),
+        ("/users/search", "User"),
+        ("/users/2/attribute_values?include_unset=true", "UserAttributeWithValue"),
     ):
         answer = api.get(path)
         assert answer.status_code == 200, path
         assert answer.json(), path
         for item in answer.json():
             assert set(item) <= set(SCHEMAS[schema]["properties"]), (path, set(item))
-    assert set(api.get("/roles/2").json()) == set(SCHEMAS["Role"]["properties"])
-    assert set(api.get("/groups/1").json()) == set(SCHEMAS["Group"]["properties"])
+            assert departures(item, SCHEMAS[schema]) == [], path
+    for path, schema in (
+        ("/roles/2", "Role"),
+        ("/groups/1", "Group"),
+        ("/users/2", "User"),
+        ("/users/2/credentials_email", "CredentialsEmail"),
+    ):
+        one = api.get(path).json()
+        assert set(one) == set(SCHEMAS[schema]["properties"]), path
+        assert departures(one, SCHEMAS[schema]) == [], path
 
 
 def test_a_fresh_instance_has_lookers_defaults(api: httpx.Client) -> None:
@@ -399,6 +410,12 @@ def test_a_state_file_of_an_older_emulator_still_loads(start_emulator, tmp_path:
         ({"permission_sets": [{"name": "X", "permissions": ["fly"]}]}, "unknown permissions"),
         ({"roles": [{"name": "X", "permission_set": "Nope", "model_set": "All"}]}, "Nope"),
         ({"groups": [{"name": "X", "colour": "red"}]}, "unknown colour"),
+        ({"users": [{"first_name": "X", "colour": "red"}]}, "unknown colour"),
+        ({"users": [{"first_name": 3}]}, "first_name must be a string"),
+        ({"users": [{"first_name": "X", "role_ids": ["77"]}]}, "no roles with id '77'"),
+        ({"users": [{"first_name": "X", "attributes": {"nope": "1"}}]}, "no user_attributes"),
+        ({"users": [{"email": "Ada.Lovelace@example.com"}]}, "is another user's"),
+        ({"user_attributes": [{"name": "x", "colour": "red"}]}, "unknown colour"),
     ],
 )
 def test_a_bad_seed_says_what_is_wrong(

@@ -243,3 +243,109 @@ def test_roles_and_groups_lifecycle(sdk: Looker40SDK, emulator: EmulatorProcess)
     state = emulator.control.state()
     assert [g["name"] for g in state["groups"]] == ["All Users", "Controllers"]
     assert "Analysts" not in [r["name"] for r in state["roles"]]
+
+
+def test_a_persons_life(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
+    """A user as looker-sdk makes, reads, changes, searches and deletes one, with its email
+    credentials and the setup email Looker sends."""
+    made = sdk.create_user(
+        models40.WriteUser(
+            first_name="Dana",
+            last_name="Scully",
+            locale="en_US",
+            credentials_email=models40.WriteCredentialsEmail(email="dana@fbi.gov"),
+        )
+    )
+    assert made.id is not None
+    assert (made.display_name, made.email, made.locale) == ("Dana Scully", "dana@fbi.gov", "en_US")
+    assert made.credentials_email is not None
+    assert made.credentials_email.email == "dana@fbi.gov"
+    changed = sdk.update_user(made.id, models40.WriteUser(first_name="Fox", is_disabled=True))
+    assert (changed.display_name, changed.is_disabled) == ("Fox Scully", True)
+    assert sdk.user(made.id).first_name == "Fox"
+    assert [u.id for u in sdk.search_users(first_name="fo%", is_disabled=True)] == [made.id]
+    assert [u.email for u in sdk.search_users(email="DANA@%", fields="email")] == ["dana@fbi.gov"]
+    listed = sdk.all_users(ids=models40.DelimSequence([made.id, "2"]), fields="id,email")
+    assert [(u.id, u.email) for u in listed] == [
+        ("2", "ada.lovelace@example.com"),
+        (made.id, "dana@fbi.gov"),
+    ]
+
+    assert sdk.user_credentials_email(made.id).email == "dana@fbi.gov"
+    renamed = sdk.update_user_credentials_email(
+        made.id, models40.WriteCredentialsEmail(email="fox@fbi.gov")
+    )
+    assert renamed.email == "fox@fbi.gov"
+    with pytest.raises(SDKError, match="already has email credentials"):
+        sdk.create_user_credentials_email(made.id, models40.WriteCredentialsEmail(email="x@y.z"))
+    sent = sdk.send_user_credentials_email_password_reset(made.id)
+    assert sent.account_setup_url is not None
+    assert sent.account_setup_url_expired is False
+    assert emulator.control.state()["emails"] == [
+        {"user_id": made.id, "email": "fox@fbi.gov", "kind": "account_setup"}
+    ]
+    sdk.delete_user_credentials_email(made.id)
+    with pytest.raises(SDKError, match="Not found"):
+        sdk.user_credentials_email(made.id)
+    again = sdk.create_user_credentials_email(
+        made.id, models40.WriteCredentialsEmail(email="mulder@fbi.gov")
+    )
+    assert again.email == "mulder@fbi.gov"
+    with pytest.raises(SDKError, match="Validation Failed"):
+        sdk.update_user_credentials_email(
+            "2", models40.WriteCredentialsEmail(email="mulder@fbi.gov")
+        )
+
+    sdk.delete_user(made.id)
+    with pytest.raises(SDKError, match="Not found"):
+        sdk.user(made.id)
+    with pytest.raises(SDKError, match="cannot delete themselves"):
+        sdk.delete_user("1")
+
+
+def test_attribute_values_of_users_and_groups(sdk: Looker40SDK, emulator: EmulatorProcess) -> None:
+    """A user's own value and a group's, set and deleted as looker-sdk does, and the value
+    each user gets."""
+    attribute = sdk.create_user_attribute(
+        models40.WriteUserAttribute(
+            name="region", label="Region", type="string", default_value="EU"
+        )
+    )
+    group = sdk.create_group(models40.WriteGroup(name="Sales"))
+    assert attribute.id is not None
+    assert group.id is not None
+    sdk.add_group_user(group.id, models40.GroupIdForGroupUserInclusion(user_id="3"))
+    ids = models40.DelimSequence([attribute.id])
+
+    def value_of(user_id: str) -> tuple[str | None, str | None]:
+        [value] = sdk.user_attribute_user_values(user_id, user_attribute_ids=ids)
+        return value.value, value.source
+
+    assert value_of("3") == ("EU", "default")
+    set_for_group = sdk.update_user_attribute_group_value(
+        group.id, attribute.id, models40.UserAttributeGroupValue(value="US")
+    )
+    assert (set_for_group.group_id, set_for_group.value, set_for_group.rank) == (group.id, "US", 1)
+    [body] = [r["body"] for r in emulator.control.requests() if r["method"] == "PATCH"]
+    assert body == {"value": "US"}  # what looker-sdk sends of a UserAttributeGroupValue
+    assert value_of("3") == ("US", "group")
+    assert value_of("2") == ("EU", "default")
+    own = sdk.set_user_attribute_user_value(
+        "3", attribute.id, models40.WriteUserAttributeWithValue(value="APAC")
+    )
+    assert (own.value, own.source, own.user_id) == ("APAC", "user", "3")
+    every = sdk.user_attribute_user_values("3", user_attribute_ids=ids, all_values=True)
+    assert [(v.value, v.source) for v in every] == [
+        ("APAC", "user"),
+        ("US", "group"),
+        ("EU", "default"),
+    ]
+    sdk.delete_user_attribute_user_value("3", attribute.id)
+    assert value_of("3") == ("US", "group")
+    sdk.delete_user_attribute_group_value(group.id, attribute.id)
+    assert value_of("3") == ("EU", "default")
+    assert sdk.all_user_attribute_group_values(attribute.id) == []
+    unset = sdk.user_attribute_user_values(
+        "2", user_attribute_ids=models40.DelimSequence(["1"]), include_unset=True
+    )
+    assert [(v.name, v.value, v.source) for v in unset] == [("email", None, None)]

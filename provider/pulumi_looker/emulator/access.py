@@ -1,7 +1,7 @@
 """Who may do what in the emulated Looker: permission sets, model sets, roles, groups and user
 attributes, each a collection declared with Looker's rules beside it, and the routes that
-relate them (a user's roles, a role's groups and users, a group's members, an attribute's
-values per group), which only they have.
+relate them (a user's roles, a role's groups and users, a group's members), which only they
+have (attribute values: ``attribute_values.py``).
 
 Refusals traced to Looker's API description (``tests/spec/looker-4.0.json``): the ``PATCH`` and
 ``DELETE`` of a permission set, model set or role list ``405`` and a group's list ``403``, so
@@ -26,8 +26,6 @@ from .answers import (
     LookerHttpError,
     id_list_body,
     json_answer,
-    json_body,
-    not_found,
     object_body,
     page,
     validation_detail,
@@ -35,6 +33,7 @@ from .answers import (
 )
 from .collections import API, Check, Collection, Collections, Detail, Rules, base_url, no_errors
 from .defaults import NEW_OBJECT_DEFAULTS, PERMISSION_NAMES, PERMISSIONS
+from .people import PeopleApi
 from .state import Record, Store, User
 
 #: The types of a user attribute, as the API description's ``UserAttribute.type`` lists them.
@@ -191,6 +190,12 @@ def _attribute_values(store: Store, record: Record | None, changes: Record) -> l
     return errors
 
 
+def _attribute_deleted(store: Store, attribute_id: str) -> None:
+    """An attribute deleted leaves every user's values (its groups' go with its record)."""
+    for user in store.users.values():
+        user.attribute_values.pop(attribute_id, None)
+
+
 def _permanent(record: Record, method: str) -> LookerHttpError | None:
     """A permanent (system) attribute cannot be deleted: 400."""
     if method == "DELETE" and record.get("is_permanent"):
@@ -204,7 +209,7 @@ USER_ATTRIBUTES = Collection(
     "user attribute",
     required=("name", "label", "type"),
     defaults=NEW_OBJECT_DEFAULTS["user_attributes"],
-    rules=Rules(check=_attribute_values, refuse=_permanent),
+    rules=Rules(check=_attribute_values, refuse=_permanent, deleted=_attribute_deleted),
 )
 
 #: Every collection declared above, in the order of their declarations (their routes' order).
@@ -212,20 +217,14 @@ COLLECTIONS = tuple(v for v in tuple(globals().values()) if isinstance(v, Collec
 
 
 class AccessApi:
-    """The routes that relate users, roles, groups and attributes; ``public_user`` is how a
-    user is answered (``User``); ``google_cloud_core``: the instance is Looker (Google Cloud
-    core), which may deny ``PUT /roles/{role_id}/groups`` (the API description says so)."""
+    """The routes that relate users, roles and groups; ``people`` finds and answers users;
+    ``google_cloud_core``: the instance is Looker (Google Cloud core), which may deny ``PUT
+    /roles/{role_id}/groups`` (the API description says so)."""
 
-    def __init__(
-        self,
-        collections: Collections,
-        public_user: Callable[[User, Request], Record],
-        *,
-        google_cloud_core: bool = False,
-    ) -> None:
-        self.api = collections
-        self.store = collections.store
-        self.public_user = public_user
+    def __init__(self, people: PeopleApi, *, google_cloud_core: bool = False) -> None:
+        self.api = people.api
+        self.store = people.store
+        self.people = people
         self.google_cloud_core = google_cloud_core
 
     def routes(self) -> list[Route]:
@@ -239,19 +238,12 @@ class AccessApi:
             ("/groups/{object_id}/users/{user_id}", "DELETE", self.remove_member),
             ("/groups/{object_id}/groups", "GET POST", self.subgroups),
             ("/groups/{object_id}/groups/{deleting_group_id}", "DELETE", self.remove_subgroup),
-            ("/user_attributes/{object_id}/group_values", "GET POST", self.group_values),
         )
         own = [self.api.route(f"{API}{p}", handler, m.split()) for p, m, handler in paths]
         return [*own, *(r for c in COLLECTIONS for r in self.api.routes(c))]
 
-    def _user(self, user_id: str) -> User:
-        user = self.store.users.get(user_id)
-        if user is None:
-            raise not_found()
-        return user
-
     def _users(self, users: list[User], request: Request) -> Response:
-        return json_answer([self.public_user(u, request) for u in users], request)
+        return json_answer([self.people.public_user(u, request) for u in users], request)
 
     async def permissions(self, request: Request, caller: User) -> Response:
         """``GET /permissions``: every permission Looker has, with the one it depends on."""
@@ -277,7 +269,7 @@ class AccessApi:
         """``GET``/``PUT /users/{user_id}/roles``: a user's roles (with its groups' unless
         ``direct_association_only``); a PUT gives it exactly the roles of its body (an array
         of role ids)."""
-        user = self._user(request.path_params["user_id"])
+        user = self.people.found(request.path_params["user_id"])
         if request.method == "PUT":
             body = await id_list_body(request, "role")
             unknown = [i for i in body if i not in self.store.objects["roles"]]
@@ -386,15 +378,15 @@ class AccessApi:
             group = self.api.record(GROUPS, request.path_params["object_id"])
             return self._users(page(_members(self.store, group), request.query_params), request)
         group = self._writable_group(request)
-        user = self._user(await self._member_id(request, "user_id"))
+        user = self.people.found(await self._member_id(request, "user_id"))
         if group["id"] not in user.group_ids:
             self.store.update_user(user.id, {"group_ids": [*user.group_ids, group["id"]]})
-        return json_answer(self.public_user(user, request), request)
+        return json_answer(self.people.public_user(user, request), request)
 
     async def remove_member(self, request: Request, caller: User) -> Response:
         """``DELETE /groups/{group_id}/users/{user_id}``: 204."""
         group = self._writable_group(request)
-        user = self._user(request.path_params["user_id"])
+        user = self.people.found(request.path_params["user_id"])
         self.store.update_user(
             user.id, {"group_ids": [g for g in user.group_ids if g != group["id"]]}
         )
@@ -425,44 +417,3 @@ class AccessApi:
         parents = [g for g in member["parent_group_ids"] if g != group["id"]]
         self.store.update_object("groups", member["id"], {"parent_group_ids": parents})
         return Response(status_code=204)
-
-    # --- user attributes -------------------------------------------------------------------
-
-    async def group_values(self, request: Request, caller: User) -> Response:
-        """``GET``/``POST /user_attributes/{user_attribute_id}/group_values``: the values
-        groups give the attribute, in priority order; a POST replaces them all, in the order
-        of its array, or by ``rank`` when every value has one (the API description's text)."""
-        attribute = self.api.record(USER_ATTRIBUTES, request.path_params["object_id"])
-        if request.method == "POST":
-            body = await json_body(request, b"null")
-            if not isinstance(body, list) or not all(isinstance(v, dict) for v in body):
-                raise LookerHttpError(400, "Request body must be an array of group values")
-            groups = self.store.objects["groups"]
-            errors = [
-                validation_detail("group_id", "invalid", f"no group {v.get('group_id')}")
-                for v in body
-                if v.get("group_id") not in groups
-            ]
-            if errors:
-                raise validation_failed(errors)
-            if all(isinstance(v.get("rank"), int) for v in body):
-                body = sorted(body, key=lambda v: v["rank"])
-            values = [
-                {"group_id": v["group_id"], "value": v.get("value"), "rank": rank}
-                for rank, v in enumerate(body, start=1)
-            ]
-            self.store.update_object("user_attributes", attribute["id"], {"group_values": values})
-        hidden = bool(attribute.get("value_is_hidden"))
-        answer = [
-            {
-                "can": {"show": True, "index": True},
-                "id": f"{attribute['id']}-{v['group_id']}",
-                "group_id": v["group_id"],
-                "user_attribute_id": attribute["id"],
-                "value_is_hidden": hidden,
-                "rank": v["rank"],
-                "value": None if hidden else v["value"],
-            }
-            for v in attribute.get("group_values") or []
-        ]
-        return json_answer(answer, request)

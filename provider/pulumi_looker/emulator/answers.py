@@ -128,14 +128,18 @@ def page(items: list[Any], query: Mapping[str, str]) -> list[Any]:
 
 
 def validated(
-    model: type, body: Mapping[str, Any], fields: tuple[str, ...] | None = None
+    model: type | Mapping[str, models.FieldRule],
+    body: Mapping[str, Any],
+    fields: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     """The writable fields of ``body`` (among ``fields``, the release's, if given), checked by
-    the shared rules; read-only and unknown fields are ignored, as Looker ignores them. A null
-    where the field cannot be null is ``missing_field``; any other refusal, ``invalid``."""
+    the shared rules of ``model`` (or the rules given); read-only and unknown fields are
+    ignored, as Looker ignores them. A null where the field cannot be null is
+    ``missing_field``; any other refusal, ``invalid``."""
     changes: dict[str, Any] = {}
     errors = []
-    for name, rule in models.rules(model).items():
+    rules = model if isinstance(model, Mapping) else models.rules(model)
+    for name, rule in rules.items():
         if not rule.writable or name not in body or (fields is not None and name not in fields):
             continue
         value = body[name]

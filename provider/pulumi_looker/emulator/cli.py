@@ -40,9 +40,11 @@ control routes (outside /api, for tests and demos; JSON):
                                       (kinds: latency, rate_limit, error, drop, lose, revoke,
                                       crash)
   GET|DELETE /_emulator/sessions      the access tokens issued, or revoke them all
-  GET /_emulator/state                what the instance holds (secrets only as hashes)
+  GET /_emulator/state                what the instance holds (secrets only as hashes), and
+                                      "emails": each email Looker would have sent
   POST /_emulator/seed                add what a seed holds (as --seed: policies, permission
-                                      sets, model sets, roles, groups, users, keys)
+                                      sets, model sets, roles, groups, user attributes,
+                                      users with emails and attribute values, keys)
   PATCH /_emulator/users/ID           {"is_admin": false} or {"deleted": true}
   PATCH /_emulator/keys/ID            {"age_days": 200}: as if created that long ago
   GET /_emulator/health               {"ok": true}

@@ -217,24 +217,8 @@ class Collections:
     def found(self, collection: Collection, request: Request) -> list[Record]:
         """The objects a ``/search`` request matches, sorted and paged as it asks."""
         assert collection.search is not None
-        query = request.query_params
-        criteria = [
-            (param, field, query[param])
-            for param, field in collection.search.items()
-            if param in query
-        ]
         kinds = {name: rule.kind for name, rule in models.rules(collection.model).items()}
-        combine = any if query.get("filter_or") == "true" else all
-
-        def meets(record: Record) -> bool:
-            met = [_matches(p, kinds.get(f, bool), record.get(f), v) for p, f, v in criteria]
-            return combine(met) if met else True
-
-        records = [r for r in self.records(collection) if meets(r)]
-        for sort in reversed([s.strip() for s in query.get("sorts", "").split(",") if s.strip()]):
-            field, _, direction = sort.partition(" ")
-            records.sort(key=_sort_key(field), reverse=direction.strip().lower() == "desc")
-        return page(records, query)
+        return searched(self.records(collection), collection.search, kinds, request.query_params)
 
     async def _get(self, collection: Collection, request: Request, caller: User) -> Response:
         record = self.record(collection, request.path_params["object_id"])
@@ -294,9 +278,37 @@ class Collections:
         return Response(status_code=204)
 
 
-def _sort_key(field: str) -> Callable[[Record], tuple[bool, str]]:
-    """Records by ``field``, case-insensitively, those without it last."""
-    return lambda record: (record.get(field) is None, str(record.get(field)).lower())
+def searched(
+    records: Iterable[Record],
+    criteria: Mapping[str, str],
+    kinds: Mapping[str, type],
+    query: Mapping[str, str],
+) -> list[Record]:
+    """The ``records`` a ``/search`` query matches (see the module's text), sorted and paged
+    as it asks; ``criteria``: each query parameter's field, ``kinds``: each field's kind."""
+    asked = [(param, field, query[param]) for param, field in criteria.items() if param in query]
+    combine = any if query.get("filter_or") == "true" else all
+
+    def meets(record: Record) -> bool:
+        met = [_matches(p, kinds.get(f, bool), record.get(f), v) for p, f, v in asked]
+        return combine(met) if met else True
+
+    return sorted_and_paged([r for r in records if meets(r)], query)
+
+
+def sorted_and_paged(records: list[Record], query: Mapping[str, str]) -> list[Record]:
+    """``records`` in the order ``sorts`` names (fields, each optionally followed by
+    ``desc``; the order they came in otherwise), then paged."""
+    records = list(records)
+    for sort in reversed([s.strip() for s in query.get("sorts", "").split(",") if s.strip()]):
+        field, _, direction = sort.partition(" ")
+        records.sort(key=_sort_key(field), reverse=direction.strip().lower() == "desc")
+    return page(records, query)
+
+
+def _sort_key(field: str) -> Callable[[Record], tuple[bool, tuple[int, str]]]:
+    """Records by ``field``, case-insensitively and numbers by value, those without it last."""
+    return lambda record: (record.get(field) is None, id_order(str(record.get(field)).lower()))
 
 
 def _matches(param: str, kind: type, value: Any, wanted: str) -> bool:

@@ -20,13 +20,25 @@ from .answers import (
     json_answer,
     not_found,
     object_body,
-    page,
     validated,
     validation_detail,
     validation_failed,
 )
+from .attribute_values import AttributeValuesApi
 from .collections import API, Collections, base_url
+from .people import PeopleApi, email_credentials
 from .state import ApiKey, Store, User
+
+#: The logins a user gets by signing in through another system, which the emulator has not.
+_SIGN_IN_CREDENTIALS = (
+    "credentials_google",
+    "credentials_ldap",
+    "credentials_looker_openid",
+    "credentials_oidc",
+    "credentials_saml",
+    "credentials_totp",
+    "credentials_workforce",
+)
 
 
 @attrs.frozen
@@ -48,8 +60,9 @@ class Deployment:
 
 
 class LookerApi:
-    """Login, the settings singletons, users, service accounts and API3 keys of one emulated
-    instance, and the access model's routes (``access.py``).
+    """Login, the settings singletons, service accounts and API3 keys of one emulated
+    instance, and the routes of people (``people.py``), the access model (``access.py``) and
+    attribute values (``attribute_values.py``).
 
     ``token_ttl`` gives the lifetime of the tokens issued from now on.
     """
@@ -60,8 +73,15 @@ class LookerApi:
         self.store = store
         self.token_ttl = token_ttl
         self.deployment = deployment or Deployment()
+        self.people = PeopleApi(
+            Collections(store, self._admin),
+            self._public_user,
+            self._caller,
+            google_cloud_core=self.deployment.google_cloud_core,
+        )
 
     def routes(self) -> list[Route]:
+        core = self.deployment.google_cloud_core
         singleton_routes = [
             Route(
                 f"{API}{singleton.path}",
@@ -89,14 +109,10 @@ class LookerApi:
             *singleton_routes,
             *action_routes,
             Route(f"{API}/user", self.me, methods=["GET"]),
-            Route(f"{API}/users", self.users, methods=["GET"]),
             *self._service_account_routes(),
-            Route(f"{API}/users/{{user_id}}", self.user, methods=["GET"]),
-            *AccessApi(
-                Collections(self.store, self._admin),
-                self._public_user,
-                google_cloud_core=self.deployment.google_cloud_core,
-            ).routes(),
+            *self.people.routes(),
+            *AccessApi(self.people, google_cloud_core=core).routes(),
+            *AttributeValuesApi(self.people).routes(),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,
@@ -150,12 +166,6 @@ class LookerApi:
             raise LookerHttpError(403, "Forbidden: this call needs the admin role.")
         return user
 
-    def _user(self, user_id: str) -> User:
-        user = self.store.users.get(user_id)
-        if user is None:
-            raise not_found()
-        return user
-
     async def login(self, request: Request) -> Response:
         form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
         client_id = form.get("client_id") or request.query_params.get("client_id") or ""
@@ -174,7 +184,7 @@ class LookerApi:
         self._admin(request)
         if self.deployment.google_cloud_core:
             raise LookerHttpError(403, GOOGLE_CLOUD_CORE_REFUSAL)
-        user = self._user(request.path_params["user_id"])
+        user = self.people.found(request.path_params["user_id"])
         ttl = self.token_ttl()
         return _access_token(self.store.open_session(user.id, ttl), ttl)
 
@@ -216,21 +226,46 @@ class LookerApi:
     # --- users -------------------------------------------------------------------------------
 
     def _public_user(self, user: User, request: Request) -> dict[str, Any]:
+        """``User``: every field of the schema, the logins this emulator has no way to make
+        (SAML, OIDC, LDAP, Google, embed...) empty, and the service account's fields from the
+        release that has them."""
         base = base_url(request)
-        person = not user.is_service_account
+        named = user.first_name and user.last_name
         answer = {
             "can": {"show": True, "index": True, "edit": True},
-            "id": user.id,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "display_name": f"{user.first_name} {user.last_name}" if person else None,
-            "email": user.email,
-            "is_disabled": user.is_disabled,
-            "role_ids": list(user.role_ids),
-            "group_ids": self.store.group_ids_of(user),
+            "avatar_url": None,
+            "avatar_url_without_sizing": None,
             "credentials_api3": [
                 self._public_key(k, request) for k in self.store.user_keys(user.id)
             ],
+            "credentials_email": email_credentials(user, base),
+            "credentials_embed": [],
+            **dict.fromkeys(_SIGN_IN_CREDENTIALS),
+            "display_name": f"{user.first_name} {user.last_name}" if named else None,
+            "email": user.email,
+            "embed_group_space_id": None,
+            "first_name": user.first_name,
+            "group_ids": self.store.group_ids_of(user),
+            "home_folder_id": user.home_folder_id,
+            "id": user.id,
+            "is_disabled": user.is_disabled,
+            "last_name": user.last_name,
+            "locale": user.locale,
+            "looker_versions": [],
+            "models_dir_validated": user.models_dir_validated,
+            "personal_folder_id": None,
+            "presumed_looker_employee": False,
+            "role_ids": list(user.role_ids),
+            "sessions": [],
+            "ui_state": user.ui_state,
+            "verified_looker_employee": False,
+            "roles_externally_managed": False,
+            "allow_direct_roles": True,
+            "allow_normal_group_membership": True,
+            "allow_roles_from_normal_groups": True,
+            "embed_group_folder_id": None,
+            "is_iam_admin": False,
+            "can_manage_api3_creds": user.can_manage_api3_creds,
             "url": f"{base}/users/{user.id}",
         }
         if "is_service_account" in self.deployment.has(models.ServiceAccount):
@@ -241,26 +276,6 @@ class LookerApi:
     async def me(self, request: Request) -> Response:
         """``GET /user``: the caller's own user (looker-sdk's ``me()``); any user may ask."""
         return json_answer(self._public_user(self._caller(request), request), request)
-
-    async def user(self, request: Request) -> Response:
-        """``GET /users/{user_id}``: an admin sees anyone, a user only themself."""
-        user_id = request.path_params["user_id"]
-        if self._caller(request).id != user_id:
-            self._admin(request)
-        return json_answer(self._public_user(self._user(user_id), request), request)
-
-    async def users(self, request: Request) -> Response:
-        """``GET /users``: in id order (``sorts`` is taken as that), ``ids`` picks users,
-        ``limit``/``offset`` page, and the deprecated ``page``/``per_page`` too unless
-        ``limit`` is given."""
-        self._admin(request)
-        query = request.query_params
-        users = self.store.users_in_order()
-        if query.get("ids"):
-            wanted = {i.strip() for i in query["ids"].split(",")}
-            users = [u for u in users if u.id in wanted]
-        users = page(users, query)
-        return json_answer([self._public_user(u, request) for u in users], request)
 
     # --- service accounts --------------------------------------------------------------
 
@@ -304,7 +319,7 @@ class LookerApi:
         """``PATCH``/``DELETE /users/service_accounts/{user_id}``: only a service account's
         id is found here; a service account cannot delete itself."""
         caller = self._admin(request)
-        user = self._user(request.path_params["user_id"])
+        user = self.people.found(request.path_params["user_id"])
         if not user.is_service_account:
             raise not_found()
         if request.method == "DELETE":
@@ -335,7 +350,7 @@ class LookerApi:
 
     def _key(self, request: Request) -> ApiKey:
         self._admin(request)
-        user = self._user(request.path_params["user_id"])
+        user = self.people.found(request.path_params["user_id"])
         key = self.store.keys.get(request.path_params["credentials_api3_id"])
         if key is None or key.user_id != user.id:
             raise not_found()
@@ -343,7 +358,7 @@ class LookerApi:
 
     async def credentials(self, request: Request) -> Response:
         self._admin(request)
-        user = self._user(request.path_params["user_id"])
+        user = self.people.found(request.path_params["user_id"])
         if request.method == "GET":
             keys = [self._public_key(k, request) for k in self.store.user_keys(user.id)]
             return json_answer(keys, request)

@@ -9,7 +9,7 @@ import json
 import secrets
 import string
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import attrs
 
 from pulumi_looker import models
 from pulumi_looker.files import write_atomically
+from pulumi_looker.models import FieldRule
 
 from .defaults import (
     ADMIN_ROLE,
@@ -33,6 +34,18 @@ from .defaults import DEFAULT_SESSION_CONFIG as DEFAULT_SESSION_CONFIG  # re-exp
 Record = dict[str, Any]
 
 _ALPHABET = string.ascii_letters + string.digits
+
+#: What a seed's user has beside ``WriteUser``'s fields (see :meth:`Store.apply_seed`).
+_SEED_USER_EXTRA = (
+    "email",
+    "is_admin",
+    "roles",
+    "role_ids",
+    "groups",
+    "group_ids",
+    "keys",
+    "attributes",
+)
 
 _SEED_USERS = (
     ("Ada", "Lovelace"),
@@ -61,8 +74,25 @@ def _hash_secret(secret: str) -> str:
 
 
 @attrs.define
+class EmailCredentials:
+    """A user's email/password login (``CredentialsEmail``). ``is_set_up``: the user has set
+    up the account (a seeded person has; one given credentials through the API has not, so
+    the email Looker sends is a setup email); ``reset_token``: the one-time token of the last
+    email sent (a secret: never in the snapshot), and ``reset_sent_at`` when."""
+
+    email: str
+    created_at: str | None = None
+    forced_password_reset_at_next_login: bool = False
+    is_set_up: bool = False
+    reset_token: str | None = attrs.field(default=None, repr=False)
+    reset_sent_at: str | None = None
+
+
+@attrs.define
 class User:
-    """A user; a service account is one with no name or email of a person."""
+    """A user; a service account is one with no name or email of a person. Its writable
+    fields are ``WriteUser``'s (:data:`WRITE_USER`); ``attribute_values``: the values set for
+    the user, by user attribute id."""
 
     id: str
     first_name: str | None = None
@@ -74,12 +104,18 @@ class User:
     is_service_account: bool = False
     service_account_name: str | None = None
     created_at: str | None = None
+    locale: str | None = None
+    home_folder_id: str | None = None
+    models_dir_validated: bool | None = None
+    ui_state: dict[str, Any] | None = None
+    can_manage_api3_creds: bool = False
+    credentials_email: EmailCredentials | None = None
+    attribute_values: dict[str, str] = attrs.field(factory=dict)
 
     @property
     def email(self) -> str | None:
-        if self.is_service_account:
-            return None
-        return f"{self.first_name}.{self.last_name}@example.com".lower()
+        """The email of the user's email credentials (Looker's ``User.email``)."""
+        return None if self.credentials_email is None else self.credentials_email.email
 
     @property
     def is_admin(self) -> bool:
@@ -89,6 +125,34 @@ class User:
     def is_admin(self, value: bool) -> None:
         others = [r for r in self.role_ids if r != ADMIN_ROLE]
         self.role_ids = [ADMIN_ROLE, *others] if value else others or [USER_ROLE]
+
+
+#: What a client may write of a user (``WriteUser``: the API description's ``User`` without its
+#: ``readOnly`` fields, as looker-sdk's ``WriteUser`` has them; the logins of SAML, OIDC, LDAP,
+#: Google... are made by signing in, not written).
+WRITE_USER: dict[str, FieldRule] = {
+    "credentials_email": FieldRule(dict, writable=True),
+    "first_name": FieldRule(str, writable=True),
+    "home_folder_id": FieldRule(str, writable=True),
+    "is_disabled": FieldRule(bool, writable=True, nullable=False),
+    "last_name": FieldRule(str, writable=True),
+    "locale": FieldRule(str, writable=True),
+    "models_dir_validated": FieldRule(bool, writable=True),
+    "ui_state": FieldRule(dict, writable=True),
+    "can_manage_api3_creds": FieldRule(bool, writable=True, nullable=False),
+}
+
+#: What a client may write of email credentials (``WriteCredentialsEmail``).
+WRITE_CREDENTIALS_EMAIL: dict[str, FieldRule] = {
+    "email": FieldRule(str, writable=True),
+    "forced_password_reset_at_next_login": FieldRule(bool, writable=True, nullable=False),
+}
+
+
+def user_record(user: User) -> dict[str, Any]:
+    """What the instance keeps of ``user``, for its state file and snapshot: all but the
+    token of the last reset email (a secret)."""
+    return attrs.asdict(user, filter=lambda a, _: a.name != "reset_token")
 
 
 def id_order(object_id: str) -> tuple[int, str]:
@@ -106,20 +170,51 @@ def _records(records: Iterable[Record]) -> dict[str, Record]:
     return {r["id"]: copied(r) for r in records}
 
 
-def _check_seed(what: str, model: type, values: dict[str, Any], extra: tuple[str, ...]) -> None:
-    """A seed's values for ``model``: writable fields with valid values, and ``extra``."""
-    errors = models.check_values(model, values)
-    unknown = set(values) - set(models.writable_fields(model)) - set(extra)
+def _check_seed(
+    what: str, model: type | Mapping[str, FieldRule], values: dict[str, Any], extra: tuple[str, ...]
+) -> None:
+    """A seed's values for ``model`` (or its fields' rules): writable fields with valid values,
+    and ``extra``."""
+    rules = model if isinstance(model, Mapping) else models.rules(model)
+    writable = {name: rule for name, rule in rules.items() if rule.writable}
+    errors = [
+        reason
+        for name, value in values.items()
+        if name in writable and value is not None and (reason := writable[name].reason(name, value))
+    ]
+    unknown = set(values) - set(writable) - set(extra)
     if errors or unknown:
-        detail = "; ".join([r for _, r in errors] + [f"unknown {n}" for n in sorted(unknown)])
+        detail = "; ".join(errors + [f"unknown {n}" for n in sorted(unknown)])
         raise ValueError(f"seed {what}: {detail}")
 
 
+def seeded_email(first_name: str, last_name: str) -> str:
+    """The email a seeded person has unless the seed says otherwise."""
+    return f"{first_name}.{last_name}@example.com".lower()
+
+
+def _person(user_id: str, first_name: str, last_name: str, email: str | None) -> User:
+    """A person who has set up their account (a seeded one), with email credentials unless
+    ``email`` is None."""
+    user = User(id=user_id, first_name=first_name, last_name=last_name)
+    if email is not None:
+        user.credentials_email = EmailCredentials(email=email, is_set_up=True)
+    return user
+
+
 def _user(data: dict[str, Any]) -> User:
-    """A saved user; files of older emulators say ``is_admin`` instead of role ids."""
+    """A saved user. Files of older emulators say ``is_admin`` instead of role ids, and have
+    no email credentials: their people had the seeded email, which they keep."""
     data = dict(data)
     admin = data.pop("is_admin", None)
+    older = "credentials_email" not in data
+    credentials = data.pop("credentials_email", None)
     user = User(**data)
+    if credentials is not None:
+        user.credentials_email = EmailCredentials(**credentials)
+    elif older and not user.is_service_account:
+        email = seeded_email(str(user.first_name), str(user.last_name))
+        user.credentials_email = EmailCredentials(email=email, is_set_up=True)
     if admin is not None:
         user.is_admin = bool(admin)
     return user
@@ -168,10 +263,14 @@ class Store:
     objects: dict[str, dict[str, Record]] = attrs.field(
         factory=lambda: {key: _records(records) for key, records in DEFAULT_OBJECTS.items()}
     )
-    #: The id each collection gives its next object: Looker never gives an id twice.
+    #: The id each collection (and ``users``) gives its next object: Looker never gives an
+    #: id twice.
     next_ids: dict[str, int] = attrs.field(factory=dict)
     #: Every token ever issued, so tests can look for one where it must not be.
     issued_tokens: set[str] = attrs.field(factory=set)
+    #: Each email Looker would have sent (``send_password_reset``), oldest first: to whom
+    #: (``user_id``, ``email``) and which (``account_setup`` or ``password_reset``).
+    emails: list[dict[str, str]] = attrs.field(factory=list)
     path: Path | None = None
 
     def replace_with(self, fresh: Store) -> None:
@@ -179,9 +278,12 @@ class Store:
         its dicts (a fault that revokes every token clears ``sessions``)."""
         for field in attrs.fields(Store):
             mine, theirs = getattr(self, field.name), getattr(fresh, field.name)
-            if isinstance(mine, (dict, set)):
+            if isinstance(mine, (dict, set, list)):
                 mine.clear()
-                mine.update(theirs)
+                if isinstance(mine, list):
+                    mine.extend(theirs)
+                else:
+                    mine.update(theirs)
             else:
                 setattr(self, field.name, theirs)
 
@@ -197,14 +299,14 @@ class Store:
         """A fresh instance: one admin with the given API key, and ``users`` ordinary users;
         ``user_key`` (client id, secret) gives user 2 a key too."""
         store = cls()
-        store.users["1"] = User(
-            id="1", first_name="Looker", last_name="Admin", role_ids=[ADMIN_ROLE]
-        )
+        admin = store.users["1"] = _person("1", "Looker", "Admin", seeded_email("Looker", "Admin"))
+        admin.role_ids = [ADMIN_ROLE]
         for number in range(users):
             first, last = _SEED_USERS[number % len(_SEED_USERS)]
             user_id = str(number + 2)
-            suffix = "" if number < len(_SEED_USERS) else str(number)
-            store.users[user_id] = User(id=user_id, first_name=first, last_name=last + suffix)
+            last += "" if number < len(_SEED_USERS) else str(number)
+            store.users[user_id] = _person(user_id, first, last, seeded_email(first, last))
+        store.next_ids["users"] = users + 2
         store.add_key("1", client_id=admin_client_id, client_secret=admin_client_secret)
         if user_key is not None:
             store.add_key("2", client_id=user_key[0], client_secret=user_key[1])
@@ -222,15 +324,25 @@ class Store:
             groups:
               - {name: Finance, roles: [Analyst]}
               - {name: SAML Finance, externally_managed: true, groups: [Finance]}
+            user_attributes:
+              - {name: region, label: Region, type: string, default_value: EU,
+                 group_values: [{group: Finance, value: US}]}
             users:
               - {first_name: Dana, last_name: Scully, is_admin: false, roles: [Analyst],
-                 groups: [Finance], keys: [{purpose: dbt cloud, age_days: 200}, {age_days: 3}]}
+                 groups: [Finance], keys: [{purpose: dbt cloud, age_days: 200}, {age_days: 3}],
+                 email: dana@fbi.gov, locale: en_US, attributes: {region: APAC}}
+              - {first_name: Fox, role_ids: ["4"], group_ids: ["2"], email: null}
             service_accounts:
               - {service_account_name: ETL bot, is_disabled: false, roles: [Developer],
                  keys: [{purpose: ETL, age_days: 40}]}
 
         Values must be valid for the model (permissions among Looker's); a group's
-        ``groups`` are the groups it is in, as a user's are; users get the next free ids.
+        ``groups`` are the groups it is in, as a user's are; an attribute's ``group_values``
+        are in priority order. A user takes ``WriteUser``'s fields but its email credentials,
+        which are ``email`` (its first and last names ``@example.com`` unless given; null:
+        none); its roles and groups by name (``roles``, ``groups``) or by id (``role_ids``,
+        ``group_ids``); ``attributes``, its own values by attribute name. Users get the next
+        free ids; every seeded person has set up their account.
         """
         for singleton in models.SINGLETONS:
             values = seed.get(singleton.id) or {}
@@ -263,13 +375,26 @@ class Store:
             group["role_ids"] = [self._named("roles", n) for n in entry.get("roles") or []]
             parents = entry.get("groups") or []
             group["parent_group_ids"] = [self._named("groups", n) for n in parents]
+        for entry in seed.get("user_attributes") or []:
+            _check_seed("user_attributes", models.UserAttribute, entry, ("group_values",))
+            values = {k: v for k, v in entry.items() if k != "group_values"}
+            attribute = self._seed_object("user_attributes", values)
+            attribute["group_values"] = [
+                {"group_id": self._named("groups", v["group"]), "value": str(v["value"]), "rank": n}
+                for n, v in enumerate(entry.get("group_values") or [], start=1)
+            ]
+        person = {k: rule for k, rule in WRITE_USER.items() if k != "credentials_email"}
         for entry in seed.get("users") or []:
-            user_id = str(max((int(i) for i in self.users if i.isdigit()), default=0) + 1)
-            user = self.users[user_id] = User(
-                id=user_id,
-                first_name=str(entry.get("first_name", "Seeded")),
-                last_name=str(entry.get("last_name", f"User{user_id}")),
-            )
+            _check_seed("users", person, entry, _SEED_USER_EXTRA)
+            user_id = self.next_user_id()
+            first = str(entry.get("first_name", "Seeded"))
+            last = str(entry.get("last_name", f"User{user_id}"))
+            email = entry.get("email", seeded_email(first, last))
+            if email is not None and self.email_holder(email) is not None:
+                raise ValueError(f"seed users: email {email!r} is another user's")
+            user = self.users[user_id] = _person(user_id, first, last, email)
+            for name in set(entry) & set(person):
+                setattr(user, name, entry[name])
             self._seed_user(user, entry)
             user.is_admin = bool(entry.get("is_admin", False)) or user.is_admin
         for entry in seed.get("service_accounts") or []:
@@ -290,10 +415,25 @@ class Store:
     def _seed_object(self, key: str, values: dict[str, Any]) -> Record:
         return self.add_object(key, copied({**NEW_OBJECT_DEFAULTS[key], **values}))
 
+    def _ids(self, key: str, entry: dict[str, Any], by_name: str, by_id: str) -> list[str] | None:
+        """The ids of the ``key`` objects a seed's entry names (``by_name``) or gives by id
+        (``by_id``), or None when it does neither."""
+        if entry.get(by_id) is not None:
+            unknown = [i for i in entry[by_id] if i not in self.objects[key]]
+            if unknown:
+                raise ValueError(f"seed: no {key} with id {unknown[0]!r}")
+            return [str(i) for i in entry[by_id]]
+        if by_name in entry:
+            return [self._named(key, name) for name in entry[by_name] or []]
+        return None
+
     def _seed_user(self, user: User, entry: dict[str, Any]) -> None:
-        if "roles" in entry:
-            user.role_ids = [self._named("roles", name) for name in entry["roles"] or []]
-        user.group_ids = [self._named("groups", name) for name in entry.get("groups") or []]
+        role_ids = self._ids("roles", entry, "roles", "role_ids")
+        if role_ids is not None:
+            user.role_ids = role_ids
+        user.group_ids = self._ids("groups", entry, "groups", "group_ids") or []
+        for name, value in (entry.get("attributes") or {}).items():
+            user.attribute_values[self._named("user_attributes", name)] = str(value)
         for spec in entry.get("keys") or []:
             key, _ = self.add_key(user.id)
             self.age_key(key.id, float(spec.get("age_days", 0)))
@@ -331,7 +471,7 @@ class Store:
             return
         data = {
             "singletons": self.singletons,
-            "users": [attrs.asdict(u) for u in self.users.values()],
+            "users": [user_record(u) for u in self.users.values()],
             "keys": [attrs.asdict(k) for k in self.keys.values()],
             "next_key_id": self.next_key_id,
             "next_ids": self.next_ids,
@@ -341,13 +481,21 @@ class Store:
 
     # --- collections -------------------------------------------------------------------------
 
-    def add_object(self, key: str, record: Record) -> Record:
-        """Add ``record`` to collection ``key`` under the next id, which it gets."""
-        held = self.objects[key]
+    def _next_id(self, key: str, held: Iterable[str]) -> str:
+        """The id the next object of ``key`` gets: Looker never gives an id twice."""
         start = max((int(i) for i in held if i.isdigit()), default=0) + 1
         object_id = max(self.next_ids.get(key, start), start)
         self.next_ids[key] = object_id + 1
-        record = held[str(object_id)] = {**record, "id": str(object_id)}
+        return str(object_id)
+
+    def next_user_id(self) -> str:
+        return self._next_id("users", self.users)
+
+    def add_object(self, key: str, record: Record) -> Record:
+        """Add ``record`` to collection ``key`` under the next id, which it gets."""
+        held = self.objects[key]
+        object_id = self._next_id(key, held)
+        record = held[object_id] = {**record, "id": object_id}
         self.save()
         return record
 
@@ -358,6 +506,12 @@ class Store:
     def delete_object(self, key: str, object_id: str) -> None:
         del self.objects[key][object_id]
         self.save()
+
+    def email_holder(self, email: str) -> User | None:
+        """The user whose email credentials have ``email``: one per user, compared
+        case-insensitively, as Looker compares them."""
+        wanted = email.lower()
+        return next((u for u in self.users.values() if (u.email or "").lower() == wanted), None)
 
     def users_in_order(self) -> list[User]:
         """Every user, in id order (as Looker lists them)."""
@@ -450,25 +604,29 @@ class Store:
         self.keys[key_id].created_at = created.isoformat(timespec="milliseconds")
         self.save()
 
+    def add_user(self, user: User) -> User:
+        """Add ``user``, under the next user id, which it gets."""
+        user.id = self.next_user_id()
+        user.created_at = now_iso()
+        self.users[user.id] = user
+        self.save()
+        return user
+
     def delete_user(self, user_id: str) -> None:
-        """A user leaves, and its keys with it."""
+        """A user leaves, and its keys, sessions and attribute values with it."""
         del self.users[user_id]
         for key in self.user_keys(user_id):
             del self.keys[key.id]
+        for token in [t for t, s in self.sessions.items() if s.user_id == user_id]:
+            del self.sessions[token]
         self.save()
 
     def add_service_account(self, name: str, is_disabled: bool) -> User:
         """A new service account, with the role every new user gets."""
-        user_id = str(max((int(i) for i in self.users if i.isdigit()), default=0) + 1)
-        user = self.users[user_id] = User(
-            id=user_id,
-            is_service_account=True,
-            service_account_name=name,
-            is_disabled=is_disabled,
-            created_at=now_iso(),
+        user = User(
+            id="", is_service_account=True, service_account_name=name, is_disabled=is_disabled
         )
-        self.save()
-        return user
+        return self.add_user(user)
 
     def update_user(self, user_id: str, changes: dict[str, Any]) -> None:
         """Change a user; a disabled user's sessions end (Looker logs them out)."""
@@ -507,7 +665,7 @@ class Store:
         """Everything the instance holds but secrets."""
         return {
             **{s.id: self.public_singleton(s) for s in models.SINGLETONS},
-            "users": [attrs.asdict(u) for u in self.users.values()],
+            "users": [user_record(u) for u in self.users.values()],
             "credentials_api3": [
                 attrs.asdict(k, filter=lambda a, _: a.name != "secret_hash")
                 for k in self.keys.values()
@@ -515,4 +673,5 @@ class Store:
             **{key: list(records.values()) for key, records in self.objects.items()},
             "sessions": len(self.sessions),
             "actions": dict(self.actions),
+            "emails": [dict(e) for e in self.emails],
         }
