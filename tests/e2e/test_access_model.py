@@ -28,6 +28,15 @@ ATTRIBUTES = f"{PROJECT}:userAttributes"
 GROUP_VALUES = f"{PROJECT}:userAttributeGroupValues"
 
 
+def person(looker, email: str) -> dict:
+    """The emulator's record of the user who signs in with ``email``."""
+    return next(
+        u
+        for u in looker.control.state()["users"]
+        if (u.get("credentials_email") or {}).get("email") == email
+    )
+
+
 def named(looker, key: str, name: str) -> dict:
     return next(o for o in looker.control.state()[key] if o["name"] == name)
 
@@ -78,7 +87,7 @@ def test_a_teams_access_model_from_stack_config(dev, looker) -> None:
     preview = dev.preview().stdout  # the role's set ids come from sets not made yet
     assert "permission_set_id: [unknown]" in preview
     dev.up()
-    ana = next(u for u in looker.control.state()["users"] if u.get("email") == "ana@example.com")
+    ana = person(looker, "ana@example.com")
     group = named(looker, "groups", "Marketing")
     assert group["id"] in ana["group_ids"]
     assert named(looker, "roles", "Marketing analyst")["id"] in group["role_ids"]
@@ -164,8 +173,7 @@ def test_the_access_model_in_yaml_then_imported_with_no_write(tmp_path, pulumi_h
     assert auditor["model_set_id"] == named(looker, "model_sets", "All")["id"]  # getModelSet
     assert stack.outputs()["analystRoleId"] == role["id"]
     group = named(looker, "groups", "Marketing")
-    people = {u["email"]: u for u in looker.control.state()["users"] if u.get("email")}
-    ana, bo = people["ana@example.com"]["id"], people["bo@example.com"]["id"]
+    ana, bo = person(looker, "ana@example.com")["id"], person(looker, "bo@example.com")["id"]
     assert _members(looker, group["id"]) == sorted([ana, bo])
     assert role["id"] in named(looker, "groups", "Marketing")["role_ids"]
     region = named(looker, "user_attributes", "region")
@@ -186,9 +194,9 @@ def test_the_access_model_in_yaml_then_imported_with_no_write(tmp_path, pulumi_h
             f"user_attribute_group_values/{region['id']}",
         ),
     }
-    for name, (kind, _) in imported.items():
+    for name, (kind, _) in reversed(imported.items()):  # dependents first
         urn = f"urn:pulumi:dev::looker-access::looker:index:{kind}::{name}"
-        stack.pulumi("state", "delete", urn, "--yes", "--target-dependents")
+        stack.pulumi("state", "delete", urn, "--yes")
     spec = tmp_path / "import.json"
     spec.write_text(
         json.dumps(
@@ -232,7 +240,8 @@ def test_the_access_model_in_yaml_then_imported_with_no_write(tmp_path, pulumi_h
         text.replace(
             "outputs:",
             "  admins:\n    type: looker:index:RoleAssignment\n    properties:\n"
-            '      roleId: "2"\n      userIds: [${ana.userId}]\n      authoritative: true\n'
+            '      roleId: "2"\n      userIds:\n        - ${ana.userId}\n'
+            "      authoritative: true\n"
             "outputs:",
         )
     )

@@ -161,7 +161,7 @@ class UserLogic:
         failures += models.check_values(models.User, {n: known.get(n) for n in PERSON})
         email = news.get("email")
         failures += check_kind("email", email, str)
-        if isinstance(email, str) and "@" not in email:
+        if isinstance(email, str) and not is_unknown(email) and "@" not in email:
             failures.append(("email", f"email must be an email address, got {email!r}"))
         if user_id is None and email is None:
             failures.append(
@@ -203,14 +203,18 @@ class UserLogic:
         except SettingsError:
             return Checked(inputs, failures)
         existing = user_id if user_id is not None else olds.get("user_id")
-        return Checked(inputs, self._refusals(client, existing, inputs))
+        return Checked(inputs, self._refusals(client, existing, inputs, olds.get("email")))
 
     def _refusals(
-        self, client: LookerClient, user_id: str | None, news: Mapping[str, Any]
+        self,
+        client: LookerClient,
+        user_id: str | None,
+        news: Mapping[str, Any],
+        had_email: str | None,
     ) -> list[Failure]:
         failures: list[Failure] = []
         email = news.get("email")
-        if isinstance(email, str):
+        if isinstance(email, str) and email.lower() != str(had_email or "").lower():
             holder = client.users.user_id_of(email)
             if holder is not None and holder != user_id:
                 failures.append(("email", f"email: Looker user {holder} signs in with {email!r}"))
@@ -393,6 +397,10 @@ class UserLogic:
             for group_id in [g for g in group_ids if g not in wanted_groups]:
                 client.access.remove_user(group_id, state.id)
             group_ids = wanted_groups
+        # Later reads of this process (a lookup, an import) see the user as it is now.
+        client.users.remember_person(
+            attrs.evolve(person, email=email, role_ids=role_ids, group_ids=group_ids)
+        )
         return attrs.evolve(
             state,
             person=person,
@@ -406,9 +414,9 @@ class UserLogic:
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
         """The user from the one listing of users: drift in its fields, email, roles and
-        groups; a user deleted outside Pulumi is gone. An import adopts it with all of them
-        (its id becomes ``user/<user_id>``). A service account is refused: it is a
-        ``ServiceAccount``'s."""
+        groups; a user deleted outside Pulumi is gone. An import takes it over with all of them,
+        as if the stack had made it (destroy disables it; its id becomes ``user/<user_id>``). A
+        service account is refused: it is a ``ServiceAccount``'s."""
         user_id = parse_id(id_)
         client = self.connections.client(props.get("profile"))
         live = client.users.user(user_id)
@@ -421,10 +429,9 @@ class UserLogic:
             raise NotInLookerError(
                 f"Looker user {user_id} is a service account: manage it with a ServiceAccount"
             )
-        if importing:
+        if importing:  # the stack takes the user over, as it would one it made
             state = attrs.evolve(
                 self._state(client, live, UserState.from_props({"user_id": user_id})),
-                adopted=True,
                 profile=props.get("profile"),
             )
             return Found(f"{IMPORT_PREFIX}{user_id}", state.to_outs(), state.inputs())
