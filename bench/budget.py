@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 
+from bench import organisation
 from bench.measure import ADMIN_ID, ADMIN_SECRET, calls_by_kind
 from pulumi_looker.emulator.process import EmulatorProcess
 from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_config
@@ -81,11 +82,35 @@ def measure(n: int, per_user: int) -> Budget:
 RUN_REFRESHES = 3
 
 
+#: The file's title and what writes it; each section is written by the command its heading names.
+TITLE = [
+    "# Admin API budget",
+    "",
+    "Written by `scripts/bench --budget` (`bench/budget.py`); do not edit. Each section is",
+    "written by the command its heading names, and the others are kept as they are.",
+]
+KEYS = "## API keys and the password policy (`scripts/bench --budget`)"
+ORGANISATION = "## An organisation's access model (`scripts/bench --budget --organisation`)"
+
+
+def write_section(heading: str, body: list[str]) -> None:
+    """Put ``body`` under ``heading`` in budget.md, the other sections kept as they are."""
+    path = HERE / "budget.md"
+    text = path.read_text() if path.exists() else ""
+    sections = {
+        f"## {part.split(chr(10), 1)[0]}": part.split("\n", 1)[1].strip("\n")
+        for part in text.split("\n## ")[1:]
+    }
+    sections[heading] = "\n".join(body).strip("\n")
+    ordered = [h for h in (KEYS, ORGANISATION) if h in sections]
+    ordered += [h for h in sections if h not in ordered]
+    parts = ["\n".join(TITLE)] + [f"{h}\n\n{sections[h]}" for h in ordered]
+    path.write_text("\n\n".join(parts) + "\n")
+
+
 def write(budgets: list[Budget]) -> None:
     lines = [
-        "# Admin API budget",
-        "",
-        "Written by `scripts/bench --budget` (`bench/budget.py`); do not edit. N API keys plus",
+        "N API keys plus",
         "the password policy, against the Looker emulator; a pipeline run is a refreshing",
         "`pulumi preview` and a refreshing no-op `pulumi up` with its preview (each refreshes:",
         "three refreshes in all). *Before*: the release before the one listing of users,",
@@ -116,14 +141,55 @@ def write(budgets: list[Budget]) -> None:
             for calls in ALLOWANCES.values()
         )
         lines.append(f"| {b.n} | {b.per_user} | {fits} |")
-    (HERE / "budget.md").write_text("\n".join(lines) + "\n")
+    write_section(KEYS, lines)
+
+
+def write_organisation() -> None:
+    """The calls a refresh of the organisation of ``bench.organisation`` makes, by route,
+    against the goal: a login, one listing per kind (its pages), one read per user
+    attribute."""
+    refresh = next(t for t in organisation.measure(0, floor=False) if t.operation == "refresh")
+    sizes = ", ".join(f"{n:,} {k.replace('_', ' ')}" for k, n in organisation.SIZES.items())
+    goal = 1 + 8 + organisation.SIZES["user_attributes"]
+    lines = [
+        f"{refresh.program}: {sizes}, each attribute with {organisation.VALUED_GROUPS} group",
+        "values, adopted by a Pulumi YAML program on the plugin (`bench/organisation.py`). The",
+        f"goal: a login, one listing per kind (and its pages) and one read per user attribute: "
+        f"{goal} calls. Measured: {sum(refresh.calls.values())}.",
+        "",
+        "| route | calls | what it reads |",
+        "|---|---|---|",
+    ]
+    for route, calls in sorted(refresh.calls.items()):
+        lines.append(f"| `{route}` | {calls} | {organisation.READS.get(route, '')} |")
+    lines += [
+        "",
+        "Where Looker's API forces more than one listing: a user attribute's group values have",
+        "no listing across attributes (`GET /user_attributes/{id}/group_values`, one per",
+        "attribute), and a user's own attribute values none across users (`GET",
+        "/users/{id}/attribute_values`, one per user with a `UserAttributeUserValue`, none here).",
+        "Groups are read twice, as two kinds need them: `GET /groups` (the `Group` resources:",
+        "every field Looker writes) and `GET /groups/search/with_hierarchy` (memberships and",
+        "role assignments: each group's parents and roles, which `GET /groups` lacks).",
+        "A no-op `pulumi up` (its preview, then the update: two processes) reads at preview",
+        "what its checks need: each process a login, the users and the groups with their",
+        "hierarchy (the memberships' members must exist and may move).",
+    ]
+    write_section(ORGANISATION, lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 100, 500])
     parser.add_argument("--per-user", type=int, nargs="+", default=[1, 5])
+    parser.add_argument(
+        "--organisation", action="store_true", help="the organisation's section instead"
+    )
     args = parser.parse_args()
+    if args.organisation:
+        write_organisation()
+        print(f"wrote {HERE / 'budget.md'}")
+        return
     budgets = []
     for n in args.sizes:
         for per_user in args.per_user:

@@ -1,16 +1,12 @@
 """``pulumi-resource-nothing``: a provider plugin whose one resource, ``nothing:index:Thing``,
 does nothing (check, diff, create, read, update and delete answer at once). Built on the same
-SDK as the looker plugin, it times Pulumi's own work for N resources: the floor the looker
-plugin's time is measured against (``bench/organisation.py``). Not part of the package."""
+SDK and server as the looker plugin, it times Pulumi's own work for N resources: the floor the
+looker plugin's time is measured against (``bench/organisation.py``). Not part of the package."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import sys
 
-import grpc
 from pulumi.provider.experimental.provider import (
     CheckRequest,
     CheckResponse,
@@ -30,7 +26,8 @@ from pulumi.provider.experimental.provider import (
     UpdateResponse,
 )
 from pulumi.provider.experimental.server import ProviderServicer
-from pulumi.runtime.proto import provider_pb2_grpc
+
+from pulumi_looker.plugin.server import serve
 
 SCHEMA = {
     "name": "nothing",
@@ -71,20 +68,9 @@ class Nothing(Provider):
 
 
 def main() -> None:
-    async def serve() -> None:
-        server = grpc.aio.server()
-        args = sys.argv[1:]
-        engine = next((a for a in args if not a.startswith("-")), "")
-        servicer = ProviderServicer(args, "0.0.1", Nothing(), engine_address=engine)
-        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
-        port = server.add_insecure_port("127.0.0.1:0")
-        await server.start()
-        sys.stdout.write(f"{port}\n")
-        sys.stdout.flush()
-        await server.wait_for_termination()
-
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve())
+    serve(
+        lambda args, engine, warn: ProviderServicer(args, "0.0.1", Nothing(), engine_address=engine)
+    )
 
 
 if __name__ == "__main__":

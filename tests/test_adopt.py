@@ -9,6 +9,7 @@ from pulumi_looker.cli import adopt
 from pulumi_looker.client import LookerClient, paging
 from pulumi_looker.resources import KINDS
 from tests.support.clients import fast_retry, settings_for
+from tests.support.looker import writes
 
 
 def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, capsys) -> None:
@@ -20,12 +21,14 @@ def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, 
         instance = adopt.read_instance(client, None, adopt.Progress(after=0))
     calls = looker.control.calls()
     assert calls[("GET", "/api/4.0/users")] == 3
-    # The three singletons, the pages (logged in before), and one listing of each collection
-    # kind (permission sets, model sets, roles, groups, user attributes: who manages the
-    # singletons is read from the last).
+    # The three singletons, the pages (logged in before), one listing of each collection kind
+    # (permission sets, model sets, roles, groups, user attributes: who manages the singletons
+    # is read from the last), and the groups with their hierarchy (memberships: their users
+    # come from the pages).
     collections = [k.collection for k in KINDS if k.collection is not None]
     assert all(calls[("GET", f"/api/4.0{c.path}")] == 1 for c in collections)
-    assert sum(calls.values()) == 3 + 3 + len(collections)
+    assert calls[("GET", "/api/4.0/groups/search/with_hierarchy")] == 1
+    assert sum(calls.values()) == 3 + 3 + len(collections) + 1
     assert [(k.user_id, k.key.id) for k in instance.keys] == [("1", "1"), ("5", "2")]
     assert "read the keys of 8 users" in capsys.readouterr().err
 
@@ -105,3 +108,62 @@ def test_service_accounts_are_read_from_the_same_listing_with_one_roles_call(emu
     assert not [
         r for r in adopt.import_document(instance, held)["resources"] if r["id"] in held
     ]  # the stack holds it already
+
+
+def test_people_memberships_and_role_holders_are_adopted_as_looker_has_them(emulator) -> None:
+    emulator.control.seed(
+        {
+            "groups": [
+                {"name": "Analysts", "roles": ["Viewer"]},
+                {"name": "SAML", "externally_managed": True},
+            ],
+            "users": [
+                {
+                    "first_name": "Dana",
+                    "last_name": "Scully",
+                    "email": "dana@example.com",
+                    "groups": ["Analysts"],
+                }
+            ],
+        }
+    )
+    state = emulator.control.state()
+    analysts = next(g["id"] for g in state["groups"] if g["name"] == "Analysts")
+    dana = next(u["id"] for u in state["users"] if u.get("first_name") == "Dana")
+    with LookerClient(settings_for(emulator), retry=fast_retry()) as client:
+        emulator.control.clear_requests()
+        instance = adopt.read_instance(client, None, adopt.Progress())
+    calls = emulator.control.calls()
+    assert calls[("GET", "/api/4.0/groups/search/with_hierarchy")] == 1
+    assert calls[("GET", "/api/4.0/users")] == 1  # the keys' listing: memberships read it too
+    assert writes(emulator) == []
+    config: dict = {}
+    adopt.merge(config, "p", instance, created=set(), profile=None)
+    users = {e["userId"]: e for e in config["p:users"]}
+    assert users[dana] == {
+        "name": f"dana-scully-u{dana}",
+        "userId": dana,
+        "firstName": "Dana",
+        "lastName": "Scully",
+        "isDisabled": False,
+        "email": "dana@example.com",
+        "roleIds": ["1"],
+        "groupIds": [analysts],
+    }
+    memberships = config["p:groupMemberships"]
+    assert memberships == [
+        {
+            "name": f"analysts-members-g{analysts}",
+            "groupId": analysts,
+            "userIds": [dana],
+        }
+    ]  # All Users and the SAML group take no members: left out
+    holders = {e["roleId"]: e for e in config["p:roleAssignments"]}
+    assert holders["4"]["groupIds"] == [analysts]  # Viewer, through the group
+    assert "1" in holders["2"]["userIds"]  # Admin: the connection's user holds it itself
+    document = adopt.import_document(instance, held=set())
+    assert {
+        "type": "looker:index:GroupMembership",
+        "name": f"analysts-members-g{analysts}",
+        "id": f"group_membership/{analysts}",
+    } in document["resources"]

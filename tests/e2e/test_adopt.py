@@ -64,6 +64,9 @@ def test_adopt_then_up_writes_nothing(stack, lived_in) -> None:
         ("GET", "/api/4.0/permission_sets"): 1,
         ("GET", "/api/4.0/model_sets"): 1,
         ("GET", "/api/4.0/groups"): 1,
+        # The groups with their hierarchy: the memberships and role holders (their users come
+        # from the listing of users above).
+        ("GET", "/api/4.0/groups/search/with_hierarchy"): 1,
     }
     text = stack.file.read_text()
     assert text.startswith(HEADER)

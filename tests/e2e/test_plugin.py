@@ -270,7 +270,7 @@ def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stac
     )
     assert adopted.returncode == 0, adopted.stderr
     document = json.loads((yaml_stack.project / "import.json").read_text())
-    assert document["resources"] == [
+    assert document["resources"][:4] == [
         {"type": "looker:index:PasswordConfig", "name": "password-policy", "id": "password_config"},
         {"type": "looker:index:SessionConfig", "name": "session-policy", "id": "session_config"},
         {"type": "looker:index:InstanceSettings", "name": "instance-settings", "id": "setting"},
@@ -280,6 +280,11 @@ def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stac
             "id": f"3/{key.id}",
         },
     ]  # the connection's own key is left out
+    # Then the people and who holds each role, as Looker has them.
+    rest = {(r["type"].rpartition(":")[2], r["id"]) for r in document["resources"][4:]}
+    assert ("User", "user/3") in rest
+    assert ("RoleAssignment", "role_assignment/2") in rest  # Admin: user 1 holds it
+    assert {kind for kind, _ in rest} <= {"User", "GroupMembership", "RoleAssignment"}
     yaml_stack.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false")
     assert writes(looker) == []
     held = {r.get("id") for r in yaml_stack.export()["deployment"]["resources"]}

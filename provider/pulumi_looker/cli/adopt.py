@@ -20,7 +20,10 @@ from pulumi_looker.errors import GoogleCloudCoreError, LookerError, NotInLookerE
 from pulumi_looker.resources import BY_NAME, KINDS, Kind
 from pulumi_looker.resources.api_credential import API_CREDENTIAL
 from pulumi_looker.resources.collection import ObjectState
+from pulumi_looker.resources.group_membership import GROUP_MEMBERSHIP
+from pulumi_looker.resources.role_assignment import ROLE_ASSIGNMENT
 from pulumi_looker.resources.service_account import SERVICE_ACCOUNT
+from pulumi_looker.resources.user import USER
 from pulumi_looker.stack_config import camel_case
 
 if TYPE_CHECKING:
@@ -46,6 +49,17 @@ class LiveKey:
 
 
 @attrs.frozen
+class Imported:
+    """An object read as ``pulumi import`` reads it: its Looker id, the entry's name and the
+    inputs that declare it as it is (snake_case)."""
+
+    looker_id: str
+    name: str
+    import_id: str
+    inputs: dict[str, Any]
+
+
+@attrs.frozen
 class Instance:
     """What a Looker instance has that a stack can declare."""
 
@@ -58,6 +72,9 @@ class Instance:
     notes: tuple[str, ...] = ()
     #: Kind name ("PermissionSet") -> the objects of its collection a stack can declare.
     objects: dict[str, tuple[ObjectState, ...]] = attrs.field(factory=dict)
+    #: Kind name ("User", "GroupMembership") -> (Looker id, entry name, inputs) of each object
+    #: read as an import reads it.
+    imported: dict[str, tuple[Imported, ...]] = attrs.field(factory=dict)
 
 
 def read_instance(
@@ -135,6 +152,7 @@ def read_instance(
     ]
     keys = [live for live in keys if live not in own]
     objects = _read_collections(client, notes)
+    people = [user.id for user in listed if user.service_account is None]
     return Instance(
         singletons,
         tuple(sorted(keys, key=_order)),
@@ -142,7 +160,76 @@ def read_instance(
         role_names,
         tuple(notes),
         objects,
+        _read_imported(client, people, notes),
     )
+
+
+@attrs.frozen
+class _Connections:
+    """The logic's connections over adopt's one client."""
+
+    one: LookerClient
+    stack: str | None = None
+
+    def client(self, profile: str | None) -> LookerClient:
+        return self.one
+
+
+def _read_imported(
+    client: LookerClient, people: Sequence[str], notes: list[str]
+) -> dict[str, tuple[Imported, ...]]:
+    """The users read (people, not service accounts), and the members of every group that
+    takes members and of every role, each as an import reads it: from the listing of users and
+    of groups with their hierarchy a refresh reads too. An empty set of members is left out."""
+    try:
+        groups = sorted(client.access.groups().values(), key=lambda g: _by_id((g.id, g)))
+        roles = [
+            role for _, role in sorted(client.objects(models.ROLES).listing().items(), key=_by_id)
+        ]
+    except LookerError as error:
+        notes.append(f"memberships and role assignments: listing groups failed ({error}); left out")
+        groups, roles = [], []
+    wanted = {
+        USER.name: [
+            (u, f"user/{u}", _slug(_person_name(client, u), "user") + f"-u{u}") for u in people
+        ],
+        GROUP_MEMBERSHIP.name: [
+            (g.id, f"group_membership/{g.id}", _slug(g.name, "group") + f"-members-g{g.id}")
+            for g in groups
+            if not (g.externally_managed or g.include_by_default)
+        ],
+        ROLE_ASSIGNMENT.name: [
+            (r.id, f"role_assignment/{r.id}", _slug(r.name, "role") + f"-holders-r{r.id}")
+            for r in roles
+        ],
+    }
+    found: dict[str, tuple[Imported, ...]] = {}
+    for kind_name, objects in wanted.items():
+        kind = BY_NAME[kind_name]
+        logic = kind.logic(_Connections(client))
+        read = []
+        for looker_id, import_id, name in objects:
+            inputs = dict(logic.read(import_id, {}).inputs)
+            if kind.adopted_by is not None:
+                inputs[kind.adopted_by] = looker_id  # adopted: destroy leaves it
+            if kind.adopted_by is None:  # a set of members: the sets that have some
+                inputs = {k: v for k, v in inputs.items() if v != []}
+                if inputs.keys() <= {kind.required[0], "authoritative", "profile"}:
+                    continue  # no member: nothing to declare
+            read.append(Imported(looker_id, name, import_id, inputs))
+        found[kind_name] = tuple(read)
+    return found
+
+
+def _person_name(client: LookerClient, user_id: str) -> str:
+    user = client.users.user(user_id)
+    person = user.person if user is not None else None
+    return " ".join(n for n in (person.first_name, person.last_name) if n) if person else ""
+
+
+def _slug(text: str | None, default: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(text or "").lower()).strip("-")[:40].strip("-")
+    return slug or default
 
 
 def _read_collections(client: LookerClient, notes: list[str]) -> dict[str, tuple[ObjectState, ...]]:
@@ -240,6 +327,12 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         for live in instance.keys
         if f"{live.user_id}/{live.key.id}" not in held
     ]
+    found += [
+        {"type": BY_NAME[kind_name].token, "name": item.name, "id": item.import_id}
+        for kind_name, items in instance.imported.items()
+        for item in items
+        if not {item.looker_id, item.import_id} & held
+    ]
     return {"resources": found}
 
 
@@ -315,6 +408,18 @@ def merge(
                 (state.id, object_name(kind, state), object_entry(kind, state))
                 for state in states
                 if state.id not in held
+            ],
+        )
+    for kind_name, items in instance.imported.items():
+        kind = BY_NAME[kind_name]
+        spelling = {n: k for k, n in kind.config_keys.items()}
+        identity = kind.adopted_by or kind.required[0]  # a user's id, or the group's, the role's
+        _merge_entries(
+            Entries(config, namespace, kind, spelling[identity], profile, added),
+            [
+                (item.looker_id, item.name, {spelling[n]: v for n, v in item.inputs.items()})
+                for item in items
+                if item.looker_id not in held
             ],
         )
     return added

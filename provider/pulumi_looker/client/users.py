@@ -177,6 +177,10 @@ class UserDirectory:
         for page in Pages(self._page):
             listed += page
             progress(len(listed))
+        with self._lock:  # the complete listing: later reads of users need no call
+            self._users = {user.id: user for user in listed}
+            self._by_user = {user.id: _done(user.keys) for user in listed}
+            self._listed = self._complete = True
         return listed
 
     def listed(self) -> list[models.ListedUser] | None:

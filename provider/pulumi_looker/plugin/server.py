@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import importlib.metadata
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import grpc
@@ -64,12 +64,17 @@ def version() -> str:
     return importlib.metadata.version("pulumi-looker")
 
 
-def main() -> None:
-    """Serve on a free loopback port and print it, as Pulumi's engine expects of a plugin."""
+#: Makes the servicer of a plugin: given its arguments, the engine's address and how to warn.
+MakeServicer = Callable[[list[str], str, Callable[[str, str], Awaitable[None]]], ProviderServicer]
+
+
+def serve(make: MakeServicer) -> None:
+    """Serve the servicer ``make`` gives on a free loopback port and print the port, as
+    Pulumi's engine expects of a plugin; warnings go to the engine's log."""
     args = sys.argv[1:]
     engine_address = next((a for a in args if not a.startswith("-")), "")
 
-    async def serve() -> None:
+    async def run() -> None:
         channel = grpc.aio.insecure_channel(engine_address) if engine_address else None
         engine = engine_pb2_grpc.EngineStub(channel) if channel is not None else None
 
@@ -80,10 +85,9 @@ def main() -> None:
                 )
 
         server = grpc.aio.server()
-        servicer = LookerServicer(
-            args, version(), LookerPlugin(version(), warn), engine_address=engine_address
+        provider_pb2_grpc.add_ResourceProviderServicer_to_server(
+            make(args, engine_address, warn), server
         )
-        provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port("127.0.0.1:0")
         await server.start()
         sys.stdout.write(f"{port}\n")
@@ -91,4 +95,13 @@ def main() -> None:
         await server.wait_for_termination()
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve())
+        asyncio.run(run())
+
+
+def main() -> None:
+    """``pulumi-resource-looker``."""
+    serve(
+        lambda args, engine, warn: LookerServicer(
+            args, version(), LookerPlugin(version(), warn), engine_address=engine
+        )
+    )

@@ -8,53 +8,29 @@ preview (devoteam looker #91).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
 
 from pulumi_looker import models
+from pulumi_looker.client.access import Access
 
-from . import lockout
 from .group import external
 from .kind import Link
-from .members import MemberSet, Owner, members_kind
+from .members import MemberSet, Owner, Write, known_groups, known_users, lost, members_kind
 
-if TYPE_CHECKING:
-    from pulumi_looker.client import LookerClient
-    from pulumi_looker.client.access import Access
-
-
-def _user_ids(client: LookerClient) -> frozenset[str] | None:
-    return client.users.user_ids()
+#: Adds a member to a group, or removes it: ``(access, group_id, member_id)``.
+Move = Callable[[Access, str, str], None]
 
 
-def _group_ids(client: LookerClient) -> frozenset[str] | None:
-    return frozenset(client.access.groups())
+def _one_by_one(add: Move, remove: Move) -> Write:
+    """A set written one member per call, as Looker adds and removes a group's members."""
 
+    def write(access: Access, group_id: str, before: Sequence[str], after: Sequence[str]) -> None:
+        for member in [m for m in after if m not in before]:
+            add(access, group_id, member)
+        for member in [m for m in before if m not in after]:
+            remove(access, group_id, member)
 
-def _write_users(
-    access: Access, group_id: str, before: Sequence[str], after: Sequence[str]
-) -> None:
-    for user_id in [u for u in after if u not in before]:
-        access.add_user(group_id, user_id)
-    for user_id in [u for u in before if u not in after]:
-        access.remove_user(group_id, user_id)
-
-
-def _write_groups(
-    access: Access, group_id: str, before: Sequence[str], after: Sequence[str]
-) -> None:
-    for member in [g for g in after if g not in before]:
-        access.add_group(group_id, member)
-    for member in [g for g in before if g not in after]:
-        access.remove_group(group_id, member)
-
-
-def _users_lost(group_id: str, removed: Iterable[str]) -> lockout.Removal:
-    return lockout.Removal(user_groups=frozenset((u, group_id) for u in removed))
-
-
-def _groups_lost(group_id: str, removed: Iterable[str]) -> lockout.Removal:
-    return lockout.Removal(group_groups=frozenset((g, group_id) for g in removed))
+    return write
 
 
 GROUP_MEMBERS = Owner(
@@ -66,17 +42,17 @@ GROUP_MEMBERS = Owner(
             "user_ids",
             "user",
             current=lambda access, group_id: access.users_in(group_id),
-            write=_write_users,
-            exists=_user_ids,
-            lost=_users_lost,
+            write=_one_by_one(Access.add_user, Access.remove_user),
+            exists=known_users,
+            lost=lost("user_groups"),
         ),
         MemberSet(
             "group_ids",
             "group",
             current=lambda access, group_id: access.groups_in(group_id),
-            write=_write_groups,
-            exists=_group_ids,
-            lost=_groups_lost,
+            write=_one_by_one(Access.add_group, Access.remove_group),
+            exists=known_groups,
+            lost=lost("group_groups"),
         ),
     ),
     import_prefix="group_membership",

@@ -301,22 +301,12 @@ class MembersLogic:
         if found is None or owner.locked(found):
             return
         plans = []
-        removal = lockout.Removal()
         for members in owner.sets:
             managed = props.get(members.input)
-            if not managed:
-                continue
-            current = members.current(client.access, owner_id)
-            after = [m for m in current if m not in managed]
-            plans.append((members, current, after))
-            removal = _merged(removal, members.lost(owner_id, set(current) - set(after)))
-        reason = lockout.refusal(client, removal)
-        if reason:
-            name = getattr(found, "name", None) or owner_id
-            raise LockoutError(f"destroying the {owner.label} {name!r} members: {reason}")
-        for members, current, after in plans:
-            if not _same(current, after):
-                members.write(client.access, owner_id, current, after)
+            if managed:
+                current = members.current(client.access, owner_id)
+                plans.append((members, current, [m for m in current if m not in managed]))
+        self._apply(client, found, owner_id, plans, "destroying the members of ")
 
     def _converge(
         self, props: Mapping[str, Any], owner_id: str, olds: Mapping[str, Any]
@@ -334,7 +324,6 @@ class MembersLogic:
             "profile": props.get("profile"),
         }
         plans = []
-        removal = lockout.Removal()
         for members in owner.sets:
             wanted = _ids(props.get(members.input))
             if wanted is None:
@@ -343,16 +332,30 @@ class MembersLogic:
             managed = (_ids(olds.get(members.input)) or []) if same_owner else []
             after = target(current, wanted, managed, authoritative)
             plans.append((members, current, after))
-            removal = _merged(removal, members.lost(owner_id, set(current) - set(after)))
             outs[members.input] = after if authoritative else wanted
+        self._apply(client, found, owner_id, plans, "")
+        return outs
+
+    def _apply(
+        self,
+        client: LookerClient,
+        found: Any,
+        owner_id: str,
+        plans: Sequence[tuple[MemberSet, Sequence[str], Sequence[str]]],
+        doing: str,
+    ) -> None:
+        """Write each set's plan (its members before and after), unless together they would
+        take the Admin role from the stack's identity: then nothing is written."""
+        removal = lockout.Removal()
+        for members, before, after in plans:
+            removal = _merged(removal, members.lost(owner_id, set(before) - set(after)))
         reason = lockout.refusal(client, removal)
         if reason:
             name = getattr(found, "name", None) or owner_id
-            raise LockoutError(f"{owner.label} {name!r}: {reason}")
-        for members, current, after in plans:
-            if not _same(current, after):
-                members.write(client.access, owner_id, current, after)
-        return outs
+            raise LockoutError(f"{doing}{self.owner.label} {name!r}: {reason}")
+        for members, before, after in plans:
+            if not _same(before, after):
+                members.write(client.access, owner_id, before, after)
 
     def _owner_id(self, id_: str) -> str:
         owner_id = id_.removeprefix(f"{self.owner.import_prefix}/")
@@ -362,6 +365,26 @@ class MembersLogic:
                 f"as '{self.owner.import_prefix}/7' or '7', got {id_!r}"
             )
         return owner_id
+
+
+def known_users(client: LookerClient) -> frozenset[str] | None:
+    """Every user's id, from the listing of users (None: it cannot say)."""
+    return client.users.user_ids()
+
+
+def known_groups(client: LookerClient) -> frozenset[str] | None:
+    """Every group's id, from the listing of groups with their hierarchy."""
+    return frozenset(client.access.groups())
+
+
+def lost(grant: str) -> Lost:
+    """What removing members takes away, as pairs ``(member, owner)`` of the removal's
+    ``grant`` (``user_groups``: users out of a group...)."""
+
+    def removal(owner_id: str, removed: Iterable[str]) -> lockout.Removal:
+        return lockout.Removal(**{grant: frozenset((m, owner_id) for m in removed)})
+
+    return removal
 
 
 def _merged(left: lockout.Removal, right: lockout.Removal) -> lockout.Removal:

@@ -9,18 +9,17 @@ the identity provider: adding or removing one is refused at preview (devoteam lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from pulumi_looker import models
+from pulumi_looker.client.access import Access
 
-from . import lockout
 from .kind import Link
-from .members import MemberSet, Owner, members_kind
+from .members import MemberSet, Owner, Write, known_groups, known_users, lost, members_kind
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
-    from pulumi_looker.client.access import Access
 
 
 def _sso_group(client: LookerClient, group_id: str) -> str | None:
@@ -30,20 +29,13 @@ def _sso_group(client: LookerClient, group_id: str) -> str | None:
     return None
 
 
-def _set_groups(access: Access, role_id: str, before: Sequence[str], after: Sequence[str]) -> None:
-    access.set_role_groups(role_id, after)
+def _whole(put: Callable[[Access, str, Sequence[str]], None]) -> Write:
+    """A set written whole in one call, as Looker sets a role's groups and users."""
 
+    def write(access: Access, role_id: str, before: Sequence[str], after: Sequence[str]) -> None:
+        put(access, role_id, after)
 
-def _set_users(access: Access, role_id: str, before: Sequence[str], after: Sequence[str]) -> None:
-    access.set_role_users(role_id, after)
-
-
-def _groups_lost(role_id: str, removed: Iterable[str]) -> lockout.Removal:
-    return lockout.Removal(group_roles=frozenset((g, role_id) for g in removed))
-
-
-def _users_lost(role_id: str, removed: Iterable[str]) -> lockout.Removal:
-    return lockout.Removal(user_roles=frozenset((u, role_id) for u in removed))
+    return write
 
 
 ROLE_HOLDERS = Owner(
@@ -55,18 +47,18 @@ ROLE_HOLDERS = Owner(
             "group_ids",
             "group",
             current=lambda access, role_id: access.groups_with(role_id),
-            write=_set_groups,
-            exists=lambda client: frozenset(client.access.groups()),
-            lost=_groups_lost,
+            write=_whole(Access.set_role_groups),
+            exists=known_groups,
+            lost=lost("group_roles"),
             refuses=_sso_group,
         ),
         MemberSet(
             "user_ids",
             "user",
             current=lambda access, role_id: access.users_with(role_id),
-            write=_set_users,
-            exists=lambda client: client.users.user_ids(),
-            lost=_users_lost,
+            write=_whole(Access.set_role_users),
+            exists=known_users,
+            lost=lost("user_roles"),
         ),
     ),
     import_prefix="role_assignment",
