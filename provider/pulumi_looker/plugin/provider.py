@@ -161,7 +161,11 @@ class LookerPlugin(Provider):
         return CreateResponse(created.id, properties_of(created.outs, secrets))
 
     async def read(self, request: ReadRequest) -> ReadResponse:
-        """A refresh, or an import (no state: the object is adopted as Looker has it)."""
+        """A refresh, or an import (no state: the object is adopted as Looker has it, every
+        input it would take). A refresh's inputs are the last ones, each at Looker's value
+        now: the inputs the program gives stay the only ones, so a refresh that finds nothing
+        changed leaves the state's inputs as they were (and the next ``up`` has nothing to
+        record: the engine writes a step's state only when it changed)."""
         logic = self._logic(request.type, request.urn)
         state = inputs_of(request.properties)
         with refreshing():
@@ -170,8 +174,12 @@ class LookerPlugin(Provider):
             return ReadResponse(None, {}, {})
         await self._warn(request.type, request.urn, found.outs)
         secrets = resources.RESOURCES[request.type].secrets
+        inputs = found.inputs
+        if request.inputs:
+            last = inputs_of(request.inputs)
+            inputs = {k: found.inputs.get(k, v) for k, v in last.items()}
         return ReadResponse(
-            found.id, properties_of(found.outs, secrets), properties_of(found.inputs, secrets)
+            found.id, properties_of(found.outs, secrets), properties_of(inputs, secrets)
         )
 
     async def update(self, request: UpdateRequest) -> UpdateResponse:
