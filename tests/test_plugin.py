@@ -28,6 +28,7 @@ from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.plugin import resources
 from pulumi_looker.plugin.provider import LookerPlugin
 from pulumi_looker.plugin.values import to_plain
+from pulumi_looker.resources import KINDS
 from pulumi_looker.stack_config import camel_case
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 from tests.support.looker import api_calls, keys_of_user, writes
@@ -221,3 +222,26 @@ def test_get_user_by_email_costs_one_listing(plugin, emulator) -> None:
     by_id = run(plugin.invoke(InvokeRequest("looker:index:getUser", props(id="4"))))
     assert plain(by_id.return_value or {})["id"] == "4"
     assert api_calls(emulator) == {("GET", "/api/4.0/users"): 1}  # the listing in hand
+
+
+@pytest.mark.parametrize(
+    ("token", "name", "found"),
+    [
+        ("looker:index:getRole", "admin", ("roleId", "2")),
+        ("looker:index:getGroup", "All Users", ("groupId", "1")),
+        ("looker:index:getPermissionSet", "Admin", ("permissionSetId", "1")),
+        ("looker:index:getModelSet", "all", ("modelSetId", "1")),
+        ("looker:index:getUserAttribute", "Email", ("userAttributeId", "1")),
+    ],
+)
+def test_each_lookup_finds_by_name_from_one_listing(plugin, emulator, token, name, found) -> None:
+    kind = resources.LOOKUPS[token]
+    assert kind.collection is not None
+    emulator.control.clear_requests()
+    value = plain(run(plugin.invoke(InvokeRequest(token, props(name=name)))).return_value or {})
+    key, object_id = found
+    assert value[key] == object_id
+    assert api_calls(emulator) == {("GET", f"/api/4.0{kind.collection.path}"): 1}
+    assert set(resources.LOOKUPS) == {
+        f"looker:index:get{k.name}" for k in KINDS if k.collection is not None
+    }
