@@ -26,6 +26,7 @@ MEMBERSHIPS = f"{PROJECT}:groupMemberships"
 ASSIGNMENTS = f"{PROJECT}:roleAssignments"
 ATTRIBUTES = f"{PROJECT}:userAttributes"
 GROUP_VALUES = f"{PROJECT}:userAttributeGroupValues"
+USER_VALUES = f"{PROJECT}:userAttributeUserValues"
 
 
 def person(looker, email: str) -> dict:
@@ -82,6 +83,9 @@ def test_a_teams_access_model_from_stack_config(dev, looker) -> None:
                     "values": [{"group_id": "1", "value": "eu"}],
                 }
             ],
+            USER_VALUES: [
+                {"name": "ana-region", "userAttribute": "region", "user": "ana", "value": "apac"}
+            ],
         }
     )
     preview = dev.preview().stdout  # the role's set ids come from sets not made yet
@@ -91,7 +95,9 @@ def test_a_teams_access_model_from_stack_config(dev, looker) -> None:
     group = named(looker, "groups", "Marketing")
     assert group["id"] in ana["group_ids"]
     assert named(looker, "roles", "Marketing analyst")["id"] in group["role_ids"]
-    assert named(looker, "user_attributes", "region")["group_values"][0]["value"] == "eu"
+    region = named(looker, "user_attributes", "region")
+    assert region["group_values"][0]["value"] == "eu"
+    assert ana["attribute_values"] == {region["id"]: "apac"}
     assert dev.outputs()["users"] == {"ana": ana["id"]}
     analysts = named(looker, "permission_sets", "Marketing analysts")
     marketing = named(looker, "model_sets", "Marketing")
@@ -183,7 +189,13 @@ def test_the_access_model_in_yaml_then_imported_with_no_write(tmp_path, pulumi_h
     assert writes(looker) == []
 
     # Import of each kind, with no write; the up after it writes nothing either.
+    analysts = named(looker, "permission_sets", "Marketing analysts")
+    marketing = named(looker, "model_sets", "Marketing")
     imported = {
+        "analysts": ("PermissionSet", f"permission_set/{analysts['id']}"),
+        "marketing": ("ModelSet", f"model_set/{marketing['id']}"),
+        "analyst": ("Role", f"role/{role['id']}"),
+        "auditor": ("Role", f"role/{auditor['id']}"),
         "marketing-team": ("Group", f"group/{group['id']}"),
         "bo": ("User", f"user/{bo}"),
         "marketing-members": ("GroupMembership", f"group_membership/{group['id']}"),
