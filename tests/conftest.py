@@ -4,9 +4,7 @@ tests/support)."""
 
 from __future__ import annotations
 
-import inspect
 import os
-import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,26 +17,6 @@ from tests.reliability import ReliabilityReport, Row
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, fast_retry, settings_for
 
 _REPORT = ReliabilityReport()
-
-
-#: What runs the pulumi CLI (or a command that does) in a test's source.
-_CLI_CALLS = re.compile(
-    r"\.(?:up|preview|refresh|pulumi)\(|\b(?:run_job|adopt|adopt_import_file|up_until_converged)\("
-    r"|subprocess\.(?:run|Popen)\("
-)
-
-
-def _cli_calls(item: pytest.Item) -> int:
-    if item.get_closest_marker("e2e") is None or not isinstance(item, pytest.Function):
-        return 0
-    return len(_CLI_CALLS.findall(inspect.getsource(item.function)))
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long tests start first (xdist hands tests out in this order): the end-to-end tests by
-    the CLI commands their source runs, most first, then the rest as collected, whose short
-    tests fill the workers' last minutes. Ties keep their collected order."""
-    items.sort(key=_cli_calls, reverse=True)
 
 
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
