@@ -34,7 +34,9 @@ def make_stack(project: Path, tmp_path: Path, pulumi_home: Path) -> Callable[...
     """A stack of the project copy, its base URL pointed at an emulator."""
     backend = tmp_path / "backend"
     backend.mkdir()
-    env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
+    env = cli_environment(
+        backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET, checkpoints=False
+    )
 
     def make(name: str, emulator: EmulatorProcess) -> Stack:
         stack = Stack(project, name, env)

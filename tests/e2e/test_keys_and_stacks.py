@@ -10,7 +10,12 @@ from tests.support.looker import CREDENTIALS, POLICY, SESSION, keys_config, keys
 pytestmark = pytest.mark.e2e
 
 
-def test_client_secret_is_a_secret_everywhere(dev, looker, tmp_path) -> None:
+def test_client_secret_is_a_secret_everywhere_and_rotation_replaces_the_key(
+    dev, looker, tmp_path
+) -> None:
+    """The secret: nowhere in plain text (output, export, the backend's files, Looker's log).
+    Then the same stack's rotation: create before delete, the new secret in the outputs."""
+    dev.env.pop("PULUMI_SKIP_CHECKPOINTS")  # every checkpoint written: each is scanned
     dev.up()
     dev.preview()
     assert dev.outputs()["clientSecrets"] == "[secret]"
@@ -26,11 +31,9 @@ def test_client_secret_is_a_secret_everywhere(dev, looker, tmp_path) -> None:
         assert ADMIN_CLIENT_SECRET not in text
     assert '"client_secret"' in exported  # it is in the state, encrypted
 
-
-def test_rotation_replaces_the_key_create_before_delete(dev, looker) -> None:
-    dev.up()
+    # Rotation replaces the key, create before delete.
     [old] = keys_of_user(looker, "2")
-    old_secret = dev.outputs(secrets=True)["clientSecrets"]["ci-deploy-bot"]
+    old_secret = secret
     credentials = dev.config[CREDENTIALS]
     credentials[0]["rotation"] = "2026-12"
     dev.set_config({CREDENTIALS: credentials})

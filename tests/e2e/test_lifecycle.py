@@ -16,7 +16,11 @@ PASSWORD_PATH = "/api/4.0/password_config"
 pytestmark = pytest.mark.e2e
 
 
-def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
+def test_a_stacks_life_preview_up_drift_a_bad_key_one_change_destroy(dev, looker) -> None:
+    """One dev stack's life, each step asserted: the first preview writes nothing and up makes
+    what it showed; drift made in Looker is shown and put right; an unknown user id fails the
+    preview and up before any write; one changed setting is one PATCH; destroy deletes the
+    created key and leaves the rest."""
     preview = dev.preview().stdout
     assert "+ pulumi-python:dynamic/looker:PasswordConfig: (create)" in preview
     assert "+ pulumi-python:dynamic/looker:SessionConfig: (create)" in preview
@@ -43,17 +47,35 @@ def test_preview_then_up_then_nothing_to_do(dev, looker) -> None:
         "admin-key": DEV_CLIENT_ID,
         "ci-deploy-bot": created["client_id"],
     }
-
     looker.control.clear_requests()
     again = dev.preview("--expect-no-changes")
     assert "5 unchanged" in again.stdout
-    assert writes(looker) == []
+    assert writes(looker) == [], "a preview with nothing to do writes nothing"
 
-
-def test_one_changed_setting_is_one_patch(dev, looker) -> None:
+    # Drift: someone in Looker's admin page; the refresh shows it, the update puts it right.
+    with admin_client(looker) as client:
+        client.update_singleton(models.PASSWORD_CONFIG, {"min_length": 8})
+    preview = dev.preview().stdout
+    assert re.search(r"--outputs:--\n\s*~ min_length\s*: 12 => 8", preview)  # the refresh
+    assert re.search(r"\(update\)[^(]*~ min_length\s*: 8 => 12", preview)
     dev.up()
-    policy = dev.config[POLICY]
-    dev.set_config({POLICY: {**policy, "minLength": 14}})
+    assert looker.control.state()["password_config"]["min_length"] == 12, "drift put right"
+    dev.preview("--expect-no-changes")
+
+    # An unknown user id: the refresh's users listing already says user 99 does not exist (no
+    # call of its own); the password policy's change waits too.
+    credentials = dev.config[CREDENTIALS]
+    dev.set_config({CREDENTIALS: [*credentials, {"name": "ghost", "userId": "99"}]})
+    dev.set_config({POLICY: {**dev.config[POLICY], "minLength": 14}})
+    looker.control.clear_requests()
+    for result in (dev.preview(ok=False), dev.pulumi("up", "--yes", ok=False)):
+        assert result.returncode != 0
+        assert "user_id '99': Looker has no user 99" in result.stdout + result.stderr
+    assert writes(looker) == [], "nothing written while a user id is unknown"
+    assert looker.control.state()["password_config"]["min_length"] == 12
+
+    # The ghost gone, the one changed setting (minLength 14) is one PATCH of that field.
+    dev.set_config({CREDENTIALS: credentials})
     preview = dev.preview().stdout
     assert "~ pulumi-python:dynamic/looker:PasswordConfig: (update)" in preview
     assert re.search(r"~ min_length\s*: 12 => 14", preview)
@@ -64,19 +86,26 @@ def test_one_changed_setting_is_one_patch(dev, looker) -> None:
     assert [(r["path"], r["body"]) for r in patches] == [(PASSWORD_PATH, {"min_length": 14})]
     assert writes(looker) == [("PATCH", PASSWORD_PATH)]
 
-
-def test_drift_is_shown_and_put_right(dev, looker) -> None:
-    dev.up()
-    with admin_client(looker) as client:
-        client.update_singleton(
-            models.PASSWORD_CONFIG, {"min_length": 8}
-        )  # someone in Looker's admin page
-    preview = dev.preview().stdout
-    assert re.search(r"--outputs:--\n\s*~ min_length\s*: 12 => 8", preview)  # the refresh
-    assert re.search(r"\(update\)[^(]*~ min_length\s*: 8 => 12", preview)
-    dev.up()
-    assert looker.control.state()["password_config"]["min_length"] == 12
-    dev.preview("--expect-no-changes")
+    # Destroy deletes the created key and leaves the rest.
+    created_key = [k for k in looker.control.state()["credentials_api3"] if k["user_id"] == "2"]
+    assert len(created_key) == 1
+    looker.control.clear_requests()
+    dev.pulumi("destroy", "--yes", "--skip-preview")
+    state = looker.control.state()
+    assert [k for k in state["credentials_api3"] if k["user_id"] == "2"] == []
+    [admin_key] = [k for k in state["credentials_api3"] if k["id"] == "1"]
+    assert admin_key["purpose"] is None  # adopted: left in Looker with its purpose put back
+    assert state["password_config"]["min_length"] == 14  # the policy stays by default
+    assert state["session_config"]["session_minutes"] == 1440  # and so does the session policy
+    assert Counter(writes(looker)) == Counter(
+        {
+            ("DELETE", f"/api/4.0/users/2/credentials_api3/{created_key[0]['id']}"): 1,
+            ("PATCH", "/api/4.0/users/1/credentials_api3/1"): 1,
+            # The stack's marks as the policies' manager, taken off (README, Several stacks).
+            ("PATCH", "/api/4.0/user_attributes/8"): 2,
+        }
+    )
+    assert looker.control.state()["user_attributes"][-1]["default_value"] == ""
 
 
 @pytest.mark.parametrize(
@@ -101,54 +130,19 @@ def test_bad_config_fails_preview_naming_the_field(dev, looker, key, values, mes
     assert writes(looker) == []
 
 
-def test_an_unknown_user_id_fails_the_preview_before_any_write(dev, looker) -> None:
-    """The refresh's users listing already says user 99 does not exist: no call of its own."""
-    dev.up()
-    credentials = dev.config[CREDENTIALS]
-    dev.set_config({CREDENTIALS: [*credentials, {"name": "ghost", "userId": "99"}]})
-    dev.set_config({POLICY: {**dev.config[POLICY], "minLength": 14}})
-    looker.control.clear_requests()
-    for result in (dev.preview(ok=False), dev.pulumi("up", "--yes", ok=False)):
-        assert result.returncode != 0
-        assert "user_id '99': Looker has no user 99" in result.stdout + result.stderr
-    assert writes(looker) == []  # the password policy's change waits too
-    assert looker.control.state()["password_config"]["min_length"] == 12
-
-
-def test_destroy_deletes_created_keys_and_leaves_the_rest(dev, looker) -> None:
-    dev.up()
-    created_key = [k for k in looker.control.state()["credentials_api3"] if k["user_id"] == "2"]
-    assert len(created_key) == 1
-    looker.control.clear_requests()
-    dev.pulumi("destroy", "--yes", "--skip-preview")
-    state = looker.control.state()
-    assert [k for k in state["credentials_api3"] if k["user_id"] == "2"] == []
-    [admin_key] = [k for k in state["credentials_api3"] if k["id"] == "1"]
-    assert admin_key["purpose"] is None  # adopted: left in Looker with its purpose put back
-    assert state["password_config"]["min_length"] == 12  # the policy stays by default
-    assert state["session_config"]["session_minutes"] == 1440  # and so does the session policy
-    assert Counter(writes(looker)) == Counter(
+def test_session_drift_is_put_right_and_destroy_restores_both_policies_when_asked(
+    dev, looker
+) -> None:
+    """restoreOnDelete on both policies: session drift made in Looker is put right with one
+    PATCH; destroy puts Looker's values back (password min_length 10, session 30 minutes)."""
+    dev.set_config(
         {
-            ("DELETE", f"/api/4.0/users/2/credentials_api3/{created_key[0]['id']}"): 1,
-            ("PATCH", "/api/4.0/users/1/credentials_api3/1"): 1,
-            # The stack's marks as the policies' manager, taken off (README, Several stacks).
-            ("PATCH", "/api/4.0/user_attributes/8"): 2,
+            POLICY: {**dev.config[POLICY], "restoreOnDelete": True},
+            SESSION: {**dev.config[SESSION], "restoreOnDelete": True},
         }
     )
-    assert looker.control.state()["user_attributes"][-1]["default_value"] == ""
-
-
-def test_destroy_restores_the_policy_when_asked(dev, looker) -> None:
-    dev.set_config({POLICY: {**dev.config[POLICY], "restoreOnDelete": True}})
     dev.up()
     assert looker.control.state()["password_config"]["min_length"] == 12
-    dev.pulumi("destroy", "--yes", "--skip-preview")
-    assert looker.control.state()["password_config"]["min_length"] == 10
-
-
-def test_session_policy_drift_is_put_right_and_restored_on_destroy(dev, looker) -> None:
-    dev.set_config({SESSION: {**dev.config[SESSION], "restoreOnDelete": True}})
-    dev.up()
     with admin_client(looker) as client:  # someone in Looker's admin page
         client.update_singleton(models.SESSION_CONFIG, {"session_minutes": 43200})
     preview = dev.preview().stdout
@@ -159,7 +153,9 @@ def test_session_policy_drift_is_put_right_and_restored_on_destroy(dev, looker) 
     assert looker.control.state()["session_config"]["session_minutes"] == 1440
     dev.preview("--expect-no-changes")
     dev.pulumi("destroy", "--yes", "--skip-preview")
-    assert looker.control.state()["session_config"]["session_minutes"] == 30  # Looker's default
+    state = looker.control.state()
+    assert state["password_config"]["min_length"] == 10, "the password policy restored"
+    assert state["session_config"]["session_minutes"] == 30, "Looker's default session length"
 
 
 def test_instance_settings_drift_is_found_and_put_right(make_stack, start_looker) -> None:

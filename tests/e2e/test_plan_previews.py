@@ -33,7 +33,22 @@ def key_state(of: Stack, name: str) -> dict[str, Any]:
     return resource["outputs"]
 
 
-def test_a_two_key_rotation_plans_the_oldest_keys_delete(dev: Stack, looker) -> None:
+def test_a_program_change_is_an_update_and_a_two_key_rotation_plans_the_oldest_keys_delete(
+    dev: Stack, looker
+) -> None:
+    """The engine's refresh line of a refreshing preview reads ``[diff: ~min_length]`` for a
+    change of the program (it compares with the program's inputs); the plan says update, and
+    drift only for what Looker changed. Then a two-key rotation: the plan shows the oldest
+    key's delete."""
+    dev.up()
+    policy = "looker-settings:passwordPolicy"
+    dev.set_config({policy: {**dev.config[policy], "minLength": 13}})
+    found = plan.changes(preview_json(dev))
+    assert [(c.resource, c.op, c.field, c.old, c.new) for c in found] == [
+        ("password-policy", "update", "min_length", 12, 13)
+    ]
+    assert plan.markdown(found).startswith("Resources: 1 to update.\n")
+
     rotate(dev, "2026-11")
     dev.up()
     rotate(dev, "2026-12")
@@ -74,17 +89,3 @@ def test_an_adoption_plans_adopt_where_pulumi_counts_creates(stack: Stack, lived
     created = {line.split(" | ")[0] for line in text.splitlines() if "| create |" in line}
     assert len(created) == len(sets)
     assert writes(lived_in) == []
-
-
-def test_a_program_change_is_an_update_not_drift(dev: Stack, looker) -> None:
-    """The engine's refresh line of a refreshing preview reads ``[diff: ~min_length]`` for a
-    change of the program (it compares with the program's inputs); the plan says update, and
-    drift only for what Looker changed."""
-    dev.up()
-    policy = "looker-settings:passwordPolicy"
-    dev.set_config({policy: {**dev.config[policy], "minLength": 13}})
-    found = plan.changes(preview_json(dev))
-    assert [(c.resource, c.op, c.field, c.old, c.new) for c in found] == [
-        ("password-policy", "update", "min_length", 12, 13)
-    ]
-    assert plan.markdown(found).startswith("Resources: 1 to update.\n")

@@ -38,7 +38,9 @@ def example_stack(
     project = copy_yaml_example(tmp_path / "work", example)
     backend = tmp_path / state
     backend.mkdir()
-    env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
+    env = cli_environment(
+        backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET, checkpoints=False
+    )
     stack = Stack(project, "dev", env, config_dir=".")
     stack.pulumi("stack", "init")
     stack.set_config({"looker:baseUrl": looker.url})
@@ -107,7 +109,12 @@ def test_bots_a_service_account_and_its_two_key_rotation(tmp_path, pulumi_home, 
     )
 
 
-def test_up_then_nothing_to_change_with_no_plugin_warning(yaml_stack: Stack, looker) -> None:
+def test_the_yaml_examples_life_up_a_wrong_secret_drift_an_overdue_key_destroy(
+    yaml_stack: Stack, looker
+) -> None:
+    """examples/yaml's dev stack, each step asserted: up with no plugin warning then nothing
+    to change; a wrong secret is one line per resource (#31 item 4); drift shows per field and
+    is put right; an overdue key is a warning; destroy deletes the key and leaves the policy."""
     result = yaml_stack.up()
     assert "using pulumi-resource-looker from $PATH" not in result.stdout + result.stderr
     assert looker.control.state()["password_config"]["min_length"] == 12
@@ -119,12 +126,28 @@ def test_up_then_nothing_to_change_with_no_plugin_warning(yaml_stack: Stack, loo
     assert yaml_stack.outputs()["botClientSecret"] == "[secret]"
     looker.control.clear_requests()
     yaml_stack.preview("--expect-no-changes")
-    assert writes(looker) == []
+    assert writes(looker) == [], "a preview with nothing to do writes nothing"
 
+    # A wrong secret: one login is sent; its error says where the settings came from, any
+    # other resource's says it was refused already.
+    looker.control.clear_requests()
+    result = yaml_stack.pulumi(
+        "preview", "--refresh", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "no"}
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert 'File "' not in output
+    errors = [line for line in output.splitlines() if "Looker login failed" in line]
+    sources = "client_secret from environment variable LOOKERSDK_CLIENT_SECRET"
+    assert any(sources in e for e in errors)
+    assert all(
+        sources in e or e.endswith("with the same settings, not tried again") for e in errors
+    )
+    assert [r["status"] for r in looker.control.requests() if r["path"].endswith("/login")] == [404]
 
-def test_drift_shows_per_field_and_is_put_right(yaml_stack: Stack, looker) -> None:
-    yaml_stack.up()
-    with admin_client(looker, DEV_CLIENT_ID) as admin:  # by hand, in Looker's admin page
+    # Drift, by hand in Looker's admin page: shown per field, then put right.
+    with admin_client(looker, DEV_CLIENT_ID) as admin:
         admin.update_singleton(models.PASSWORD_CONFIG, {"min_length": 8})
     preview = yaml_stack.preview("--refresh", ok=False).stdout
     assert "~ minLength: 8 => 12" in preview
@@ -134,6 +157,18 @@ def test_drift_shows_per_field_and_is_put_right(yaml_stack: Stack, looker) -> No
     rows = {(c.op, c.field, c.old, c.new) for c in plan.changes(as_json)}
     assert rows == {("drift", "minLength", 12, 8), ("update", "minLength", 8, 12)}
     yaml_stack.up("--refresh")
+    assert looker.control.state()["password_config"]["min_length"] == 12, "drift put right"
+
+    # An overdue key is a warning.
+    looker.control.age_key(key["id"], 120)
+    result = yaml_stack.preview("--refresh")
+    output = result.stdout + result.stderr
+    assert f"API key {key['id']} of user 2 was created 120 days ago" in output
+    assert "change its rotation to replace it" in output
+
+    # Destroy deletes the key and leaves the policy.
+    yaml_stack.pulumi("destroy", "--yes", "--skip-preview")
+    assert keys_of_user(looker, "2") == []
     assert looker.control.state()["password_config"]["min_length"] == 12
 
 
@@ -153,44 +188,6 @@ def test_import_adopts_what_looker_has_with_no_write(yaml_stack: Stack, looker) 
     }
     assert imported["dbt"]["id"] == f"3/{key.id}"
     assert imported["sessions"]["outputs"]["sessionMinutes"] == 30
-
-
-def test_an_overdue_key_is_a_warning(yaml_stack: Stack, looker) -> None:
-    yaml_stack.up()
-    [key] = keys_of_user(looker, "2")
-    looker.control.age_key(key["id"], 120)
-    result = yaml_stack.preview("--refresh")
-    output = result.stdout + result.stderr
-    assert f"API key {key['id']} of user 2 was created 120 days ago" in output
-    assert "change its rotation to replace it" in output
-
-
-def test_a_wrong_secret_is_one_line_per_resource(yaml_stack: Stack, looker) -> None:
-    """One login is sent; its error says where the settings came from, any other resource's
-    says it was refused already (#31 item 4)."""
-    yaml_stack.up()
-    looker.control.clear_requests()
-    result = yaml_stack.pulumi(
-        "preview", "--refresh", ok=False, env={"LOOKERSDK_CLIENT_SECRET": "no"}
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert "Traceback" not in output
-    assert 'File "' not in output
-    errors = [line for line in output.splitlines() if "Looker login failed" in line]
-    sources = "client_secret from environment variable LOOKERSDK_CLIENT_SECRET"
-    assert any(sources in e for e in errors)
-    assert all(
-        sources in e or e.endswith("with the same settings, not tried again") for e in errors
-    )
-    assert [r["status"] for r in looker.control.requests() if r["path"].endswith("/login")] == [404]
-
-
-def test_destroy_deletes_the_key_and_leaves_the_policy(yaml_stack: Stack, looker) -> None:
-    yaml_stack.up()
-    yaml_stack.pulumi("destroy", "--yes", "--skip-preview")
-    assert keys_of_user(looker, "2") == []
-    assert looker.control.state()["password_config"]["min_length"] == 12
 
 
 def test_a_second_looker_through_an_explicit_provider(
@@ -231,7 +228,9 @@ resources:
     )
     backend = tmp_path / "backend"
     backend.mkdir()
-    env = cli_environment(backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET)
+    env = cli_environment(
+        backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET, checkpoints=False
+    )
     stack = Stack(project, "dev", env, config_dir=".")
     stack.pulumi("stack", "init")
     stack.up()

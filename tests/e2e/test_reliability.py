@@ -17,7 +17,12 @@ def test_no_secret_or_token_in_the_most_verbose_logs(dev, looker, tmp_path, reli
         "emulator log",
     )
     # The production way: the client secret in stack config, encrypted.
-    dev.env = {k: v for k, v in dev.env.items() if k != "LOOKERSDK_CLIENT_SECRET"}
+    # And every checkpoint written, as users' runs write them: each is scanned below.
+    dev.env = {
+        k: v
+        for k, v in dev.env.items()
+        if k not in ("LOOKERSDK_CLIENT_SECRET", "PULUMI_SKIP_CHECKPOINTS")
+    }
     dev.pulumi("config", "set", "--secret", "looker:clientSecret", ADMIN_CLIENT_SECRET)
     assert ADMIN_CLIENT_SECRET not in dev.file.read_text()
     # Level 9 is Pulumi's most verbose: up to CLI 3.259 its engine traced a dynamic provider's

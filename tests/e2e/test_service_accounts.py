@@ -55,8 +55,23 @@ def key_outputs(stack: Any, name: str) -> dict[str, Any]:
     return resource["outputs"]
 
 
-def test_a_service_account_with_a_role_and_a_key_in_one_up(dev, looker) -> None:
-    dev.set_config({ACCOUNTS: bot(roles=["Developer"]), CREDENTIALS: bot_key()})
+def test_service_accounts_with_a_role_and_a_key_in_one_up_and_what_destroy_does(
+    dev, looker
+) -> None:
+    """Two service accounts, each with a key, made in one up: ci-bot with a role, which
+    destroy disables; old-bot with deleteOnDestroy, which destroy deletes with its keys."""
+    dev.set_config(
+        {
+            ACCOUNTS: [
+                *bot(roles=["Developer"]),
+                {"name": "old-bot", "serviceAccountName": "old bot", "deleteOnDestroy": True},
+            ],
+            CREDENTIALS: [
+                *bot_key(),
+                {"name": "old-bot-key", "serviceAccount": "old-bot", "purpose": "ETL"},
+            ],
+        }
+    )
     dev.up()
     outputs = dev.outputs(secrets=True)
     user_id = outputs["serviceAccounts"]["ci-bot"]
@@ -69,12 +84,18 @@ def test_a_service_account_with_a_role_and_a_key_in_one_up(dev, looker) -> None:
     assert account["role_ids"] == ["3"]  # Developer
     client_id, secret = outputs["clientIds"]["ci-bot-key"], outputs["clientSecrets"]["ci-bot-key"]
     assert whoami(looker, client_id, secret) == user_id
+    old_bot = outputs["serviceAccounts"]["old-bot"]
+    assert (
+        whoami(looker, outputs["clientIds"]["old-bot-key"], outputs["clientSecrets"]["old-bot-key"])
+        == old_bot
+    )
 
     looker.control.clear_requests()
     dev.pulumi("refresh", "--yes", "--skip-preview")
-    assert looker.control.calls() == REFRESH  # the account is read from the users listing
+    assert looker.control.calls() == REFRESH  # the accounts are read from the users listing
     looker.control.clear_requests()
-    assert "5 unchanged" in dev.preview().stdout  # the stack, 2 policies, account, key
+    # The stack, 2 policies, 2 accounts, 2 keys.
+    assert "7 unchanged" in dev.preview().stdout
     assert writes(looker) == []
 
     dev.pulumi("destroy", "--yes", "--skip-preview")
@@ -83,15 +104,8 @@ def test_a_service_account_with_a_role_and_a_key_in_one_up(dev, looker) -> None:
     assert account["is_disabled"] is True  # disabled, not deleted: its content stays
     with pytest.raises(LoginError):
         whoami(looker, client_id, secret)
-
-
-def test_delete_on_destroy_deletes_the_account(dev, looker) -> None:
-    dev.set_config({ACCOUNTS: bot(deleteOnDestroy=True), CREDENTIALS: bot_key()})
-    dev.up()
-    user_id = dev.outputs()["serviceAccounts"]["ci-bot"]
-    dev.pulumi("destroy", "--yes", "--skip-preview")
-    assert live_user(looker, user_id) is None
-    assert not [k for k in looker.control.state()["credentials_api3"] if k["user_id"] == user_id]
+    assert live_user(looker, old_bot) is None, "deleteOnDestroy deletes the account"
+    assert not [k for k in looker.control.state()["credentials_api3"] if k["user_id"] == old_bot]
 
 
 def test_a_rotation_with_overlap_keeps_the_old_key_working_until_the_next(dev, looker) -> None:

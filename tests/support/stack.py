@@ -46,8 +46,13 @@ def copy_yaml_example(work: Path, name: str = "yaml") -> Path:
     return project
 
 
-def cli_environment(*, backend: Path, home: Path, client_secret: str) -> dict[str, str]:
-    """The environment for pulumi: a local backend, no ambient Pulumi or Looker settings."""
+def cli_environment(
+    *, backend: Path, home: Path, client_secret: str, checkpoints: bool = True
+) -> dict[str, str]:
+    """The environment for pulumi: a local backend, no ambient Pulumi or Looker settings.
+    ``checkpoints=False`` (the tests): each command writes the state once, at its end, not after
+    every step (PULUMI_SKIP_CHECKPOINTS): the same final state when the CLI is not killed, and
+    a third less CPU for an ``up`` of 100 keys."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PULUMI_", "LOOKERSDK_"))}
     env.update(
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}",
@@ -60,6 +65,8 @@ def cli_environment(*, backend: Path, home: Path, client_secret: str) -> dict[st
         PULUMI_RUN_PROGRAM="true",
         LOOKERSDK_CLIENT_SECRET=client_secret,
     )
+    if not checkpoints:
+        env["PULUMI_SKIP_CHECKPOINTS"] = "true"
     return env
 
 
