@@ -9,16 +9,19 @@ preview (devoteam looker #91).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from pulumi_looker import models
-from pulumi_looker.client.access import Access
 
 from .group import external
 from .kind import Link
 from .members import MemberSet, Owner, Write, known_groups, known_users, lost, members_kind
 
+if TYPE_CHECKING:
+    from pulumi_looker.client.access import Access
+
 #: Adds a member to a group, or removes it: ``(access, group_id, member_id)``.
-Move = Callable[[Access, str, str], None]
+Move = Callable[["Access", str, str], None]
 
 
 def _one_by_one(add: Move, remove: Move) -> Write:
@@ -42,7 +45,9 @@ GROUP_MEMBERS = Owner(
             "user_ids",
             "user",
             current=lambda access, group_id: access.users_in(group_id),
-            write=_one_by_one(Access.add_user, Access.remove_user),
+            write=_one_by_one(
+                lambda a, g, m: a.add_user(g, m), lambda a, g, m: a.remove_user(g, m)
+            ),
             exists=known_users,
             lost=lost("user_groups"),
         ),
@@ -50,7 +55,9 @@ GROUP_MEMBERS = Owner(
             "group_ids",
             "group",
             current=lambda access, group_id: access.groups_in(group_id),
-            write=_one_by_one(Access.add_group, Access.remove_group),
+            write=_one_by_one(
+                lambda a, g, m: a.add_group(g, m), lambda a, g, m: a.remove_group(g, m)
+            ),
             exists=known_groups,
             lost=lost("group_groups"),
         ),

@@ -13,13 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from pulumi_looker import models
-from pulumi_looker.client.access import Access
 
 from .kind import Link
 from .members import MemberSet, Owner, Write, known_groups, known_users, lost, members_kind
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
+    from pulumi_looker.client.access import Access
 
 
 def _sso_group(client: LookerClient, group_id: str) -> str | None:
@@ -47,7 +47,7 @@ ROLE_HOLDERS = Owner(
             "group_ids",
             "group",
             current=lambda access, role_id: access.groups_with(role_id),
-            write=_whole(Access.set_role_groups),
+            write=_whole(lambda access, role_id, ids: access.set_role_groups(role_id, ids)),
             exists=known_groups,
             lost=lost("group_roles"),
             refuses=_sso_group,
@@ -56,7 +56,7 @@ ROLE_HOLDERS = Owner(
             "user_ids",
             "user",
             current=lambda access, role_id: access.users_with(role_id),
-            write=_whole(Access.set_role_users),
+            write=_whole(lambda access, role_id, ids: access.set_role_users(role_id, ids)),
             exists=known_users,
             lost=lost("user_roles"),
         ),
