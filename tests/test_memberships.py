@@ -61,6 +61,7 @@ def test_an_additive_membership_adds_its_own_and_leaves_the_others(
 
     # Drift: Fox taken out in Looker. A refresh shows it, the next up puts Fox back.
     client.access.remove_user(analysts, fox)
+    LookerClient.close_shared()  # the refresh is a new process
     found, outs = face.read("GroupMembership", id_, outs)
     assert (found, outs["user_ids"]) == (id_, [])
     assert face.diff("GroupMembership", id_, outs, inputs) == (True, [])
@@ -89,6 +90,7 @@ def test_an_authoritative_membership_removes_members_added_in_looker(
     assert _members(emulator, analysts) == [fox]
 
     client.access.add_user(analysts, dana)  # added by hand, through Looker's API
+    LookerClient.close_shared()  # the refresh is a new process
     _, outs = face.read("GroupMembership", id_, outs)
     assert sorted(outs["user_ids"]) == sorted([dana, fox])  # the preview shows Dana going
     assert face.diff("GroupMembership", id_, outs, inputs) == (True, [])
@@ -216,3 +218,30 @@ def test_a_role_assignment_adds_its_groups_to_lookers_in_one_call(face, emulator
 
 def _granting(emulator, role_id: str) -> list[str]:
     return sorted(g["id"] for g in emulator.control.state()["groups"] if role_id in g["role_ids"])
+
+
+def test_making_many_sets_reads_each_listing_once(face, emulator, org) -> None:
+    """Each write puts its change in the listings in hand (a member in the users', nothing in
+    the groups' hierarchy): the next resource's check and create ask Looker nothing again."""
+    emulator.control.clear_requests()
+    for group in ("Analysts", "Admins"):
+        inputs, _ = face.check(
+            "GroupMembership", {"group_id": org[group], "user_ids": [org["Fox"]]}
+        )
+        face.create("GroupMembership", inputs)
+    inputs, _ = face.check("RoleAssignment", {"role_id": "3", "user_ids": [org["Fox"]]})
+    face.create("RoleAssignment", inputs)
+    inputs, failures = face.check(
+        "GroupMembership", {"group_id": org["Analysts"], "user_ids": [org["Fox"]]}
+    )
+    assert failures == []
+    reads = {p.partition("?")[0]: n for (m, p), n in emulator.control.calls().items() if m == "GET"}
+    assert reads[f"{API}/users"] == 1
+    assert reads[f"{API}/groups/search/with_hierarchy"] == 1
+    assert _members(emulator, org["Analysts"]) == sorted([org["Dana"], org["Fox"]])
+    assert _members(emulator, org["Admins"]) == [org["Fox"]]
+    fresh = DynamicFace(emulator) if isinstance(face, DynamicFace) else PluginFace(emulator)
+    _, outs = fresh.read(
+        "GroupMembership", org["Analysts"], {"group_id": org["Analysts"], "user_ids": [org["Fox"]]}
+    )
+    assert outs["user_ids"] == [org["Fox"]]

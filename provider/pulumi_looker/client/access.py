@@ -10,14 +10,15 @@ when the listing of users is refused or longer than it reads are a group's users
 
 Writing. Looker adds and removes one member of a group per call; a role's groups and users are
 each set whole (``PUT /roles/{id}/groups``, ``PUT /roles/{id}/users``). Every write forgets the
-listings it changed.
+listings it changed (the groups' listing, on a change of groups or roles), or puts the change
+in the listing of users (a member added or removed, a role's holders).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from pulumi_looker import models
@@ -41,7 +42,8 @@ class Access:
         self._api = api
         self._users = users
         self._groups: KeptListing[models.GroupHierarchy] = KeptListing(self._list_groups)
-        api.keep(self._groups, models.GROUPS.path, models.ROLES.path)
+        # Members of a group, holders of a role: no group's parents or roles change.
+        api.keep(self._groups, models.GROUPS.path, models.ROLES.path, spared=("users",))
         self._me: models.User | None = None
         self._me_lock = threading.Lock()
 
@@ -94,35 +96,36 @@ class Access:
 
     def add_user(self, group_id: str, user_id: str) -> None:
         """``POST /groups/{group_id}/users``."""
-        self._write("POST", f"/groups/{_quoted(group_id)}/users", {"user_id": user_id})
+        path = f"/groups/{_quoted(group_id)}/users"
+        self._api.request("POST", path, json={"user_id": user_id})
+        self._users.regroup(user_id, joined=group_id)
 
     def remove_user(self, group_id: str, user_id: str) -> None:
         """``DELETE /groups/{group_id}/users/{user_id}``."""
-        self._write("DELETE", f"/groups/{_quoted(group_id)}/users/{_quoted(user_id)}")
+        self._api.request("DELETE", f"/groups/{_quoted(group_id)}/users/{_quoted(user_id)}")
+        self._users.regroup(user_id, left=group_id)
 
     def add_group(self, group_id: str, member_id: str) -> None:
         """``POST /groups/{group_id}/groups``: group ``member_id`` is in ``group_id``."""
-        self._write("POST", f"/groups/{_quoted(group_id)}/groups", {"group_id": member_id})
+        path = f"/groups/{_quoted(group_id)}/groups"
+        self._api.request("POST", path, json={"group_id": member_id})
 
     def remove_group(self, group_id: str, member_id: str) -> None:
         """``DELETE /groups/{group_id}/groups/{deleting_group_id}``."""
-        self._write("DELETE", f"/groups/{_quoted(group_id)}/groups/{_quoted(member_id)}")
+        self._api.request("DELETE", f"/groups/{_quoted(group_id)}/groups/{_quoted(member_id)}")
 
     def set_role_groups(self, role_id: str, group_ids: Sequence[str]) -> None:
         """``PUT /roles/{role_id}/groups``: exactly ``group_ids`` grant the role."""
-        self._write("PUT", f"/roles/{_quoted(role_id)}/groups?fields=id", list(group_ids))
+        self._api.request(
+            "PUT", f"/roles/{_quoted(role_id)}/groups?fields=id", json=list(group_ids)
+        )
 
     def set_role_users(self, role_id: str, user_ids: Sequence[str]) -> None:
         """``PUT /roles/{role_id}/users``: exactly ``user_ids`` hold the role themselves."""
-        self._write("PUT", f"/roles/{_quoted(role_id)}/users?fields=id", list(user_ids))
+        self._api.request("PUT", f"/roles/{_quoted(role_id)}/users?fields=id", json=list(user_ids))
+        self._users.reassign(role_id, set(user_ids))
 
     # --- inside ----------------------------------------------------------------------------
-
-    def _write(self, method: str, path: str, body: Any = None) -> None:
-        try:
-            self._api.request(method, path, json=body)
-        finally:
-            self._users.forget_listing()  # the groups' listing is forgotten by the path
 
     def _list_groups(self) -> list[models.GroupHierarchy]:
         groups: list[models.GroupHierarchy] = []

@@ -38,7 +38,7 @@ class LookerApi:
         #: The listings kept for the client's life, each with the paths whose writes change it:
         #: any write to a path under one forgets it (whatever the answer: a failed write may
         #: have acted).
-        self._kept: list[tuple[str, KeptListing[Any]]] = []
+        self._kept: list[tuple[str, KeptListing[Any], tuple[str, ...]]] = []
         #: What a permission set may allow: it changes only with Looker's release.
         self._permissions = KeptListing(self._list_permissions)
 
@@ -65,8 +65,11 @@ class LookerApi:
                 bare = path.partition("?")[0]
                 with self._objects_lock:  # another thread may be registering a listing
                     listings = list(self._kept)
-                for under, kept in listings:
-                    if bare == under or bare.startswith(f"{under}/"):
+                for under, kept, spared in listings:
+                    part = bare.removeprefix(f"{under}/").split("/")[1:2]  # /groups/7/users
+                    if (bare == under or bare.startswith(f"{under}/")) and not (
+                        part and part[0] in spared
+                    ):
                         kept.forget()
 
     # --- the instance's release ----------------------------------------------------------
@@ -264,13 +267,14 @@ class LookerApi:
                 found = self._objects[collection] = Objects(
                     collection, self.request, self._checked_body
                 )
-                self._kept.append((collection.path, found.kept))
+                self._kept.append((collection.path, found.kept, ()))
             return found
 
-    def keep(self, listing: KeptListing[Any], *paths: str) -> None:
-        """Forget ``listing`` on every write under one of ``paths``."""
+    def keep(self, listing: KeptListing[Any], *paths: str, spared: tuple[str, ...] = ()) -> None:
+        """Forget ``listing`` on every write under one of ``paths``, but those to an object's
+        part named in ``spared`` (``users``: ``/groups/7/users`` changes no group's parents)."""
         with self._objects_lock:
-            self._kept += [(path, listing) for path in paths]
+            self._kept += [(path, listing, spared) for path in paths]
 
     def list_credentials_api3(self, user_id: str) -> list[models.CredentialsApi3]:
         """``GET /users/{user_id}/credentials_api3``."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, urlencode
@@ -272,11 +272,26 @@ class UserDirectory:
                 role_ids=person.role_ids,
             )
 
-    def forget_listing(self) -> None:
-        """What the listing said of users' groups and roles is no longer true (a membership
-        or role was written): the next read lists the users again."""
+    def regroup(self, user_id: str, *, joined: str | None = None, left: str | None = None) -> None:
+        """A user added to group ``joined`` or taken out of group ``left``, as the write's
+        success says: later reads see it with no call."""
         with self._lock:
-            self._listed = self._complete = False
+            user = self._users.get(user_id)
+            if user is not None:
+                groups = [g for g in user.group_ids or () if g != left]
+                if joined is not None and joined not in groups:
+                    groups.append(joined)
+                self._users[user_id] = attrs.evolve(user, group_ids=groups)
+
+    def reassign(self, role_id: str, holders: Collection[str]) -> None:
+        """Exactly the users ``holders`` hold role ``role_id`` themselves, as the write's
+        success says: later reads see it with no call."""
+        with self._lock:
+            for user_id, user in self._users.items():
+                roles = [r for r in user.role_ids or () if r != role_id]
+                if user_id in holders:
+                    roles.append(role_id)
+                self._users[user_id] = attrs.evolve(user, role_ids=roles)
 
     def forget_user(self, user_id: str) -> None:
         """A user deleted: gone from the listing, and its keys with it."""

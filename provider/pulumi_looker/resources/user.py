@@ -388,7 +388,6 @@ class UserLogic:
         wanted_roles = _ids(news.get("role_ids"))
         if wanted_roles is not None and not _same(wanted_roles, role_ids):
             role_ids = [r.id for r in client.set_user_roles(state.id, wanted_roles)]
-            client.users.forget_listing()
         group_ids = state.group_ids
         wanted_groups = _ids(news.get("group_ids"))
         if wanted_groups is not None:
