@@ -21,7 +21,8 @@ GROUP = "Group"
 ATTRIBUTE = "UserAttribute"
 #: The kinds of which a Looker instance has one (tests/test_policy_rules.py keeps these equal to
 #: the kinds pulumi-looker declares: the pack runs without the package).
-SINGLETONS = (PASSWORD, SESSION, SETTINGS)
+SAML, OIDC, LDAP = "SamlConfig", "OidcConfig", "LdapConfig"
+SINGLETONS = (PASSWORD, SESSION, SETTINGS, SAML, OIDC, LDAP)
 #: The type token prefix of the dynamic resources, and of the provider plugin's.
 DYNAMIC, PLUGIN = "pulumi-python:dynamic/looker:", "looker:index:"
 

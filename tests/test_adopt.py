@@ -21,14 +21,15 @@ def test_every_user_is_read_in_pages_with_progress(start_emulator, monkeypatch, 
         instance = adopt.read_instance(client, None, adopt.Progress(after=0))
     calls = looker.control.calls()
     assert calls[("GET", "/api/4.0/users")] == 3
-    # The three singletons, the pages (logged in before), one listing of each collection kind
+    # The singletons, the pages (logged in before), one listing of each collection kind
     # (permission sets, model sets, roles, groups, user attributes: who manages the singletons
     # is read from the last), and the groups with their hierarchy (memberships: their users
     # come from the pages).
     collections = [k.collection for k in KINDS if k.collection is not None]
     assert all(calls[("GET", f"/api/4.0{c.path}")] == 1 for c in collections)
     assert calls[("GET", "/api/4.0/groups/search/with_hierarchy")] == 1
-    assert sum(calls.values()) == 3 + 3 + len(collections) + 1
+    assert all(calls[("GET", f"/api/4.0{s.path}")] == 1 for s in models.SINGLETONS)
+    assert sum(calls.values()) == len(models.SINGLETONS) + 3 + len(collections) + 1
     assert [(k.user_id, k.key.id) for k in instance.keys] == [("1", "1"), ("5", "2")]
     assert "read the keys of 8 users" in capsys.readouterr().err
 

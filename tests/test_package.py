@@ -29,7 +29,7 @@ def test_declaring_resources_loads_no_http_stack() -> None:
     # The program process only declares resources; the provider process talks to Looker.
     code = (
         "import sys, pulumi_looker, pulumi_looker.dynamic.stack_program; "
-        "heavy = ('httpx', 'httpcore', 'tenacity', 'starlette'); "
+        "heavy = ('httpx', 'httpcore', 'tenacity', 'starlette', 'cryptography'); "
         "print(sorted(m for m in heavy if m in sys.modules))"
     )
     result = subprocess.run(

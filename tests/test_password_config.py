@@ -117,7 +117,7 @@ def test_create_fails_when_looker_does_not_apply_a_value() -> None:
         match=r"did not apply every password policy setting: "
         r"min_length \(asked 12, Looker has 10\)",
     ):
-        PasswordConfigProvider().logic._apply(Ignoring(), {"min_length": 12})  # type: ignore[arg-type]
+        PasswordConfigProvider().logic._apply(Ignoring(), {"min_length": 12}, {})  # type: ignore[arg-type]
 
 
 def test_diff_compares_managed_inputs_with_live_values(emulator, provider) -> None:

@@ -50,8 +50,19 @@ class FieldRule:
     minimum: int | None = None
     maximum: int | None = None
     since: str | None = None
-    #: A list's items: strings, or objects of string values (``dict``).
+    #: A list's items: strings, objects of string values (``dict``), or objects of a model's
+    #: fields (a model class, such as :class:`GroupRoleMapping`).
     items: type = str
+    #: A secret (a password): a Pulumi secret from input to state.
+    secret: bool = False
+    #: Looker takes it and never answers it (``(Write-Only)`` in the API description).
+    write_only: bool = False
+    #: For a write-only list of ids: the read-only field of objects whose ids Looker answers
+    #: instead (``default_new_user_group_ids`` is answered as ``default_new_user_groups``).
+    answered_as: str | None = None
+    #: For a write-only secret: the read-only flag that says whether Looker holds one
+    #: (``has_auth_password``).
+    held_as: str | None = None
 
     def describe(self) -> str:
         """The allowed values, in words."""
@@ -64,10 +75,22 @@ class FieldRule:
         if self.kind is str:
             return "a string"
         if self.kind is list:
-            return "a list of objects" if self.items is dict else "a list of strings"
+            if self.items is dict:
+                return "a list of objects"
+            if self.items is not str:
+                return f"a list of objects with {', '.join(writable_fields(self.items))}"
+            return "a list of strings"
         if self.kind is dict:
             return "an object"
         return f"a {self.kind.__name__}"
+
+    def same(self, left: Any, right: Any) -> bool:
+        """Whether two values are the same setting for Looker: a list of strings is a set (Looker
+        keeps its own order), a list of objects a set of their writable fields (Looker adds
+        read-only ones, such as a mapping's ``id``)."""
+        if self.kind is list and isinstance(left, list) and isinstance(right, list):
+            return _comparable(self.items, left) == _comparable(self.items, right)
+        return bool(self.normalize(left) == self.normalize(right))
 
     def normalize(self, value: Any) -> Any:
         """``value`` as Looker wants it: Pulumi's wire format carries every number as a float,
@@ -95,8 +118,41 @@ def _is_kind(value: Any, kind: type, items: type = str) -> bool:
         # bool is an int in Python, but never a valid integer setting.
         return isinstance(value, int) and not isinstance(value, bool)
     if kind is list:
-        return isinstance(value, list) and all(isinstance(item, items) for item in value)
+        return isinstance(value, list) and all(_is_item(item, items) for item in value)
     return isinstance(value, kind)
+
+
+def _is_item(item: Any, items: type) -> bool:
+    """Whether ``item`` is one of a list's ``items``; an object of a model's fields sets only
+    its writable fields, each of its kind."""
+    if items in (str, dict) or not isinstance(item, dict):
+        return isinstance(item, items)
+    known = rules(items)
+    return all(
+        name in known
+        and known[name].writable
+        and (value is None or _is_kind(known[name].normalize(value), known[name].kind))
+        for name, value in item.items()
+    )
+
+
+def _comparable(items: type, values: list[Any]) -> list[str]:
+    """A list as a sorted list of keys: the strings, or each object's writable fields that are
+    set (its lists sorted)."""
+    if items in (str, dict):
+        return sorted(map(repr, values))
+    writable = writable_fields(items)
+    return sorted(
+        repr(
+            sorted(
+                (k, sorted(map(str, v)) if isinstance(v, list) else v)
+                for k, v in item.items()
+                if k in writable and v is not None
+            )
+        )
+        for item in values
+        if isinstance(item, dict)
+    )
 
 
 def _field(
@@ -109,16 +165,26 @@ def _field(
     since: str | None = None,
     secret: bool = False,
     required: bool = False,
+    items: type = str,
+    write_only: bool = False,
+    answered_as: str | None = None,
+    held_as: str | None = None,
 ) -> Any:
     """A model field with its rule. Absent from an answer it is None, unless ``required`` (every
-    answer of every release carries it), or its kind is ``dict`` (then it is empty)."""
+    answer of every release carries it), or its kind is ``dict`` (then it is empty). A
+    ``write_only`` field is writable."""
     rule = FieldRule(
         kind=kind,
-        writable=writable,
+        writable=writable or write_only,
         nullable=nullable,
         minimum=minimum,
         maximum=maximum,
         since=since,
+        items=items,
+        secret=secret,
+        write_only=write_only,
+        answered_as=answered_as,
+        held_as=held_as,
     )
     if required:
         return attrs.field(metadata={_RULE: rule}, repr=not secret)
@@ -227,6 +293,190 @@ PASSWORD_CONFIG = Singleton(
 )
 SESSION_CONFIG = Singleton(SessionConfig, "/session_config", "session policy")
 INSTANCE_SETTINGS = Singleton(Setting, "/setting", "instance settings")
+
+
+@attrs.frozen(kw_only=True)
+class GroupRoleMapping:
+    """``SamlGroupWrite``, ``OIDCGroupWrite``, ``LDAPGroupWrite``: an identity provider's group
+    (``name``), the Looker group it is mirrored as (``looker_group_name``) and the roles its
+    members get."""
+
+    id: str | None = _field(str)
+    name: str | None = _field(str, writable=True)
+    looker_group_name: str | None = _field(str, writable=True)
+    looker_group_id: str | None = _field(str)
+    role_ids: list[str] | None = _field(list, writable=True)
+
+
+@attrs.frozen(kw_only=True)
+class AttributeMapping:
+    """``SamlUserAttributeWrite``, ``OIDCUserAttributeWrite``, ``LDAPUserAttributeWrite``: an
+    identity provider's attribute (``name``) and the Looker user attributes it sets."""
+
+    name: str | None = _field(str, writable=True)
+    required: bool | None = _field(bool, writable=True, nullable=False)
+    user_attribute_ids: list[str] | None = _field(list, writable=True)
+
+
+@attrs.frozen(kw_only=True)
+class SamlConfig:
+    """``SamlConfig``: sign-in through a SAML identity provider. Left out: ``idp_cert_multi``
+    (26.0, an object of several certificates; ``idp_cert`` holds one)."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    enabled: bool | None = _field(bool, writable=True, nullable=False)
+    idp_cert: str | None = _field(str, writable=True)
+    multi_certs_supported: bool | None = _field(bool, writable=True, since="26.0")
+    idp_url: str | None = _field(str, writable=True)
+    idp_issuer: str | None = _field(str, writable=True)
+    idp_audience: str | None = _field(str, writable=True)
+    allowed_clock_drift: int | None = _field(int, writable=True)
+    user_attribute_map_email: str | None = _field(str, writable=True)
+    user_attribute_map_first_name: str | None = _field(str, writable=True)
+    user_attribute_map_last_name: str | None = _field(str, writable=True)
+    new_user_migration_types: str | None = _field(str, writable=True)
+    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
+    test_slug: str | None = _field(str)
+    modified_at: str | None = _field(str)
+    modified_by: str | None = _field(str)
+    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
+    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    default_new_user_role_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_roles"
+    )
+    default_new_user_group_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_groups"
+    )
+    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
+    groups_attribute: str | None = _field(str, writable=True)
+    groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    groups_with_role_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=GroupRoleMapping
+    )
+    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
+    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
+    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=AttributeMapping
+    )
+    groups_finder_type: str | None = _field(str, writable=True)
+    groups_member_value: str | None = _field(str, writable=True)
+    bypass_login_page: bool | None = _field(bool, writable=True, nullable=False)
+    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
+    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
+    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class OIDCConfig:
+    """``OIDCConfig``: sign-in through an OpenID Connect provider; ``secret`` is write-only."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
+    audience: str | None = _field(str, writable=True)
+    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
+    authorization_endpoint: str | None = _field(str, writable=True)
+    default_new_user_group_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_groups"
+    )
+    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    default_new_user_role_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_roles"
+    )
+    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
+    enabled: bool | None = _field(bool, writable=True, nullable=False)
+    groups_attribute: str | None = _field(str, writable=True)
+    groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    groups_with_role_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=GroupRoleMapping
+    )
+    identifier: str | None = _field(str, writable=True)
+    issuer: str | None = _field(str, writable=True)
+    modified_at: str | None = _field(str)
+    modified_by: str | None = _field(str)
+    new_user_migration_types: str | None = _field(str, writable=True)
+    scopes: list[str] | None = _field(list, writable=True)
+    secret: str | None = _field(str, write_only=True, secret=True)
+    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
+    test_slug: str | None = _field(str)
+    token_endpoint: str | None = _field(str, writable=True)
+    user_attribute_map_email: str | None = _field(str, writable=True)
+    user_attribute_map_first_name: str | None = _field(str, writable=True)
+    user_attribute_map_last_name: str | None = _field(str, writable=True)
+    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
+    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=AttributeMapping
+    )
+    userinfo_endpoint: str | None = _field(str, writable=True)
+    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
+    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
+    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class LDAPConfig:
+    """``LDAPConfig``: sign-in against an LDAP directory; ``auth_password`` (the bind password)
+    and the test user's credentials are write-only, ``has_auth_password`` says one is set."""
+
+    can: dict[str, bool] = _field(dict, nullable=False)
+    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
+    auth_password: str | None = _field(
+        str, write_only=True, secret=True, held_as="has_auth_password"
+    )
+    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
+    auth_username: str | None = _field(str, writable=True)
+    connection_host: str | None = _field(str, writable=True)
+    connection_port: str | None = _field(str, writable=True)
+    connection_tls: bool | None = _field(bool, writable=True, nullable=False)
+    connection_tls_no_verify: bool | None = _field(bool, writable=True, nullable=False)
+    default_new_user_group_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_groups"
+    )
+    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    default_new_user_role_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_roles"
+    )
+    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
+    enabled: bool | None = _field(bool, writable=True, nullable=False)
+    force_no_page: bool | None = _field(bool, writable=True, nullable=False)
+    groups_base_dn: str | None = _field(str, writable=True)
+    groups_finder_type: str | None = _field(str, writable=True)
+    groups_member_attribute: str | None = _field(str, writable=True)
+    groups_objectclasses: str | None = _field(str, writable=True)
+    groups_user_attribute: str | None = _field(str, writable=True)
+    groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    groups_with_role_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=GroupRoleMapping
+    )
+    has_auth_password: bool | None = _field(bool, nullable=False)
+    merge_new_users_by_email: bool | None = _field(bool, writable=True, nullable=False)
+    modified_at: str | None = _field(str)
+    modified_by: str | None = _field(str)
+    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
+    test_ldap_password: str | None = _field(str, write_only=True, secret=True)
+    test_ldap_user: str | None = _field(str, write_only=True)
+    user_attribute_map_email: str | None = _field(str, writable=True)
+    user_attribute_map_first_name: str | None = _field(str, writable=True)
+    user_attribute_map_last_name: str | None = _field(str, writable=True)
+    user_attribute_map_ldap_id: str | None = _field(str, writable=True)
+    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
+    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=AttributeMapping
+    )
+    user_bind_base_dn: str | None = _field(str, writable=True)
+    user_custom_filter: str | None = _field(str, writable=True)
+    user_id_attribute_names: str | None = _field(str, writable=True)
+    user_objectclass: str | None = _field(str, writable=True)
+    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
+    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
+    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
+    url: str | None = _field(str)
+
+
+SAML_CONFIG = Singleton(SamlConfig, "/saml_config", "SAML sign-in")
+OIDC_CONFIG = Singleton(OIDCConfig, "/oidc_config", "OpenID Connect sign-in")
+LDAP_CONFIG = Singleton(LDAPConfig, "/ldap_config", "LDAP sign-in")
 
 
 @attrs.frozen(kw_only=True)
@@ -477,6 +727,8 @@ class ListedUser:
     role_ids: list[str] | None = None
     #: The user as a person (names, locale, disabled), as the listing shows it.
     person: User | None = None
+    #: Whether the user can sign in with an email and password (has ``credentials_email``).
+    email_login: bool = False
 
 
 @attrs.frozen(kw_only=True)

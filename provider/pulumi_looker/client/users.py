@@ -63,6 +63,7 @@ LISTED_FIELDS = (
     "is_disabled",
     "group_ids",
     "role_ids",
+    "credentials_email",
 )
 #: Pages of the listing a refresh reads, at most; users beyond are read one by one.
 MAX_PAGES = 4
@@ -486,6 +487,7 @@ def _listed_user(user: Mapping[str, Any]) -> models.ListedUser:
         group_ids=user.get("group_ids"),
         role_ids=user.get("role_ids"),
         person=models.from_api(models.User, {**user, "id": str(user["id"])}),
+        email_login=user.get("credentials_email") is not None,
     )
 
 

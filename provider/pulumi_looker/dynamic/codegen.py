@@ -64,13 +64,13 @@ def _wrapped(doc: str) -> str:
 
 
 def _input(rule: FieldRule) -> str:
-    if rule.kind is list and rule.items is dict:
+    if rule.kind is list and rule.items is not str:
         return "pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]"
     return _INPUT[rule.kind]
 
 
 def _output(rule: FieldRule) -> str:
-    if rule.kind is list and rule.items is dict:
+    if rule.kind is list and rule.items is not str:
         return "list[dict[str, Any]]"
     return _PYTHON[rule.kind]
 
@@ -103,7 +103,7 @@ def module_source(kind: Kind) -> str:
     doc = textwrap.indent(_wrapped(kind.doc), "    ").lstrip()
     abcs = sorted(
         {"Sequence" for r in kind.inputs.values() if r.kind is list}
-        | {"Mapping" for r in kind.inputs.values() if dict in (r.kind, r.items)}
+        | {"Mapping" for r in kind.inputs.values() if r.kind is dict or r.items is not str}
     )
     return "\n".join(
         [

@@ -55,6 +55,9 @@ def declare(
     for name, default in kind.defaults.items():
         if props.get(name) == default:
             props[name] = None
+    for name in kind.secrets:
+        if name in kind.inputs and props.get(name) is not None:
+            props[name] = pulumi.Output.secret(props[name])
     if kind.secrets:
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=list(kind.secrets))

@@ -5,11 +5,14 @@ from .api_credential import ApiCredential, ApiCredentialArgs
 from .group import Group, GroupArgs
 from .group_membership import GroupMembership, GroupMembershipArgs
 from .instance_settings import InstanceSettings, InstanceSettingsArgs
+from .ldap_config import LdapConfig, LdapConfigArgs
 from .model_set import ModelSet, ModelSetArgs
+from .oidc_config import OidcConfig, OidcConfigArgs
 from .password_config import PasswordConfig, PasswordConfigArgs
 from .permission_set import PermissionSet, PermissionSetArgs
 from .role import Role, RoleArgs
 from .role_assignment import RoleAssignment, RoleAssignmentArgs
+from .saml_config import SamlConfig, SamlConfigArgs
 from .service_account import ServiceAccount, ServiceAccountArgs
 from .session_config import SessionConfig, SessionConfigArgs
 from .user import User, UserArgs
@@ -26,8 +29,12 @@ __all__ = [
     "GroupMembershipArgs",
     "InstanceSettings",
     "InstanceSettingsArgs",
+    "LdapConfig",
+    "LdapConfigArgs",
     "ModelSet",
     "ModelSetArgs",
+    "OidcConfig",
+    "OidcConfigArgs",
     "PasswordConfig",
     "PasswordConfigArgs",
     "PermissionSet",
@@ -36,6 +43,8 @@ __all__ = [
     "RoleArgs",
     "RoleAssignment",
     "RoleAssignmentArgs",
+    "SamlConfig",
+    "SamlConfigArgs",
     "ServiceAccount",
     "ServiceAccountArgs",
     "SessionConfig",

@@ -57,6 +57,10 @@ DEFAULTS = {
     models.PASSWORD_CONFIG.id: DEFAULT_PASSWORD_CONFIG,
     models.SESSION_CONFIG.id: DEFAULT_SESSION_CONFIG,
     models.INSTANCE_SETTINGS.id: DEFAULT_SETTING,
+    **{
+        sign_in.id: {"enabled": False, "alternate_email_login_allowed": False}
+        for sign_in in (models.SAML_CONFIG, models.OIDC_CONFIG, models.LDAP_CONFIG)
+    },
 }
 assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
 

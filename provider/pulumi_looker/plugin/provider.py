@@ -127,6 +127,9 @@ class LookerPlugin(Provider):
         logic = self._logic(request.type, request.urn)
         olds, news = inputs_of(request.old_inputs), inputs_of(request.new_inputs)
         checked = await self._run(lambda: logic.check(olds, news))
+        if self.warn is not None:
+            for warning in checked.warnings:
+                await self.warn(request.urn, warning)
         return CheckResponse(
             inputs=properties_of(checked.inputs, resources.RESOURCES[request.type].secrets),
             failures=[CheckFailure(camel_case(f), reason) for f, reason in checked.failures],

@@ -43,12 +43,22 @@ def _property(rule: models.FieldRule, name: str) -> dict[str, Any]:
         description += f" Needs Looker {rule.since} or newer."
     spec: dict[str, Any] = {"type": _TYPES[rule.kind], "description": description}
     if rule.kind is list:
-        spec["items"] = (
-            {"type": "object", "additionalProperties": {"type": "string"}}
-            if rule.items is dict
-            else {"type": "string"}
-        )
+        spec["items"] = _items(rule.items)
     return spec
+
+
+def _items(items: type) -> dict[str, Any]:
+    """A list's items: strings, objects of strings, or objects of a model's writable fields."""
+    if items is str:
+        return {"type": "string"}
+    if items is dict:
+        return {"type": "object", "additionalProperties": {"type": "string"}}
+    return {
+        "type": "object",
+        "properties": {
+            camel_case(n): _property(r, n) for n, r in models.rules(items).items() if r.writable
+        },
+    }
 
 
 def resource_schema(kind: Kind) -> dict[str, Any]:

@@ -49,10 +49,12 @@ class Connections(Protocol):
 
 @attrs.frozen
 class Checked:
-    """The inputs as the resource takes them, and why any of them is refused."""
+    """The inputs as the resource takes them, why any of them is refused, and what the user
+    should know before applying them (a certificate about to expire)."""
 
     inputs: dict[str, Any]
     failures: list[Failure]
+    warnings: tuple[str, ...] = ()
 
 
 @attrs.frozen

@@ -49,11 +49,11 @@ def refusal(client: LookerClient, removal: Removal) -> str | None:
         return None
     me = client.access.me()
     groups = client.access.groups()
-    admin = _admin_roles(client)
-    before = _roles(me, groups, Removal())
+    admin = admin_roles(client)
+    before = roles_of(me, groups)
     if not before & admin:
         return None  # not an admin's identity now: nothing of ours to keep
-    after = _roles(me, groups, removal)
+    after = roles_of(me, groups, removal)
     if after & admin:
         return None
     held = ", ".join(sorted(before & admin))
@@ -64,7 +64,8 @@ def refusal(client: LookerClient, removal: Removal) -> str | None:
     )
 
 
-def _admin_roles(client: LookerClient) -> set[str]:
+def admin_roles(client: LookerClient) -> set[str]:
+    """The roles that make an admin (from the listings of permission sets and roles)."""
     sets = client.objects(models.PERMISSION_SETS).listing()
     admin_sets = {
         set_id
@@ -75,9 +76,12 @@ def _admin_roles(client: LookerClient) -> set[str]:
     return {role_id for role_id, role in roles.items() if role.permission_set_id in admin_sets}
 
 
-def _roles(me: models.User, groups: dict[str, models.GroupHierarchy], removal: Removal) -> set[str]:
-    """The roles ``me`` holds after ``removal``: its own, and those of every group it is in,
+def roles_of(
+    me: models.User, groups: dict[str, models.GroupHierarchy], removal: Removal | None = None
+) -> set[str]:
+    """The roles ``me`` holds (after ``removal``): its own, and those of every group it is in,
     however deep."""
+    removal = removal or Removal()
     roles = {r for r in me.role_ids or () if (me.id, r) not in removal.user_roles}
     todo = [g for g in me.group_ids or () if (me.id, g) not in removal.user_groups]
     seen: set[str] = set()

@@ -8,7 +8,7 @@ from the :class:`~pulumi_looker.models.Singleton` declaration and the model's ru
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -48,6 +48,14 @@ from .kind import (
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
+
+#: What a settings object checks beyond its fields' rules, at preview: the failures and warnings
+#: for the inputs ``news`` (the last ones were ``olds``), asking Looker through the client the
+#: first argument gives (None: no connection) only when what it tests changed.
+Preflight = Callable[
+    [Callable[[], "LookerClient | None"], Mapping[str, Any], Mapping[str, Any]],
+    tuple[list[Failure], tuple[str, ...]],
+]
 
 
 @attrs.frozen
@@ -116,9 +124,18 @@ class SingletonState:
 class SingletonLogic:
     """CRUD for a singleton at ``singleton.path``, over the client that ``connections`` gives."""
 
-    def __init__(self, singleton: models.Singleton, connections: Connections) -> None:
+    def __init__(
+        self,
+        singleton: models.Singleton,
+        connections: Connections,
+        preflight: Preflight | None = None,
+        options: tuple[str, ...] = (),
+    ) -> None:
         self.singleton = singleton
         self.connections = connections
+        self.preflight = preflight
+        #: Boolean inputs of the kind's own, read by its preflight (``allow_lockout``).
+        self.options = options
 
     @property
     def _settings(self) -> tuple[str, ...]:
@@ -131,7 +148,9 @@ class SingletonLogic:
         false is left out, as :meth:`read` leaves it out: a refresh shows no difference
         between the two."""
         actions = tuple(self.singleton.actions)
-        failures = check_names(news, (*self._settings, *actions, *SINGLETON_OPTIONS))
+        failures = check_names(news, (*self._settings, *actions, *self.options, *SINGLETON_OPTIONS))
+        for name in self.options:
+            failures += check_kind(name, news.get(name), bool)
         for name in actions:
             failures += check_kind(name, news.get(name), str)
         known = {k: v for k, v in news.items() if not is_unknown(v)}
@@ -139,12 +158,30 @@ class SingletonLogic:
         failures += check_kind("restore_on_delete", news.get("restore_on_delete"), bool)
         failures += check_kind("takeover", news.get("takeover"), bool)
         failures += check_profile(news.get("profile"))
+        warnings: tuple[str, ...] = ()
+        if self.preflight is not None and not failures:
+            failures, warnings = self.preflight(self._client_if_set(news), olds, news)
         if not olds and not failures:
             failures += self._owner_failure(news)
         inputs = set_inputs(news)
-        if inputs.get("restore_on_delete") is False:  # the default: as a refresh reads it
-            del inputs["restore_on_delete"]
-        return Checked(inputs, failures)
+        for name in ("restore_on_delete", *self.options):
+            if inputs.get(name) is False:  # the default: as a refresh reads it
+                del inputs[name]
+        return Checked(inputs, failures, warnings)
+
+    def _client_if_set(self, news: Mapping[str, Any]) -> Callable[[], LookerClient | None]:
+        """The client a preflight may call, made when it first asks; None when no connection
+        is set (the call that needs one says what is missing) or the profile is unknown."""
+
+        def client() -> LookerClient | None:
+            if is_unknown(news.get("profile")):
+                return None
+            try:
+                return self.connections.client(news.get("profile"))
+            except SettingsError:
+                return None
+
+        return client
 
     def _owner_failure(self, news: Mapping[str, Any]) -> list[Failure]:
         """The failure when another stack manages the singleton and ``takeover`` is not set.
@@ -186,13 +223,16 @@ class SingletonLogic:
         release once, without a login). A write while another stack manages the singleton
         fails (one read of the marker per process, only when something would be written), and
         ``takeover`` is an update while the marker names another stack."""
+        rules = models.rules(self.singleton.model)
         changed = [
             name
             for name in (*self._settings, *self.singleton.actions)
-            if news.get(name) is not None and news[name] != olds.get(name)
+            if news.get(name) is not None
+            and (is_unknown(news[name]) or not _same(rules.get(name), news[name], olds.get(name)))
         ]
         if bool(news.get("restore_on_delete")) != bool(olds.get("restore_on_delete")):
             changed.append("restore_on_delete")  # unset is false
+        changed += [n for n in self.options if is_unknown(news.get(n))]
         replaces = ("profile",) if news.get("profile") != olds.get("profile") else ()
         settings = [n for n in changed if n in self._settings and not is_unknown(news[n])]
         if settings and not replaces:
@@ -216,12 +256,12 @@ class SingletonLogic:
         Before writing, the stack is marked as the singleton's manager (refused when another
         stack is, unless ``takeover``)."""
         client = self.connections.client(props.get("profile"))
-        before = models.to_dict(client.read_singleton(self.singleton))
+        before = self._read(client, {})
         managed = self._managed(props)
-        wanted = {k: v for k, v in managed.items() if before.get(k) != v}
+        wanted = self._changes(managed, before)
         client.require(self.singleton.model, wanted)  # a refused setting writes nothing
         self._claim(client, props)
-        after = self._apply(client, wanted) if wanted else before
+        after = self._apply(client, wanted, before) if wanted else before
         state = SingletonState(
             live=_without_can(after),
             managed_fields=tuple(managed),
@@ -238,7 +278,7 @@ class SingletonLogic:
         with ``takeover``, the stack is marked as the singleton's manager."""
         old = SingletonState.from_props(self.singleton, olds)
         managed = self._managed(news)
-        changes = {k: v for k, v in managed.items() if old.live.get(k) != v}
+        changes = self._changes(managed, old.live)
         live = old.live
         client = self.connections.client(news.get("profile"))
         acts = any(
@@ -249,7 +289,7 @@ class SingletonLogic:
         if changes or acts or news.get("takeover"):
             self._claim(client, news)
         if changes:
-            live = _without_can(self._apply(client, changes))
+            live = _without_can(self._apply(client, changes, old.live))
         state = attrs.evolve(
             old,
             live=live,
@@ -270,7 +310,8 @@ class SingletonLogic:
                 f"{self.singleton.label} per Looker instance), got {id_!r}"
             )
         client = self.connections.client(props.get("profile"))
-        live = _without_can(models.to_dict(client.read_singleton(self.singleton)))
+        kept = props if SingletonState.is_state(props) else {}
+        live = _without_can(self._read(client, kept))
         if SingletonState.is_state(props):
             state = attrs.evolve(SingletonState.from_props(self.singleton, props), live=live)
         else:
@@ -316,10 +357,27 @@ class SingletonLogic:
             {n: props[n] for n in self._settings if props.get(n) is not None},
         )
 
-    def _apply(self, client: LookerClient, wanted: Mapping[str, Any]) -> dict[str, Any]:
-        """PATCH ``wanted`` and make sure Looker took every value."""
-        live = models.to_dict(client.update_singleton(self.singleton, wanted))
-        refused = {k: (v, live.get(k)) for k, v in wanted.items() if live.get(k) != v}
+    def _read(self, client: LookerClient, kept: Mapping[str, Any]) -> dict[str, Any]:
+        """One ``GET``: the object as Looker answers it, its write-only fields as ``kept``
+        (see :func:`answered`)."""
+        return answered(self.singleton.model, client.read_singleton(self.singleton), kept)
+
+    def _changes(self, managed: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
+        """The managed settings whose live value is another setting."""
+        rules = models.rules(self.singleton.model)
+        return {k: v for k, v in managed.items() if not _same(rules[k], v, live.get(k))}
+
+    def _apply(
+        self, client: LookerClient, wanted: Mapping[str, Any], kept: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """PATCH ``wanted`` and make sure Looker took every value (a write-only one is taken as
+        written: Looker never answers it)."""
+        answer = client.update_singleton(self.singleton, wanted)
+        live = answered(self.singleton.model, answer, {**kept, **wanted})
+        rules = models.rules(self.singleton.model)
+        refused = {
+            k: (v, live.get(k)) for k, v in wanted.items() if not _same(rules[k], v, live.get(k))
+        }
         if refused:
             raise SettingsNotAppliedError(self.singleton.label, refused)
         return live
@@ -327,6 +385,29 @@ class SingletonLogic:
 
 def _without_can(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if k != "can"}
+
+
+def _same(rule: models.FieldRule | None, left: Any, right: Any) -> bool:
+    return rule.same(left, right) if rule is not None else bool(left == right)
+
+
+def answered(model: type, live: Any, kept: Mapping[str, Any]) -> dict[str, Any]:
+    """Every field of ``live`` (Looker's answer), with each write-only field, which Looker never
+    answers, as well as can be known: a list of ids from the objects Looker answers instead
+    (``default_new_user_groups``); otherwise the value last written, ``kept`` in the state, or
+    None where Looker says it holds none (``has_auth_password`` false: drift a refresh shows)."""
+    values = models.to_dict(live)
+    for name, rule in models.rules(model).items():
+        if not rule.write_only:
+            continue
+        if rule.answered_as is not None:
+            objects = values.get(rule.answered_as)
+            values[name] = None if objects is None else [str(o.get("id")) for o in objects]
+        elif rule.held_as is not None and values.get(rule.held_as) is False:
+            values[name] = None
+        else:
+            values[name] = kept.get(name)
+    return values
 
 
 #: The inputs of every singleton besides its settings and actions.
@@ -359,18 +440,26 @@ def singleton_kind(
     config_key: str,
     resource_name: str,
     exports: tuple[str, ...],
+    preflight: Preflight | None = None,
+    options: Mapping[str, models.FieldRule] | None = None,
 ) -> Kind:
     """The kind of a settings singleton: its writable fields are its settings, each action a
-    trigger input. ``exports``: outputs the stack exports, only settings that are never null
-    (a null output reads as unknown in every preview)."""
+    trigger input, its secret fields secrets. ``exports``: outputs the stack exports, only
+    settings that are never null (a null output reads as unknown in every preview).
+    ``preflight``: its own checks at preview; ``options``: inputs of its own besides
+    :data:`SINGLETON_OPTIONS`."""
+    fields = models.rules(singleton.model)
     return Kind(
         name=name,
         description=description,
         doc=doc + _SEMANTICS.format(id=singleton.id),
-        logic=functools.partial(SingletonLogic, singleton),
+        logic=functools.partial(
+            SingletonLogic, singleton, preflight=preflight, options=tuple(options or ())
+        ),
         inputs={
             **looker_fields(singleton.model, writable=True),
             **{action: STR for action in singleton.actions},
+            **(options or {}),
             **SINGLETON_OPTIONS,
         },
         outputs={
@@ -381,8 +470,9 @@ def singleton_kind(
         config=ConfigSection(config_key, resource_name, exports=(Export(config_key, exports),)),
         module=module,
         import_id=singleton.id,
-        defaults={"restore_on_delete": False},
+        defaults={"restore_on_delete": False, **dict.fromkeys(options or {}, False)},
         singleton=singleton,
+        secrets=tuple(n for n, rule in fields.items() if rule.secret),
     )
 
 
