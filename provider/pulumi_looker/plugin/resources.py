@@ -48,16 +48,37 @@ def _property(rule: models.FieldRule, name: str) -> dict[str, Any]:
 
 
 def _items(items: type) -> dict[str, Any]:
-    """A list's items: strings, objects of strings, or objects of a model's writable fields."""
+    """A list's items: strings, objects of strings, or objects of a model (its type)."""
     if items is str:
         return {"type": "string"}
     if items is dict:
         return {"type": "object", "additionalProperties": {"type": "string"}}
+    return {"$ref": f"#/types/{_type_token(items)}"}
+
+
+def _type_token(model: type) -> str:
+    return f"{PACKAGE}:index:{model.__name__}"
+
+
+def object_types() -> dict[str, Any]:
+    """The schema's object types: each model that is a list's items in some kind (a mapping of
+    an identity provider's group), with its writable fields, named as Looker names them (nested
+    names are not translated, see ``values``)."""
+    models_used = {
+        rule.items
+        for kind in KINDS
+        for rule in kind.inputs.values()
+        if rule.kind is list and rule.items not in (str, dict)
+    }
     return {
-        "type": "object",
-        "properties": {
-            camel_case(n): _property(r, n) for n, r in models.rules(items).items() if r.writable
-        },
+        _type_token(model): {
+            "type": "object",
+            "description": " ".join((model.__doc__ or "").split("\n\n")[0].split()),
+            "properties": {
+                n: _property(r, n) for n, r in models.rules(model).items() if r.writable
+            },
+        }
+        for model in sorted(models_used, key=lambda m: m.__name__)
     }
 
 
@@ -134,6 +155,7 @@ def schema(version: str) -> dict[str, Any]:
         "description": "Looker (Google Cloud core) instance settings through Looker API 4.0.",
         "config": {"variables": variables},
         "provider": {"inputProperties": variables},
+        "types": object_types(),
         "resources": {token: resource_schema(kind) for token, kind in RESOURCES.items()},
         "functions": {
             GET_USER: {
