@@ -44,7 +44,11 @@ control routes (outside /api, for tests and demos; JSON):
                                       "emails": each email Looker would have sent
   POST /_emulator/seed                add what a seed holds (as --seed: policies, permission
                                       sets, model sets, roles, groups, user attributes,
-                                      users with emails and attribute values, keys)
+                                      users with emails and attribute values, keys,
+                                      connections, SAML, OIDC and LDAP configurations)
+  GET|PUT /_emulator/servers          the LDAP and database hosts Looker reaches:
+                                      {"unreachable": ["db.gone"], "passwords":
+                                      {"ldap.corp": "right"}} (others take any password)
   PATCH /_emulator/users/ID           {"is_admin": false} or {"deleted": true}
   PATCH /_emulator/keys/ID            {"age_days": 200}: as if created that long ago
   GET /_emulator/health               {"ok": true}

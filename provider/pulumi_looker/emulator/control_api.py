@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from .answers import error_response
 from .faults import FaultPlan
-from .state import Store
+from .state import Servers, Store
 
 CONTROL = "/_emulator"
 
@@ -45,6 +45,7 @@ class ControlApi:
             Route(f"{CONTROL}/sessions", self.sessions, methods=["GET", "DELETE"]),
             Route(f"{CONTROL}/state", self.state, methods=["GET"]),
             Route(f"{CONTROL}/seed", self.seed, methods=["POST"]),
+            Route(f"{CONTROL}/servers", self.servers, methods=["GET", "PUT"]),
             Route(f"{CONTROL}/users/{{user_id}}", self.user, methods=["PATCH"]),
             Route(f"{CONTROL}/keys/{{key_id}}", self.key, methods=["PATCH"]),
         ]
@@ -128,6 +129,17 @@ class ControlApi:
             return error_response(400, f"seed: {error}")
         return JSONResponse(self.store.snapshot())
 
+    async def servers(self, request: Request) -> Response:
+        """The LDAP directories and databases Looker reaches (see :class:`Servers`); ``PUT``
+        ``{"unreachable": ["db.gone"], "passwords": {"ldap.corp": "right"}}`` replaces them
+        (a reset makes every host reachable again). Passwords are shown as fingerprints."""
+        if request.method == "PUT":
+            try:
+                self.store.servers = Servers.given(await request.json())
+            except (ValueError, TypeError, AttributeError) as error:
+                return error_response(400, f"servers: {error}")
+        return JSONResponse(self.store.servers.shown())
+
     async def state(self, request: Request) -> Response:
-        """Everything the instance holds but secrets, for tests to compare with."""
+        """Everything the instance holds, secrets only as hashes, for tests to compare with."""
         return JSONResponse(self.store.snapshot())

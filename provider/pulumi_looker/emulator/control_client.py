@@ -83,5 +83,14 @@ class EmulatorControlClient:
         groups, users...); returns the state after."""
         return self._http.post("/seed", json=seed).raise_for_status().json()
 
+    def set_servers(
+        self, *, unreachable: list[str] | None = None, passwords: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Say which LDAP and database hosts Looker cannot reach (``unreachable``) and which
+        take only one password (``passwords``: host -> password); every other host answers
+        and takes any password."""
+        spec = {"unreachable": unreachable or [], "passwords": passwords or {}}
+        return self._http.put("/servers", json=spec).raise_for_status().json()
+
     def state(self) -> dict[str, Any]:
         return self._http.get("/state").raise_for_status().json()

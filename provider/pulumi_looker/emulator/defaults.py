@@ -10,6 +10,8 @@ from typing import Any
 
 from pulumi_looker import models
 
+from .schemas import SIGN_IN
+
 #: A fresh instance's password policy, as Looker documents its default.
 DEFAULT_PASSWORD_CONFIG: dict[str, Any] = {
     "min_length": 10,
@@ -53,16 +55,21 @@ DEFAULT_SETTING: dict[str, Any] = {
     "automated_mfa_enabled": False,
 }
 
+#: A fresh instance's sign-in configurations (SAML, OIDC, LDAP): each disabled, every other
+#: field empty (false, an empty list or null: the API description documents no default), never
+#: modified.
+SIGN_IN_DEFAULTS: dict[str, dict[str, Any]] = {
+    config_id: {**schema.blank(), "modified_at": None, "modified_by": None}
+    for config_id, schema in SIGN_IN.items()
+}
+
 DEFAULTS = {
     models.PASSWORD_CONFIG.id: DEFAULT_PASSWORD_CONFIG,
     models.SESSION_CONFIG.id: DEFAULT_SESSION_CONFIG,
     models.INSTANCE_SETTINGS.id: DEFAULT_SETTING,
-    **{
-        sign_in.id: {"enabled": False, "alternate_email_login_allowed": False}
-        for sign_in in (models.SAML_CONFIG, models.OIDC_CONFIG, models.LDAP_CONFIG)
-    },
+    **SIGN_IN_DEFAULTS,
 }
-assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
+assert set(DEFAULTS) == {s.id for s in models.SINGLETONS} | set(SIGN_IN)
 
 
 #: What a new user attribute has where its create says nothing (the API description's defaults).
@@ -278,4 +285,9 @@ DEFAULT_OBJECTS: dict[str, tuple[dict[str, Any], ...]] = {
     "roles": DEFAULT_ROLE_RECORDS,
     "groups": DEFAULT_GROUPS,
     "user_attributes": DEFAULT_USER_ATTRIBUTES,
+    #: Database connections, by name (their id), and the SAML and OIDC test configurations, by
+    #: their ``test_slug``: a fresh instance has none.
+    "connections": (),
+    "saml_test_configs": (),
+    "oidc_test_configs": (),
 }

@@ -26,7 +26,9 @@ from .answers import (
 )
 from .attribute_values import AttributeValuesApi
 from .collections import API, Collections, base_url
+from .connections import ConnectionsApi
 from .people import PeopleApi, email_credentials
+from .sign_in import SignInApi
 from .state import ApiKey, Store, User
 
 #: The logins a user gets by signing in through another system, which the emulator has not.
@@ -61,8 +63,9 @@ class Deployment:
 
 class LookerApi:
     """Login, the settings singletons, service accounts and API3 keys of one emulated
-    instance, and the routes of people (``people.py``), the access model (``access.py``) and
-    attribute values (``attribute_values.py``).
+    instance, and the routes of people (``people.py``), the access model (``access.py``),
+    attribute values (``attribute_values.py``), sign-in (``sign_in.py``) and database
+    connections (``connections.py``).
 
     ``token_ttl`` gives the lifetime of the tokens issued from now on.
     """
@@ -113,6 +116,8 @@ class LookerApi:
             *self.people.routes(),
             *AccessApi(self.people, google_cloud_core=core).routes(),
             *AttributeValuesApi(self.people).routes(),
+            *SignInApi(self.people.api, self.deployment.release, google_cloud_core=core).routes(),
+            *ConnectionsApi(self.people.api, self.deployment.release).routes(),
             Route(
                 f"{API}/users/{{user_id}}/credentials_api3",
                 self.credentials,

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .answers import error_response, validation_detail
 from .faults import Fault, FaultPlan
+from .schemas import masked
 
 #: Where the log entry of a request travels in its ASGI scope, for inner layers to annotate.
 ENTRY = "pulumi_looker.emulator.entry"
@@ -32,7 +33,7 @@ def _is_api(scope: Scope) -> bool:
 
 class RequestLog:
     """Records every API request: method, path, status (or what a fault did), time, duration,
-    and PATCH bodies (they carry no secret here)."""
+    and PATCH bodies (a secret field's value as its fingerprint: ``schemas.masked``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -127,7 +128,7 @@ async def _break_connection(send: Send) -> None:
 
 
 def _recording_body(receive: Receive, entry: dict[str, Any]) -> Receive:
-    """Keep a PATCH's JSON body in the log entry."""
+    """Keep a PATCH's JSON body in the log entry, its secrets masked."""
     chunks: list[bytes] = []
 
     async def wrapped() -> Message:
@@ -136,7 +137,7 @@ def _recording_body(receive: Receive, entry: dict[str, Any]) -> Receive:
             chunks.append(message.get("body", b""))
             if not message.get("more_body"):
                 try:
-                    entry["body"] = json.loads(b"".join(chunks) or b"null")
+                    entry["body"] = masked(json.loads(b"".join(chunks) or b"null"))
                 except ValueError:
                     entry["body"] = None
         return message

@@ -23,12 +23,14 @@ from .defaults import (
     ADMIN_ROLE,
     DEFAULT_OBJECTS,
     DEFAULTS,
+    GROUP_DEFAULTS,
     NEW_OBJECT_DEFAULTS,
     PERMISSION_NAMES,
     USER_ROLE,
 )
 from .defaults import DEFAULT_PASSWORD_CONFIG as DEFAULT_PASSWORD_CONFIG  # re-exported
 from .defaults import DEFAULT_SESSION_CONFIG as DEFAULT_SESSION_CONFIG  # re-exported
+from .schemas import DB_CONNECTION, SIGN_IN, fingerprint, masked
 
 #: An object of a collection (``collections.py``): its fields, and what Looker keeps beside them.
 Record = dict[str, Any]
@@ -46,6 +48,10 @@ _SEED_USER_EXTRA = (
     "keys",
     "attributes",
 )
+
+#: What a seed's sign-in configuration has beside its schema's fields (see
+#: :meth:`Store.apply_seed`).
+_SEED_SIGN_IN_EXTRA = ("default_new_user_roles", "default_new_user_groups")
 
 _SEED_USERS = (
     ("Ada", "Lovelace"),
@@ -238,6 +244,52 @@ class ApiKey:
         )
 
 
+@attrs.frozen
+class Servers:
+    """The servers outside Looker that it reaches, LDAP directories and databases, as a test
+    sets them (``PUT /_emulator/servers``): every host answers and takes any password, but
+    those ``unreachable``, and those with a password (``passwords``: host -> its fingerprint),
+    which take only that one. Hosts compare case-insensitively."""
+
+    unreachable: frozenset[str] = frozenset()
+    passwords: Mapping[str, str] = attrs.field(factory=dict)
+
+    @classmethod
+    def given(cls, spec: Mapping[str, Any]) -> Servers:
+        """From ``{"unreachable": [host...], "passwords": {host: password}}``."""
+        unknown = set(spec) - {"unreachable", "passwords"}
+        if unknown:
+            raise ValueError(f"unknown: {', '.join(sorted(unknown))}")
+        unreachable = spec.get("unreachable") or []
+        passwords = spec.get("passwords") or {}
+        if not all(isinstance(h, str) for h in unreachable) or not all(
+            isinstance(h, str) and isinstance(p, str) for h, p in passwords.items()
+        ):
+            raise ValueError("unreachable: a list of hosts; passwords: host -> password")
+        return cls(
+            frozenset(h.lower() for h in unreachable),
+            {h.lower(): fingerprint(p) for h, p in passwords.items()},
+        )
+
+    def shown(self) -> dict[str, Any]:
+        return {"unreachable": sorted(self.unreachable), "passwords": dict(self.passwords)}
+
+    def unreachable_reason(self, host: str, port: str | None) -> str | None:
+        """Why ``host`` cannot be reached, or None when it can."""
+        if host.lower() in self.unreachable:
+            return f"Cannot connect to {host}:{port}: host unreachable"
+        return None
+
+    def sign_in_failure(self, host: str, port: str | None, password: str | None) -> str | None:
+        """Why signing in to ``host`` with ``password`` (its fingerprint, or None) fails, or
+        None when it works."""
+        unreachable = self.unreachable_reason(host, port)
+        expected = self.passwords.get(host.lower())
+        if unreachable is None and expected is not None and password != expected:
+            return f"Authentication failed on {host}: wrong password"
+        return unreachable
+
+
 @attrs.define
 class Session:
     user_id: str
@@ -271,6 +323,8 @@ class Store:
     #: Each email Looker would have sent (``send_password_reset``), oldest first: to whom
     #: (``user_id``, ``email``) and which (``account_setup`` or ``password_reset``).
     emails: list[dict[str, str]] = attrs.field(factory=list)
+    #: The LDAP directories and databases Looker reaches (not Looker's state: not saved).
+    servers: Servers = attrs.field(factory=Servers)
     path: Path | None = None
 
     def replace_with(self, fresh: Store) -> None:
@@ -403,7 +457,41 @@ class Store:
             )
             account.role_ids = []
             self._seed_user(account, entry)
+        for entry in seed.get("connections") or []:
+            _check_seed("connections", DB_CONNECTION.rules, entry, ())
+            self.add_connection(entry, None)
+        for config_id, schema in SIGN_IN.items():
+            values = dict(seed.get(config_id) or {})
+            _check_seed(config_id, schema.rules, values, _SEED_SIGN_IN_EXTRA)
+            self.update_sign_in(config_id, self._seed_sign_in(values), None)
         self.save()
+
+    def _seed_sign_in(self, values: dict[str, Any]) -> dict[str, Any]:
+        """A seed's sign-in configuration with the roles, groups and user attributes it names
+        by name (``default_new_user_roles``, ``default_new_user_groups``, a mapping's
+        ``roles`` and ``user_attributes``) given by id."""
+        by_name = {"default_new_user_roles": "roles", "default_new_user_groups": "groups"}
+        for field, key in by_name.items():
+            if field in values:
+                values[f"{field[:-1]}_ids"] = [self._named(key, n) for n in values.pop(field)]
+        values["groups_with_role_ids"] = [
+            {
+                **{k: v for k, v in m.items() if k != "roles"},
+                "role_ids": self._ids("roles", m, "roles", "role_ids") or [],
+            }
+            for m in values.get("groups_with_role_ids") or []
+        ]
+        values["user_attributes_with_ids"] = [
+            {
+                **{k: v for k, v in m.items() if k != "user_attributes"},
+                "user_attribute_ids": self._ids(
+                    "user_attributes", m, "user_attributes", "user_attribute_ids"
+                )
+                or [],
+            }
+            for m in values.get("user_attributes_with_ids") or []
+        ]
+        return values
 
     def _named(self, key: str, name: str) -> str:
         """The id of the ``key`` object named ``name`` (a seed's reference)."""
@@ -653,6 +741,55 @@ class Store:
         values.update(changes)
         self.save()
 
+    def update_sign_in(self, config_id: str, changes: Record, user_id: str | None) -> None:
+        """Change a sign-in configuration (secrets kept as fingerprints), stamped with when
+        and by whom (None: by hand); each group mapping without an id gets the next one, and
+        each names a Looker group that then exists: Looker makes the group it mirrors, marked
+        ``externally_managed``, unless one of that name exists."""
+        values = self.singletons[config_id]
+        mappings = changes.get("groups_with_role_ids")
+        if mappings is not None:
+            held = [int(m["id"]) for m in mappings if str(m.get("id") or "").isdigit()]
+            start = max(held, default=0) + 1
+            changes = {**changes, "groups_with_role_ids": [dict(m) for m in mappings]}
+            for mapping in changes["groups_with_role_ids"]:
+                if not mapping.get("id"):
+                    mapping["id"], start = str(start), start + 1
+                self._mirror(mapping.get("looker_group_name") or mapping.get("name"))
+        values.update(masked(changes))
+        values.update(modified_at=now_iso(), modified_by=user_id)
+        self.save()
+
+    def _mirror(self, name: str | None) -> None:
+        """The group ``name`` exists: Looker makes it, externally managed, when it does not."""
+        if name and self.group_named(name) is None:
+            group = {**GROUP_DEFAULTS, "name": name, "externally_managed": True}
+            self.add_object("groups", copied(group))
+
+    def group_named(self, name: str | None) -> Record | None:
+        """The group called ``name`` (compared case-insensitively, as Looker compares names)."""
+        if not name:
+            return None
+        wanted = name.lower()
+        return next(
+            (g for g in self.objects["groups"].values() if str(g["name"]).lower() == wanted), None
+        )
+
+    def add_connection(self, values: Record, user_id: str | None) -> Record:
+        """A new database connection (its id is its name; secrets kept as fingerprints),
+        made by ``user_id`` (None: by hand)."""
+        name = str(values["name"])
+        record = {
+            **copied(DB_CONNECTION.blank()),
+            **masked(dict(values)),
+            "id": name,
+            "created_at": now_iso(),
+            "user_id": user_id,
+        }
+        self.objects["connections"][name] = record
+        self.save()
+        return record
+
     def public_singleton(self, singleton: models.Singleton) -> dict[str, Any]:
         """A singleton as ``GET`` answers it: every field of its model."""
         values = self.singletons[singleton.id]
@@ -662,9 +799,12 @@ class Store:
         return answer
 
     def snapshot(self) -> dict[str, Any]:
-        """Everything the instance holds but secrets."""
+        """Everything the instance holds, secrets only as hashes: an API key's not at all, a
+        write-only secret (a connection's password, OIDC's ``secret``...) as its
+        :func:`~pulumi_looker.emulator.schemas.fingerprint`."""
         return {
             **{s.id: self.public_singleton(s) for s in models.SINGLETONS},
+            **{config_id: dict(self.singletons[config_id]) for config_id in SIGN_IN},
             "users": [user_record(u) for u in self.users.values()],
             "credentials_api3": [
                 attrs.asdict(k, filter=lambda a, _: a.name != "secret_hash")
