@@ -692,6 +692,88 @@ USER_ATTRIBUTES = Collection(UserAttribute, "/user_attributes", "user attribute"
 
 
 @attrs.frozen(kw_only=True)
+class DBConnection:
+    """``DBConnection``: how Looker reaches a database; its ``name`` is its id. ``password``,
+    ``certificate`` and ``file_type`` are write-only (``has_password`` says a password is set,
+    since 26.0). Left out: ``pdt_context_override`` (the PDT connection's own credentials)."""
+
+    can: dict[str, Any] = _field(dict, nullable=False)
+    name: str = _field(str, writable=True, nullable=False, required=True)
+    dialect: dict[str, Any] = _field(dict, nullable=False)
+    snippets: list[dict[str, Any]] | None = _field(list, nullable=False, items=dict)
+    pdts_enabled: bool | None = _field(bool, nullable=False)
+    named_driver_version_requested: str | None = _field(str, writable=True, since="25.4")
+    named_driver_version_actual: str | None = _field(str, since="25.4")
+    host: str | None = _field(str, writable=True)
+    port: str | None = _field(str, writable=True)
+    username: str | None = _field(str, writable=True)
+    password: str | None = _field(str, write_only=True, secret=True, held_as="has_password")
+    has_password: bool | None = _field(bool, nullable=False, since="26.0")
+    uses_oauth: bool | None = _field(bool, nullable=False)
+    uses_key_pair_auth: bool | None = _field(bool, writable=True, nullable=False, since="25.6")
+    uses_instance_oauth: bool | None = _field(bool, nullable=False, since="24.14")
+    uses_service_auth: bool | None = _field(bool, nullable=False, since="25.14")
+    certificate: str | None = _field(str, write_only=True, secret=True)
+    file_type: str | None = _field(str, write_only=True)
+    database: str | None = _field(str, writable=True)
+    db_timezone: str | None = _field(str, writable=True)
+    query_timezone: str | None = _field(str, writable=True)
+    schema: str | None = _field(str, writable=True)
+    max_connections: int | None = _field(int, writable=True)
+    max_queries: int | None = _field(int, writable=True, since="24.14")
+    max_queries_per_user: int | None = _field(int, writable=True, since="24.14")
+    max_billing_gigabytes: str | None = _field(str, writable=True)
+    ssl: bool | None = _field(bool, writable=True, nullable=False)
+    verify_ssl: bool | None = _field(bool, writable=True, nullable=False)
+    tmp_db_name: str | None = _field(str, writable=True)
+    tmp_db_host: str | None = _field(str, writable=True, since="25.0")
+    jdbc_additional_params: str | None = _field(str, writable=True)
+    pool_timeout: int | None = _field(int, writable=True)
+    dialect_name: str | None = _field(str, writable=True)
+    supports_data_studio_link: bool | None = _field(bool, nullable=False, since="22.14")
+    created_at: str | None = _field(str)
+    user_id: str | None = _field(str)
+    example: bool | None = _field(bool, nullable=False)
+    user_db_credentials: bool | None = _field(bool, writable=True)
+    user_attribute_fields: list[str] | None = _field(list, writable=True)
+    maintenance_cron: str | None = _field(str, writable=True)
+    last_regen_at: str | None = _field(str)
+    last_reap_at: str | None = _field(str)
+    sql_runner_precache_tables: bool | None = _field(bool, writable=True, nullable=False)
+    sql_writing_with_info_schema: bool | None = _field(
+        bool, writable=True, nullable=False, since="21.3"
+    )
+    after_connect_statements: str | None = _field(str, writable=True)
+    managed: bool | None = _field(bool, nullable=False)
+    custom_local_port: int | None = _field(int, writable=True, since="23.2")
+    tunnel_id: str | None = _field(str, writable=True)
+    uses_tns: bool | None = _field(bool, writable=True, since="23.2")
+    pdt_concurrency: int | None = _field(int, writable=True)
+    disable_context_comment: bool | None = _field(bool, writable=True)
+    oauth_application_id: str | None = _field(str, writable=True)
+    always_retry_failed_builds: bool | None = _field(bool, writable=True, since="21.16")
+    uses_application_default_credentials: bool | None = _field(bool, writable=True, since="24.14")
+    impersonated_service_account: str | None = _field(str, writable=True, since="24.14")
+    cost_estimate_enabled: bool | None = _field(bool, writable=True, since="22.2")
+    pdt_api_control_enabled: bool | None = _field(bool, writable=True, since="22.2")
+    connection_pooling: bool | None = _field(bool, writable=True, nullable=False, since="24.8")
+    default_bq_connection: bool | None = _field(bool, nullable=False, since="24.14")
+    bq_storage_project_id: str | None = _field(str, writable=True, since="24.14")
+    bq_roles_verified: bool | None = _field(bool, writable=True, since="24.14")
+    p4sa_name: str | None = _field(str, since="24.18")
+    query_holding_disabled: bool | None = _field(bool, writable=True, nullable=False, since="25.2")
+    service_name: str | None = _field(str, writable=True, since="26.4")
+
+    @property
+    def id(self) -> str:
+        """A connection's id is its name."""
+        return self.name
+
+
+CONNECTIONS = Collection(DBConnection, "/connections", "connection")
+
+
+@attrs.frozen(kw_only=True)
 class UserAttributeGroupValue:
     """``UserAttributeGroupValue``: the value a group gives a user attribute; where a user is in
     several groups, the one of lowest ``rank`` wins."""
@@ -765,6 +847,25 @@ def from_api(model: type[T], data: Mapping[str, Any]) -> T:
 def to_dict(instance: Any) -> dict[str, Any]:
     """Every field of a model instance, secrets included: for state, never for logs."""
     return attrs.asdict(instance, recurse=False)
+
+
+def answered(model: type, live: Any, kept: Mapping[str, Any]) -> dict[str, Any]:
+    """Every field of ``live`` (Looker's answer), with each write-only field, which Looker never
+    answers, as well as can be known: a list of ids from the objects Looker answers instead
+    (``default_new_user_groups``); otherwise the value last written, ``kept`` in the state, or
+    None where Looker says it holds none (``has_auth_password`` false: drift a refresh shows)."""
+    values = to_dict(live)
+    for name, rule in rules(model).items():
+        if not rule.write_only:
+            continue
+        if rule.answered_as is not None:
+            objects = values.get(rule.answered_as)
+            values[name] = None if objects is None else [str(o.get("id")) for o in objects]
+        elif rule.held_as is not None and values.get(rule.held_as) is False:
+            values[name] = None
+        else:
+            values[name] = kept.get(name)
+    return values
 
 
 def writable_body(model: type, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -116,14 +116,11 @@ class LookerApi:
         body = self._checked_body(singleton.model, values)
         return models.from_api(singleton.model, self.request("PATCH", singleton.path, json=body))
 
-    def test_singleton(
-        self, singleton: models.Singleton, test: str, values: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """``PUT`` a configuration to one of Looker's tests of it (``/ldap_config/test_auth``):
-        Looker tries it without saving it; its answer (``status``, ``message``...)."""
-        body = self._checked_body(singleton.model, values)
-        answer: dict[str, Any] = self.request("PUT", f"{singleton.path}/{test}", json=body)
-        return answer
+    def test_unsaved(self, model: type, path: str, values: Mapping[str, Any]) -> Any:
+        """``PUT`` a configuration to one of Looker's tests of it (``/ldap_config/test_auth``,
+        ``/connections/test``): Looker tries it without saving it; its answer (``status``,
+        ``message``..., or a list of them)."""
+        return self.request("PUT", path, json=self._checked_body(model, values))
 
     def act(self, path: str) -> None:
         """``PUT`` an action's path (``force_password_reset_at_next_login_for_all_users``)."""

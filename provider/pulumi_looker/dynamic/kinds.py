@@ -2,6 +2,7 @@
 ``pulumi_looker.resources.KINDS``."""
 
 from .api_credential import ApiCredential, ApiCredentialArgs
+from .connection import Connection, ConnectionArgs
 from .group import Group, GroupArgs
 from .group_membership import GroupMembership, GroupMembershipArgs
 from .instance_settings import InstanceSettings, InstanceSettingsArgs
@@ -23,6 +24,8 @@ from .user_attribute_user_value import UserAttributeUserValue, UserAttributeUser
 __all__ = [
     "ApiCredential",
     "ApiCredentialArgs",
+    "Connection",
+    "ConnectionArgs",
     "Group",
     "GroupArgs",
     "GroupMembership",

@@ -69,7 +69,7 @@ DEFAULTS = {
     models.INSTANCE_SETTINGS.id: DEFAULT_SETTING,
     **SIGN_IN_DEFAULTS,
 }
-assert set(DEFAULTS) == {s.id for s in models.SINGLETONS} | set(SIGN_IN)
+assert set(DEFAULTS) == {s.id for s in models.SINGLETONS}
 
 
 #: What a new user attribute has where its create says nothing (the API description's defaults).

@@ -28,6 +28,7 @@ from .attribute_values import AttributeValuesApi
 from .collections import API, Collections, base_url
 from .connections import ConnectionsApi
 from .people import PeopleApi, email_credentials
+from .schemas import SETTINGS
 from .sign_in import SignInApi
 from .state import ApiKey, Store, User
 
@@ -91,11 +92,11 @@ class LookerApi:
                 self._singleton_endpoint(singleton),
                 methods=["GET", "PATCH"],
             )
-            for singleton in models.SINGLETONS
+            for singleton in SETTINGS
         ]
         action_routes = [
             Route(f"{API}{path}", self._action_endpoint(singleton, name), methods=["PUT"])
-            for singleton in models.SINGLETONS
+            for singleton in SETTINGS
             for name, path in singleton.actions.items()
         ]
         # A key's PATCH arrived with its purpose.

@@ -30,7 +30,7 @@ from .defaults import (
 )
 from .defaults import DEFAULT_PASSWORD_CONFIG as DEFAULT_PASSWORD_CONFIG  # re-exported
 from .defaults import DEFAULT_SESSION_CONFIG as DEFAULT_SESSION_CONFIG  # re-exported
-from .schemas import DB_CONNECTION, SIGN_IN, fingerprint, masked
+from .schemas import DB_CONNECTION, SETTINGS, SIGN_IN, fingerprint, masked
 
 #: An object of a collection (``collections.py``): its fields, and what Looker keeps beside them.
 Record = dict[str, Any]
@@ -398,7 +398,7 @@ class Store:
         ``group_ids``); ``attributes``, its own values by attribute name. Users get the next
         free ids; every seeded person has set up their account.
         """
-        for singleton in models.SINGLETONS:
+        for singleton in SETTINGS:
             values = seed.get(singleton.id) or {}
             _check_seed(singleton.id, singleton.model, values, ())
             self.update_singleton(singleton, dict(values))
@@ -803,7 +803,7 @@ class Store:
         write-only secret (a connection's password, OIDC's ``secret``...) as its
         :func:`~pulumi_looker.emulator.schemas.fingerprint`."""
         return {
-            **{s.id: self.public_singleton(s) for s in models.SINGLETONS},
+            **{s.id: self.public_singleton(s) for s in SETTINGS},
             **{config_id: dict(self.singletons[config_id]) for config_id in SIGN_IN},
             "users": [user_record(u) for u in self.users.values()],
             "credentials_api3": [

@@ -53,8 +53,9 @@ from .kind import (
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
-#: Failures Looker would answer for known inputs, found with the calls a check may make.
-Validate = Callable[["LookerClient", Mapping[str, Any]], list[Failure]]
+#: Failures Looker would answer for the known inputs ``news`` (the last ones were ``olds``),
+#: found with the calls a check may make.
+Validate = Callable[["LookerClient", Mapping[str, Any], Mapping[str, Any]], list[Failure]]
 #: Why Looker keeps an object as it is (None: it may change): the object as Looker has it.
 Locked = Callable[[Any], "str | None"]
 
@@ -186,7 +187,7 @@ class CollectionLogic:
             except SettingsError:
                 client = None  # the call that needs a connection says what is missing
             if client is not None:
-                failures += self.rules.validate(client, known)
+                failures += self.rules.validate(client, olds, known)
         inputs = set_inputs(news)
         if id_name in inputs:
             inputs[id_name] = as_id(inputs[id_name])
@@ -227,12 +228,12 @@ class CollectionLogic:
         wanted = self._wanted(props)
         object_id = as_id(props.get(self.collection.id_name))
         if object_id is None:
-            state = ObjectState(objects.create(wanted), False, profile)
+            state = ObjectState(self._answered(objects.create(wanted), wanted), False, profile)
         else:
             live = objects.get(object_id)
             if live is None:
                 raise NotInLookerError(f"Looker has no {self.collection.label} {object_id}")
-            state = self._write(ObjectState(live, True, profile), wanted)
+            state = self._write(ObjectState(self._answered(live, {}), True, profile), wanted)
         return Created(state.id, state.to_outs(self.collection))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
@@ -247,9 +248,11 @@ class CollectionLogic:
                 raise NotInLookerError(f"Looker has no {self.collection.label} {object_id}")
             return Found(None)
         if importing:
-            state = ObjectState(live, False, profile)
+            state = ObjectState(self._answered(live, {}), False, profile)
         else:
-            state = attrs.evolve(ObjectState.from_props(self.collection, props), live=live)
+            state = attrs.evolve(
+                ObjectState.from_props(self.collection, props), live=self._answered(live, props)
+            )
         return Found(id_, state.to_outs(self.collection), state.inputs(self.collection))
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
@@ -279,7 +282,16 @@ class CollectionLogic:
         if reason:
             raise self._locked(state.live, reason, tuple(changes))
         objects = self._client(state.profile).objects(self.collection)
-        return attrs.evolve(state, live=objects.update(state.id, changes))
+        answer = objects.update(state.id, changes)
+        return attrs.evolve(state, live=self._answered(answer, {**live, **changes}))
+
+    def _answered(self, live: Any, kept: Mapping[str, Any]) -> Any:
+        """``live`` with its write-only fields (Looker never answers them) as written, ``kept``
+        in the state (see :func:`~pulumi_looker.models.answered`)."""
+        model = self.collection.model
+        if not any(rule.write_only for rule in models.rules(model).values()):
+            return live
+        return models.from_api(model, models.answered(model, live, kept))
 
     def _wanted(self, props: Mapping[str, Any]) -> dict[str, Any]:
         return {n: props[n] for n in self.rules.writable if props.get(n) is not None}

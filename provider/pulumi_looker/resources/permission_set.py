@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
 
-def known_permissions(client: LookerClient, inputs: Mapping[str, Any]) -> list[Failure]:
+def known_permissions(
+    client: LookerClient, olds: Mapping[str, Any], inputs: Mapping[str, Any]
+) -> list[Failure]:
     """A failure naming each permission the instance does not have (unknown ones aside)."""
     wanted = [p for p in inputs.get("permissions") or () if not is_unknown(p)]
     if not wanted:

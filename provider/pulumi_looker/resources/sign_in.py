@@ -163,7 +163,8 @@ class SignIn:
                 continue
             if test == "test_user_auth" and not config.get("test_ldap_user"):
                 continue
-            answer = looker.test_singleton(self.singleton, test, config)
+            path = f"{self.singleton.path}/{test}"
+            answer = looker.test_unsaved(self.singleton.model, path, config)
             if answer.get("status") != "success":
                 said = "; ".join(
                     str(answer[k]) for k in ("message", "details") if answer.get(k)

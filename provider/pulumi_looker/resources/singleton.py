@@ -359,8 +359,8 @@ class SingletonLogic:
 
     def _read(self, client: LookerClient, kept: Mapping[str, Any]) -> dict[str, Any]:
         """One ``GET``: the object as Looker answers it, its write-only fields as ``kept``
-        (see :func:`answered`)."""
-        return answered(self.singleton.model, client.read_singleton(self.singleton), kept)
+        (see :func:`~pulumi_looker.models.answered`)."""
+        return models.answered(self.singleton.model, client.read_singleton(self.singleton), kept)
 
     def _changes(self, managed: Mapping[str, Any], live: Mapping[str, Any]) -> dict[str, Any]:
         """The managed settings whose live value is another setting."""
@@ -373,7 +373,7 @@ class SingletonLogic:
         """PATCH ``wanted`` and make sure Looker took every value (a write-only one is taken as
         written: Looker never answers it)."""
         answer = client.update_singleton(self.singleton, wanted)
-        live = answered(self.singleton.model, answer, {**kept, **wanted})
+        live = models.answered(self.singleton.model, answer, {**kept, **wanted})
         rules = models.rules(self.singleton.model)
         refused = {
             k: (v, live.get(k)) for k, v in wanted.items() if not _same(rules[k], v, live.get(k))
@@ -389,25 +389,6 @@ def _without_can(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _same(rule: models.FieldRule | None, left: Any, right: Any) -> bool:
     return rule.same(left, right) if rule is not None else bool(left == right)
-
-
-def answered(model: type, live: Any, kept: Mapping[str, Any]) -> dict[str, Any]:
-    """Every field of ``live`` (Looker's answer), with each write-only field, which Looker never
-    answers, as well as can be known: a list of ids from the objects Looker answers instead
-    (``default_new_user_groups``); otherwise the value last written, ``kept`` in the state, or
-    None where Looker says it holds none (``has_auth_password`` false: drift a refresh shows)."""
-    values = models.to_dict(live)
-    for name, rule in models.rules(model).items():
-        if not rule.write_only:
-            continue
-        if rule.answered_as is not None:
-            objects = values.get(rule.answered_as)
-            values[name] = None if objects is None else [str(o.get("id")) for o in objects]
-        elif rule.held_as is not None and values.get(rule.held_as) is False:
-            values[name] = None
-        else:
-            values[name] = kept.get(name)
-    return values
 
 
 #: The inputs of every singleton besides its settings and actions.

@@ -66,7 +66,9 @@ def system(live: Any) -> str | None:
     return None
 
 
-def known_type(client: LookerClient, inputs: Mapping[str, Any]) -> list[Failure]:
+def known_type(
+    client: LookerClient, olds: Mapping[str, Any], inputs: Mapping[str, Any]
+) -> list[Failure]:
     kind = inputs.get("type")
     if isinstance(kind, str) and kind not in TYPES:
         return [("type", f"type must be one of {', '.join(TYPES)}, got {kind!r}")]
