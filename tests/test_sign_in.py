@@ -200,3 +200,64 @@ def test_turning_a_method_off_that_every_admin_signs_in_with_is_refused(
     LookerClient.close_shared()  # the next preview is a new process: it lists users anew
     _, failures = face.check("OidcConfig", off, inputs)
     assert failures == []
+
+
+LDAP = {
+    "enabled": True,
+    "alternate_email_login_allowed": True,
+    "connection_host": "ldap.example.com",
+    "connection_port": "636",
+    "connection_tls": True,
+    "auth_username": "cn=looker,dc=example,dc=com",
+    "auth_password": "bind-password",
+    "user_bind_base_dn": "ou=people,dc=example,dc=com",
+}
+LDAP_TESTS = [f"{API}/ldap_config/test_connection", f"{API}/ldap_config/test_auth"]
+
+
+def _tests_run(emulator) -> list[str]:
+    return [r["path"] for r in emulator.control.requests() if "/ldap_config/test_" in r["path"]]
+
+
+@pytest.mark.parametrize(
+    ("servers", "field", "said"),
+    [
+        ({"unreachable": ["ldap.example.com"]}, "connection_host", "test_connection"),
+        ({"passwords": {"ldap.example.com": "another"}}, "auth_password", "test_auth"),
+    ],
+    ids=["unreachable", "wrong-password"],
+)
+def test_turning_ldap_on_runs_lookers_tests_first(face, emulator, servers, field, said) -> None:
+    emulator.control.set_servers(**servers)
+    emulator.control.clear_requests()
+    _, failures = face.check("LdapConfig", LDAP)
+    [(name, reason)] = failures
+    assert name == field
+    assert reason.startswith(f"Looker's {said} of the new LDAP sign-in configuration failed: ")
+    assert writes(emulator) == []
+    assert emulator.control.state()["ldap_config"]["enabled"] is False
+
+
+def test_ldap_is_tested_when_its_connection_changes_and_its_password_is_drift(
+    face, emulator, client
+) -> None:
+    emulator.control.clear_requests()
+    inputs, failures = face.check("LdapConfig", LDAP)
+    assert failures == []
+    assert _tests_run(emulator) == LDAP_TESTS
+    id_, outs = face.create("LdapConfig", inputs)
+    assert writes(emulator).count(("PATCH", f"{API}/ldap_config")) == 1
+    assert (outs["has_auth_password"], outs["auth_password"]) == (True, "bind-password")
+
+    emulator.control.clear_requests()
+    _, failures = face.check("LdapConfig", inputs, inputs)  # nothing tested changes
+    assert (failures, _tests_run(emulator)) == ([], [])
+    _, failures = face.check("LdapConfig", {**inputs, "user_custom_filter": "(a=b)"}, inputs)
+    assert (failures, _tests_run(emulator)) == ([], [])
+    _, failures = face.check("LdapConfig", {**inputs, "connection_port": "389"}, inputs)
+    assert (failures, _tests_run(emulator)) == ([], [LDAP_TESTS[0]])
+
+    client.request("PATCH", "/ldap_config", json={"auth_password": None})  # by hand, in Looker
+    _, refreshed = face.read("LdapConfig", id_, outs)
+    assert (refreshed["has_auth_password"], refreshed["auth_password"]) == (False, None)
+    assert face.diff("LdapConfig", id_, refreshed, inputs) == (True, [])

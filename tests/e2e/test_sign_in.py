@@ -10,9 +10,11 @@ import json
 import pytest
 
 from pulumi_looker.cli import plan
+from pulumi_looker.emulator.schemas import fingerprint
 from tests.e2e.test_access_model import named
 from tests.e2e.test_plugin import example_stack
-from tests.support.looker import writes
+from tests.support.looker import PROJECT, writes
+from tests.test_sign_in import DAY, NOW, certificate
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +86,83 @@ def test_oidc_with_its_group_mapping_in_one_up_then_a_rotated_secret(
     said = refused.stdout + refused.stderr
     assert "token_endpoint must be an https:// URL" in said, said
     assert writes(looker) == []
+
+
+def test_sign_in_and_a_connection_from_stack_config(dev, looker) -> None:
+    """The Python face: a SAML certificate that has expired and LDAP against a server that
+    fails Looker's test, refused at preview with Looker unchanged; a connection made with its
+    password a config secret, the password rotated (one PATCH, then nothing), a wrong host
+    refused at preview by Looker's test."""
+    expired = certificate(NOW - 60 * DAY, NOW - DAY)
+    dev.set_config(
+        {
+            f"{PROJECT}:samlConfig": {
+                "enabled": True,
+                "alternateEmailLoginAllowed": True,
+                "idpUrl": "https://idp.example.com/sso",
+                "idpIssuer": "https://idp.example.com",
+                "idpCert": expired,
+            }
+        }
+    )
+    refused = dev.preview(ok=False)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0
+    assert "idp_cert expired on " in said, said
+    assert writes(looker) == []
+    dev.set_config({f"{PROJECT}:samlConfig": None})
+
+    looker.control.set_servers(unreachable=["ldap.example.com"])
+    dev.set_config(
+        {
+            f"{PROJECT}:ldapConfig": {
+                "enabled": True,
+                "alternateEmailLoginAllowed": True,
+                "connectionHost": "ldap.example.com",
+                "connectionPort": "636",
+                "userBindBaseDn": "ou=people,dc=example,dc=com",
+            }
+        }
+    )
+    refused = dev.preview(ok=False)
+    said = refused.stdout + refused.stderr
+    assert "Looker's test_connection of the new LDAP sign-in configuration failed" in said, said
+    assert "host unreachable" in said
+    assert writes(looker) == []
+    assert looker.control.state()["ldap_config"]["enabled"] is False
+    dev.set_config({f"{PROJECT}:ldapConfig": None})
+
+    connection = {
+        "name": "warehouse",
+        "connectionName": "warehouse",
+        "dialectName": "postgres",
+        "host": "db.example.com",
+        "port": "5432",
+        "database": "analytics",
+        "username": "looker",
+    }
+    dev.set_config({f"{PROJECT}:connections": [connection]})
+    dev.pulumi("config", "set", "--secret", "--path", f"{PROJECT}:connections[0].password", FIRST)
+    dev.up()
+    [made] = looker.control.state()["connections"]
+    assert made["password"] == fingerprint(FIRST)
+    assert dev.outputs()["connections"] == {"warehouse": "warehouse"}
+
+    dev.pulumi("config", "set", "--secret", "--path", f"{PROJECT}:connections[0].password", SECOND)
+    looker.control.clear_requests()
+    dev.up()
+    assert writes(looker) == [("PATCH", f"{API}/connections/warehouse")]
+    looker.control.clear_requests()
+    dev.up("--expect-no-changes")
+    assert writes(looker) == []
+    exported = json.dumps(dev.export())
+    assert FIRST not in exported
+    assert SECOND not in exported
+
+    looker.control.set_servers(unreachable=["db2.example.com"])
+    dev.pulumi("config", "set", "--path", f"{PROJECT}:connections[0].host", "db2.example.com")
+    refused = dev.preview(ok=False)
+    said = refused.stdout + refused.stderr
+    assert "Looker's test of connection 'warehouse' failed (connect: " in said, said
+    assert writes(looker) == []
+    assert looker.control.state()["connections"][0]["host"] == "db.example.com"

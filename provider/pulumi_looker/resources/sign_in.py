@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from pulumi_looker import models
+from pulumi_looker.errors import ValidationError
 
 from .common import Failure, is_unknown
 from .kind import BOOL
@@ -42,6 +43,16 @@ ALLOW_LOCKOUT = "allow_lockout"
 
 
 @attrs.frozen
+class Test:
+    """One of Looker's tests of a configuration: it runs when the method is on and one of
+    ``fields`` changes (or the method is turned on), if the configuration has every field it
+    ``needs``; a failure names the first of ``fields``."""
+
+    fields: tuple[str, ...]
+    needs: tuple[str, ...]
+
+
+@attrs.frozen
 class SignIn:
     """What one sign-in method needs, beside its fields' rules."""
 
@@ -52,9 +63,8 @@ class SignIn:
     urls: tuple[str, ...] = ()
     #: The field that holds the identity provider's X.509 certificate.
     certificate: str | None = None
-    #: Looker's tests of an unsaved configuration, each with the fields it tests; a test runs
-    #: when the method is on and one of them changes, or it is turned on.
-    tests: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: Looker's tests of an unsaved configuration, in the order they run.
+    tests: Mapping[str, Test] = attrs.field(factory=dict)
 
     def __call__(
         self,
@@ -71,8 +81,10 @@ class SignIn:
         enabled = news.get("enabled")
         if failures or enabled is None or is_unknown(enabled):
             return failures, warnings
-        tested = set(self.tests) and any(
-            not _same_input(news.get(n), olds.get(n)) for fs in self.tests.values() for n in fs
+        tested = any(
+            not _same_input(news.get(n), olds.get(n))
+            for test in self.tests.values()
+            for n in test.fields
         )
         if enabled == olds.get("enabled") and not tested:
             return failures, warnings  # nothing that is checked here changes
@@ -158,23 +170,21 @@ class SignIn:
         config |= {n: news[n] for n in writable if news.get(n) is not None}
         if any(is_unknown(v) for v in config.values()):
             return []
-        for test, fields in self.tests.items():
-            if not (turned_on or any(not _same_input(news.get(n), olds.get(n)) for n in fields)):
+        for name, test in self.tests.items():
+            changed = any(not _same_input(news.get(n), olds.get(n)) for n in test.fields)
+            if not (turned_on or changed) or not all(config.get(n) for n in test.needs):
                 continue
-            if test == "test_user_auth" and not config.get("test_ldap_user"):
-                continue
-            path = f"{self.singleton.path}/{test}"
-            answer = looker.test_unsaved(self.singleton.model, path, config)
+            path = f"{self.singleton.path}/{name}"
+            try:
+                answer = looker.test_unsaved(self.singleton.model, path, config)
+            except ValidationError as error:  # Looker checks the configuration first
+                answer = {"status": "error", "message": str(error)}
             if answer.get("status") != "success":
                 said = "; ".join(
                     str(answer[k]) for k in ("message", "details") if answer.get(k)
                 ) or str(answer.get("status"))
-                return [
-                    (
-                        fields[0],
-                        f"Looker's {test} of the new {self._label} configuration failed: {said}",
-                    )
-                ]
+                reason = f"Looker's {name} of the new {self._label} configuration failed: {said}"
+                return [(test.fields[0], reason)]
         return []
 
 
@@ -242,14 +252,23 @@ LDAP = SignIn(
     models.LDAP_CONFIG,
     required=("connection_host", "connection_port", "user_bind_base_dn"),
     tests={
-        "test_connection": (
-            "connection_host",
-            "connection_port",
-            "connection_tls",
-            "connection_tls_no_verify",
+        "test_connection": Test(
+            fields=(
+                "connection_host",
+                "connection_port",
+                "connection_tls",
+                "connection_tls_no_verify",
+            ),
+            needs=("connection_host", "connection_port"),
         ),
-        "test_auth": ("auth_password", "auth_username", "user_bind_base_dn"),
-        "test_user_auth": ("test_ldap_user", "test_ldap_password"),
+        "test_auth": Test(
+            fields=("auth_password", "auth_username", "user_bind_base_dn"),
+            needs=("auth_username",),
+        ),
+        "test_user_auth": Test(
+            fields=("test_ldap_user", "test_ldap_password"),
+            needs=("test_ldap_user", "test_ldap_password"),
+        ),
     },
 )
 
