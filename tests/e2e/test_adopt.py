@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pulumi_looker import models
+from pulumi_looker.resources import KINDS
 from tests.support.clients import DEV_CLIENT_ID
 from tests.support.looker import ACCOUNTS, CREDENTIALS, LOGIN, POLICY, PROJECT, SESSION, writes
 from tests.support.stack import ROOT, Stack, replace_connection_key
@@ -54,9 +56,7 @@ def test_adopt_then_up_writes_nothing_then_the_connections_key_is_rotated(stack,
     calls = lived_in.control.calls()
     assert calls == {
         LOGIN: 1,
-        ("GET", "/api/4.0/password_config"): 1,
-        ("GET", "/api/4.0/session_config"): 1,
-        ("GET", "/api/4.0/setting"): 1,
+        **{("GET", f"/api/4.0{s.path}"): 1 for s in models.SINGLETONS},
         ("GET", "/api/4.0/users"): 1,  # one page of users with their keys
         ("GET", "/api/4.0/roles"): 1,  # the roles, and the service accounts' by name
         ("GET", "/api/4.0/user_attributes"): 1,  # which stack manages each policy
@@ -64,6 +64,7 @@ def test_adopt_then_up_writes_nothing_then_the_connections_key_is_rotated(stack,
         ("GET", "/api/4.0/permission_sets"): 1,
         ("GET", "/api/4.0/model_sets"): 1,
         ("GET", "/api/4.0/groups"): 1,
+        ("GET", "/api/4.0/connections"): 1,
         # The groups with their hierarchy: the memberships and role holders (their users come
         # from the listing of users above).
         ("GET", "/api/4.0/groups/search/with_hierarchy"): 1,
@@ -118,7 +119,13 @@ def test_adopt_then_up_writes_nothing_then_the_connections_key_is_rotated(stack,
     )
     assert "group 'All Users' is every user's group (include_by_default)" in result.stderr
     assert {e["roleName"] for e in config[f"{PROJECT}:roles"]} >= {"Developer", "Viewer"}
+    # Sign-in and connections as Looker answers them: their write-only secrets it never does.
+    assert config[f"{PROJECT}:oidcConfig"]["enabled"] is True
+    assert config[f"{PROJECT}:oidcConfig"]["scopes"] == ["openid", "email", "profile"]
+    [warehouse] = config[f"{PROJECT}:connections"]
+    assert (warehouse["connectionId"], warehouse["host"]) == ("warehouse", "db.example.com")
     assert "secret" not in text.lower()
+    assert "password:" not in text.lower()
     again = adopt(stack, "--all-users")
     assert again.returncode == 0
     assert stack.file.read_text() == text  # byte for byte
@@ -129,8 +136,7 @@ def test_adopt_then_up_writes_nothing_then_the_connections_key_is_rotated(stack,
     marks = writes(lived_in)
     assert [w for w in marks if w[1].startswith("/api/4.0/user_attributes")] == [
         ("POST", "/api/4.0/user_attributes"),
-        ("PATCH", "/api/4.0/user_attributes/8"),
-        ("PATCH", "/api/4.0/user_attributes/8"),
+        *[("PATCH", "/api/4.0/user_attributes/8")] * (len(models.SINGLETONS) - 1),
     ]
     keys = [w for w in marks if not w[1].startswith("/api/4.0/user_attributes")]
     assert len(keys) == len(entries)
@@ -200,7 +206,8 @@ def test_a_connection_without_the_admin_role_fails_in_one_line(stack, lived_in) 
     result = adopt(stack, "--all-users")
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
-    assert "GET /api/4.0/password_config failed with HTTP 403" in line
+    first = next(k.singleton for k in KINDS if k.singleton is not None)  # the first call
+    assert f"GET /api/4.0{first.path} failed with HTTP 403" in line
     assert stack.file.read_text() == before
 
 

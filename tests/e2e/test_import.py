@@ -16,7 +16,7 @@ import yaml
 from tests.e2e.test_plugin import example_stack
 from tests.support.clients import DEV_CLIENT_ID, admin_client
 from tests.support.looker import writes
-from tests.support.stack import Stack, replace_connection_key
+from tests.support.stack import ROOT, Stack, replace_connection_key
 
 pytestmark = pytest.mark.e2e
 
@@ -90,6 +90,8 @@ def test_the_program_an_import_prints_previews_no_change(tmp_path, pulumi_home, 
             admin.delete_credentials_api3("3", key.id)  # until a key's id is the account's
         admin.users.set_purpose("3", key.id, "dbt")
         account_key = admin.create_credentials_api3(account.id)
+    lived_in = yaml.safe_load((ROOT / "examples" / "lived-in-looker.yaml").read_text())
+    looker.control.seed({k: lived_in[k] for k in ("oidc_config", "connections")})
     adopt_import_file(bots)
     held = resource_names(bots)
     looker.control.clear_requests()
@@ -97,6 +99,7 @@ def test_the_program_an_import_prints_previews_no_change(tmp_path, pulumi_home, 
     document = json.loads((bots.project / "import.json").read_text())
     kinds = {r["type"].rpartition(":")[2] for r in document["resources"]}
     assert {"User", "RoleAssignment"} <= kinds  # the people and who holds each role, too
+    assert {"OidcConfig", "Connection"} <= kinds  # sign-in and data, their secrets unread
     previewed = bots.pulumi("import", "--file", "import.json", "--preview-only")
     assert f"= {len(document['resources'])} to import" in previewed.stdout
     assert "almost certainly a bug" not in previewed.stdout + previewed.stderr

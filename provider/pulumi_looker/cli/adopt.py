@@ -300,9 +300,9 @@ def account_name(account: models.ServiceAccount) -> str:
 def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     """What the instance has as a ``pulumi import --file`` document for a stack of the provider
     plugin (``looker:index:*``): the policies by their ids, the service accounts by
-    ``service_account/<user_id>`` and the keys by ``<user_id>/<key id>`` (no id equals
-    another's input, so the code Pulumi prints links nothing by mistake), but those the stack
-    ``held`` already."""
+    ``service_account/<user_id>``, the keys by ``<user_id>/<key id>``, each collection's
+    objects by ``<label>/<id>`` (no id equals another's input, so the code Pulumi prints links
+    nothing by mistake), but those the stack ``held`` already."""
     held = set(held)
     found = [
         {"type": kind.token, "name": kind.config.resource_name, "id": kind.import_id}
@@ -326,6 +326,17 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         }
         for live in instance.keys
         if f"{live.user_id}/{live.key.id}" not in held
+    ]
+    found += [
+        {
+            "type": kind.token,
+            "name": object_name(kind, state),
+            "id": kind.collection.import_id(state.id),
+        }
+        for kind_name, states in instance.objects.items()
+        if (kind := BY_NAME[kind_name]).collection is not None
+        for state in states
+        if not {state.id, kind.collection.import_id(state.id)} & held
     ]
     found += [
         {"type": BY_NAME[kind_name].token, "name": item.name, "id": item.import_id}
