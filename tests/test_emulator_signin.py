@@ -5,6 +5,7 @@ Looker API 4.0's description says; write-only fields kept, never answered."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from looker_sdk import init40, models40
 from looker_sdk.error import SDKError
 from looker_sdk.sdk.api40.methods import Looker40SDK
 
+from pulumi_looker.emulator.looker_api import LookerApi
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.emulator.schemas import (
     ATTRIBUTE_MAPPING,
@@ -28,10 +30,11 @@ from pulumi_looker.emulator.schemas import (
     Schema,
     fingerprint,
 )
+from pulumi_looker.emulator.state import Store
 from tests import test_emulator
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
-from .spec import SCHEMAS, described
+from .spec import DESCRIPTION, SCHEMAS, described
 
 api = test_emulator.api  # the fixture: raw HTTP as the admin
 login = test_emulator.login
@@ -441,3 +444,23 @@ def test_sign_in_and_connections_survive_a_restart(start_emulator, tmp_path: Pat
     state = emulator.control.state()
     assert state["ldap_config"]["auth_password"] == fingerprint("bind")
     assert [c["password"] for c in state["connections"]] == [fingerprint("pw")]
+
+
+def test_every_route_served_is_in_the_description() -> None:
+    """Each path and method the emulated API serves is one the description has (but the
+    unversioned logout Looker's SDKs call)."""
+    paths = DESCRIPTION["paths"]
+    by_shape = {re.sub(r"\{[^}]+\}", "{}", p): p for p in paths}
+    served = [
+        (route.path.removeprefix("/api/4.0"), method.lower())
+        for route in LookerApi(Store(), lambda: 3600.0).routes()
+        if route.path != "/api/logout"
+        for method in route.methods or ()
+        if method != "HEAD"
+    ]
+    assert [
+        (path, method)
+        for path, method in served
+        if method not in paths.get(by_shape.get(re.sub(r"\{[^}]+\}", "{}", path), ""), {})
+    ] == []
+    assert len(served) > 90
