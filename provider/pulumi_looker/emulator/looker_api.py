@@ -29,7 +29,7 @@ from .collections import API, Collections, base_url
 from .connections import ConnectionsApi
 from .people import PeopleApi, email_credentials
 from .sign_in import SignInApi
-from .state import ApiKey, Store, User
+from .state import SETTINGS, ApiKey, Store, User
 
 #: The logins a user gets by signing in through another system, which the emulator has not.
 _SIGN_IN_CREDENTIALS = (
@@ -91,11 +91,11 @@ class LookerApi:
                 self._singleton_endpoint(singleton),
                 methods=["GET", "PATCH"],
             )
-            for singleton in models.SINGLETONS
+            for singleton in SETTINGS
         ]
         action_routes = [
             Route(f"{API}{path}", self._action_endpoint(singleton, name), methods=["PUT"])
-            for singleton in models.SINGLETONS
+            for singleton in SETTINGS
             for name, path in singleton.actions.items()
         ]
         # A key's PATCH arrived with its purpose.

@@ -37,6 +37,10 @@ Record = dict[str, Any]
 
 _ALPHABET = string.ascii_letters + string.digits
 
+#: The settings singletons, kept as their models say; the sign-in configurations, whichever
+#: models declare them, are kept as ``schemas.SIGN_IN`` says.
+SETTINGS = tuple(s for s in models.SINGLETONS if s.id not in SIGN_IN)
+
 #: What a seed's user has beside ``WriteUser``'s fields (see :meth:`Store.apply_seed`).
 _SEED_USER_EXTRA = (
     "email",
@@ -411,7 +415,7 @@ class Store:
         (``default_new_user_roles`` or ``..._role_ids``, a mapping's ``roles`` or
         ``role_ids``...); their secrets are kept as fingerprints.
         """
-        for singleton in models.SINGLETONS:
+        for singleton in SETTINGS:
             values = seed.get(singleton.id) or {}
             _check_seed(singleton.id, singleton.model, values, ())
             self.update_singleton(singleton, dict(values))
@@ -816,7 +820,7 @@ class Store:
         write-only secret (a connection's password, OIDC's ``secret``...) as its
         :func:`~pulumi_looker.emulator.schemas.fingerprint`."""
         return {
-            **{s.id: self.public_singleton(s) for s in models.SINGLETONS},
+            **{s.id: self.public_singleton(s) for s in SETTINGS},
             **{config_id: dict(self.singletons[config_id]) for config_id in SIGN_IN},
             "users": [user_record(u) for u in self.users.values()],
             "credentials_api3": [
