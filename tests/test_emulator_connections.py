@@ -92,11 +92,14 @@ def test_a_connections_life(api: httpx.Client, emulator: EmulatorProcess) -> Non
     renamed = described(api.patch("/connections/warehouse", json={"name": "dwh"}), ONE)
     assert (renamed["name"], renamed["port"]) == ("dwh", "6543")
     assert described(api.get("/connections/warehouse"), ONE)["message"] == "Not found"
-    api.post("/connections", json={**WAREHOUSE, "name": "other"})
-    assert api.patch("/connections/other", json={"name": "dwh"}).status_code == 409
+    api.post("/connections", json={**WAREHOUSE, "name": "archive"})
+    assert [c["name"] for c in api.get("/connections").json()] == ["archive", "dwh"]  # by name
+    assert api.patch("/connections/archive", json={"name": "dwh"}).status_code == 409
+    emptied = api.patch("/connections/archive", json={"dialect_name": None})
+    assert [e["field"] for e in described(emptied, ONE)["errors"]] == ["dialect_name"]
     assert described(api.delete("/connections/dwh"), ONE) is None
     assert api.delete("/connections/dwh").status_code == 404
-    assert [c["id"] for c in emulator.control.state()["connections"]] == ["other"]
+    assert [c["id"] for c in emulator.control.state()["connections"]] == ["archive"]
 
 
 def test_bad_connections_are_refused_naming_the_field(

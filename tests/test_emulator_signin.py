@@ -5,6 +5,10 @@ Looker API 4.0's description says; write-only fields kept, never answered."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,6 +17,7 @@ from looker_sdk import init40, models40
 from looker_sdk.error import SDKError
 from looker_sdk.sdk.api40.methods import Looker40SDK
 
+from pulumi_looker.emulator.looker_api import LookerApi
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.emulator.schemas import (
     ATTRIBUTE_MAPPING,
@@ -25,10 +30,11 @@ from pulumi_looker.emulator.schemas import (
     Schema,
     fingerprint,
 )
+from pulumi_looker.emulator.state import Store
 from tests import test_emulator
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
-from .spec import SCHEMAS, described
+from .spec import DESCRIPTION, SCHEMAS, described
 
 api = test_emulator.api  # the fixture: raw HTTP as the admin
 login = test_emulator.login
@@ -372,3 +378,89 @@ def test_looker_sdk_runs_ldap_tests_and_test_configurations(sdk: Looker40SDK) ->
     sdk.delete_oidc_test_config(oidc.test_slug)
     with pytest.raises(SDKError):
         sdk.oidc_test_config(oidc.test_slug)
+
+
+METADATA = """<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+    xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://idp.corp/metadata">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="encryption">
+      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>ENC</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+    </md:KeyDescriptor>
+    <md:KeyDescriptor use="signing">
+      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>
+        MIIC AAAA
+      </ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+    </md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+        Location="https://idp.corp/post"/>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+        Location="https://idp.corp/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>
+"""
+
+
+def test_saml_metadata_parsed(api: httpx.Client, sdk: Looker40SDK) -> None:
+    template = "/parse_saml_idp_metadata"
+    parsed = described(
+        api.post(template, content=METADATA, headers={"Content-Type": "text/plain"}), template
+    )
+    assert parsed == {
+        "can": {},
+        "idp_issuer": "https://idp.corp/metadata",
+        "idp_url": "https://idp.corp/sso",
+        "idp_cert": "MIICAAAA",
+        "idp_cert_multi": {"signing": ["MIICAAAA"]},
+    }
+    refused = api.post(template, content="<not xml", headers={"Content-Type": "text/plain"})
+    assert described(refused, template)["message"].startswith("SAML IdP metadata is not XML")
+    assert sdk.parse_saml_idp_metadata(METADATA).idp_url == "https://idp.corp/sso"
+
+
+def test_help_lists_the_servers_route() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pulumi_looker.emulator", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert "/_emulator/servers" in result.stdout
+
+
+def test_sign_in_and_connections_survive_a_restart(start_emulator, tmp_path: Path) -> None:
+    state_file = tmp_path / "looker.json"
+    emulator = start_emulator(state_file=state_file)
+    emulator.control.seed(
+        {
+            "ldap_config": {**LDAP_SERVER, "auth_password": "bind"},
+            "connections": [{"name": "warehouse", "dialect_name": "postgres", "password": "pw"}],
+        }
+    )
+    assert '"bind"' not in state_file.read_text()  # only its fingerprint
+    emulator.stop()
+    emulator.start()
+    state = emulator.control.state()
+    assert state["ldap_config"]["auth_password"] == fingerprint("bind")
+    assert [c["password"] for c in state["connections"]] == [fingerprint("pw")]
+
+
+def test_every_route_served_is_in_the_description() -> None:
+    """Each path and method the emulated API serves is one the description has (but the
+    unversioned logout Looker's SDKs call)."""
+    paths = DESCRIPTION["paths"]
+    by_shape = {re.sub(r"\{[^}]+\}", "{}", p): p for p in paths}
+    served = [
+        (route.path.removeprefix("/api/4.0"), method.lower())
+        for route in LookerApi(Store(), lambda: 3600.0).routes()
+        if route.path != "/api/logout"
+        for method in route.methods or ()
+        if method != "HEAD"
+    ]
+    assert [
+        (path, method)
+        for path, method in served
+        if method not in paths.get(by_shape.get(re.sub(r"\{[^}]+\}", "{}", path), ""), {})
+    ] == []
+    assert len(served) > 90

@@ -124,7 +124,8 @@ class ConnectionsApi:
 
     def _changes(self, body: Record, *, create: bool) -> Record:
         """The changes of ``body``, or a 422 naming each field that is wrong: a value of the
-        wrong kind, a dialect Looker has not, no name or dialect on a create."""
+        wrong kind, a dialect Looker has not, no name or dialect on a create (or either
+        emptied by a change)."""
         changes = validated(DB_CONNECTION.rules, body, DB_CONNECTION.fields_in(self.release))
         errors: list[Detail] = []
         override = changes.get("pdt_context_override")
@@ -135,8 +136,8 @@ class ConnectionsApi:
                 changes["pdt_context_override"] = validated(rules, override, has)
             except LookerHttpError as refused:
                 errors += [{**d, "field": "pdt_context_override"} for d in refused.errors or []]
-        for field in ("name", "dialect_name") if create else ():
-            if not changes.get(field):
+        for field in ("name", "dialect_name"):
+            if (create and not changes.get(field)) or (field in changes and not changes[field]):
                 errors.append(validation_detail(field, "missing_field", f"{field} is required"))
         dialect = changes.get("dialect_name")
         if dialect is not None and dialect not in DIALECTS:
@@ -154,12 +155,13 @@ class ConnectionsApi:
             raise LookerHttpError(409, f"A connection named {name!r} already exists")
 
     async def connections(self, request: Request, caller: User) -> Response:
-        """``GET /connections`` (``all_connections``: every connection, ``fields=``);
+        """``GET /connections`` (``all_connections``: every connection, by name, ``fields=``);
         ``POST`` (``create_connection``: a new connection named by its ``name``)."""
         held = self.store.objects["connections"]
         if request.method == "GET":
             base = base_url(request)
-            return json_answer([self._served(r, base) for r in held.values()], request)
+            listed = sorted(held.values(), key=lambda r: str(r["id"]).lower())
+            return json_answer([self._served(r, base) for r in listed], request)
         changes = self._changes(await object_body(request), create=True)
         self._free(changes["name"])
         return self._serve(self.store.add_connection(changes, caller.id), request)

@@ -30,7 +30,7 @@ from .connections import ConnectionsApi
 from .people import PeopleApi, email_credentials
 from .schemas import SETTINGS
 from .sign_in import SignInApi
-from .state import ApiKey, Store, User
+from .state import SETTINGS, ApiKey, Store, User
 
 #: The logins a user gets by signing in through another system, which the emulator has not.
 _SIGN_IN_CREDENTIALS = (

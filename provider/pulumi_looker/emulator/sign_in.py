@@ -20,6 +20,7 @@ it answers ``403``.
 from __future__ import annotations
 
 import copy
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +43,12 @@ from .answers import (
 from .collections import API, Collection, Collections, Detail, base_url
 from .schemas import ATTRIBUTE_MAPPING, GROUP_MAPPING, SIGN_IN, Schema, masked
 from .state import Record, User, random_token
+
+#: The XML namespaces of a SAML metadata document.
+_SAML_METADATA = {
+    "md": "urn:oasis:names:tc:SAML:2.0:metadata",
+    "ds": "http://www.w3.org/2000/09/xmldsig#",
+}
 
 
 @attrs.frozen
@@ -127,6 +134,7 @@ class SignInApi:
                     self._test_config_endpoint(config),
                 ),
             ]
+        routes.append(self._route("/parse_saml_idp_metadata", "POST", self.parse_metadata))
         return routes
 
     def _route(self, path: str, methods: str, handler: Callable[[Request, User], Any]) -> Route:
@@ -313,6 +321,38 @@ class SignInApi:
             return json_answer(answer, request)
 
         return endpoint
+
+    # --- SAML metadata ---------------------------------------------------------------------
+
+    async def parse_metadata(self, request: Request, caller: User) -> Response:
+        """``POST /parse_saml_idp_metadata`` (``parse_saml_idp_metadata``): the body, an
+        identity provider's SAML metadata (XML), read as ``SamlMetadataParseResult``: its
+        ``entityID``, its single sign-on URL (the HTTP-Redirect binding's, else the first) and
+        its signing certificates (a key without ``use`` signs too); XML that does not parse is
+        a 400."""
+        try:
+            root = ElementTree.fromstring(await request.body())
+        except ElementTree.ParseError as error:
+            raise LookerHttpError(400, f"SAML IdP metadata is not XML: {error}") from None
+        sso = root.findall(".//md:IDPSSODescriptor/md:SingleSignOnService", _SAML_METADATA)
+        redirect = [s for s in sso if s.get("Binding", "").endswith(":HTTP-Redirect")]
+        certificates = [
+            "".join((cert.text or "").split())
+            for key in root.findall(".//md:IDPSSODescriptor/md:KeyDescriptor", _SAML_METADATA)
+            if key.get("use", "signing") == "signing"
+            for cert in key.findall(".//ds:X509Certificate", _SAML_METADATA)
+        ]
+        answer = {
+            "can": {},
+            "idp_issuer": root.get("entityID"),
+            "idp_url": next((s.get("Location") for s in redirect or sso), None),
+            "idp_cert": certificates[0] if certificates else None,
+            "idp_cert_multi": {"signing": certificates},
+        }
+        has = SIGN_IN[SAML.id].fields_in(self.release)
+        return json_answer(
+            {k: v for k, v in answer.items() if k != "idp_cert_multi" or k in has}, request
+        )
 
     # --- SAML and OIDC test configurations -------------------------------------------------
 

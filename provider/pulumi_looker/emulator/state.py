@@ -37,6 +37,10 @@ Record = dict[str, Any]
 
 _ALPHABET = string.ascii_letters + string.digits
 
+#: The settings singletons, kept as their models say; the sign-in configurations, whichever
+#: models declare them, are kept as ``schemas.SIGN_IN`` says.
+SETTINGS = tuple(s for s in models.SINGLETONS if s.id not in SIGN_IN)
+
 #: What a seed's user has beside ``WriteUser``'s fields (see :meth:`Store.apply_seed`).
 _SEED_USER_EXTRA = (
     "email",
@@ -300,9 +304,10 @@ class Session:
 class Store:
     """Users, API keys, the settings singletons and live sessions of one emulated instance."""
 
-    #: Each singleton's values, by its id.
+    #: Each singleton's values, by its id: the settings, and the sign-in configurations
+    #: (``saml_config``...: their write-only fields too, secrets as fingerprints).
     singletons: dict[str, dict[str, Any]] = attrs.field(
-        factory=lambda: {id_: dict(values) for id_, values in DEFAULTS.items()}
+        factory=lambda: {id_: copied(values) for id_, values in DEFAULTS.items()}
     )
     users: dict[str, User] = attrs.field(factory=dict)
     keys: dict[str, ApiKey] = attrs.field(factory=dict)
@@ -389,6 +394,14 @@ class Store:
             service_accounts:
               - {service_account_name: ETL bot, is_disabled: false, roles: [Developer],
                  keys: [{purpose: ETL, age_days: 40}]}
+            connections:
+              - {name: warehouse, dialect_name: postgres, host: db.corp, password: pw}
+            oidc_config:
+              issuer: https://idp.corp
+              secret: client-secret
+              default_new_user_roles: [Viewer]
+              groups_with_role_ids:
+                - {name: idp-finance, looker_group_name: Finance, roles: [Analyst]}
 
         Values must be valid for the model (permissions among Looker's); a group's
         ``groups`` are the groups it is in, as a user's are; an attribute's ``group_values``
@@ -396,7 +409,11 @@ class Store:
         which are ``email`` (its first and last names ``@example.com`` unless given; null:
         none); its roles and groups by name (``roles``, ``groups``) or by id (``role_ids``,
         ``group_ids``); ``attributes``, its own values by attribute name. Users get the next
-        free ids; every seeded person has set up their account.
+        free ids; every seeded person has set up their account. A connection takes
+        ``DBConnection``'s fields, a sign-in configuration (``saml_config``, ``oidc_config``,
+        ``ldap_config``) its schema's, with roles, groups and user attributes by name or id
+        (``default_new_user_roles`` or ``..._role_ids``, a mapping's ``roles`` or
+        ``role_ids``...); their secrets are kept as fingerprints.
         """
         for singleton in SETTINGS:
             values = seed.get(singleton.id) or {}
