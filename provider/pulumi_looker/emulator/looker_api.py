@@ -28,7 +28,6 @@ from .attribute_values import AttributeValuesApi
 from .collections import API, Collections, base_url
 from .connections import ConnectionsApi
 from .people import PeopleApi, email_credentials
-from .schemas import SETTINGS
 from .sign_in import SignInApi
 from .state import SETTINGS, ApiKey, Store, User
 

@@ -370,7 +370,3 @@ SIGN_IN: dict[str, Schema] = {
     "oidc_config": OIDC_CONFIG,
     "ldap_config": LDAP_CONFIG,
 }
-
-#: The settings singletons the emulator serves as plain objects (``GET``/``PATCH``, every field
-#: answered): every singleton but the sign-in configurations, which ``sign_in.py`` serves.
-SETTINGS = tuple(s for s in models.SINGLETONS if s.id not in SIGN_IN)

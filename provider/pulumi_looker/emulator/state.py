@@ -30,7 +30,7 @@ from .defaults import (
 )
 from .defaults import DEFAULT_PASSWORD_CONFIG as DEFAULT_PASSWORD_CONFIG  # re-exported
 from .defaults import DEFAULT_SESSION_CONFIG as DEFAULT_SESSION_CONFIG  # re-exported
-from .schemas import DB_CONNECTION, SETTINGS, SIGN_IN, fingerprint, masked
+from .schemas import DB_CONNECTION, SIGN_IN, fingerprint, masked
 
 #: An object of a collection (``collections.py``): its fields, and what Looker keeps beside them.
 Record = dict[str, Any]
