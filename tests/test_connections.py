@@ -110,3 +110,32 @@ def test_import_adopts_with_no_write(face, emulator) -> None:
     assert (state["host"], state["dialect_name"]) == ("db.example.com", "postgres")
     assert state.get("password") is None  # Looker never answers it
     assert writes(emulator) == []
+
+
+def test_destroy_refuses_while_lookml_models_use_it_unless_asked(face, emulator) -> None:
+    emulator.control.seed(
+        {
+            "lookml_models": [
+                {"name": "thelook", "project_name": "thelook", "allowed_db_connection_names": []},
+                {"name": "sales", "allowed_db_connection_names": ["warehouse"]},
+            ]
+        }
+    )
+    inputs, _ = face.check("Connection", WAREHOUSE)
+    id_, outs = face.create("Connection", inputs)
+    emulator.control.clear_requests()
+    with pytest.raises(Exception, match="delete_when_used") as refused:
+        face.delete("Connection", id_, outs)
+    assert "connection 'warehouse' is used by LookML models sales: their queries would fail" in (
+        str(refused.value)
+    )
+    assert emulator.control.calls()[("GET", f"{API}/lookml_models")] == 1
+    assert writes(emulator) == []
+    assert [c["name"] for c in emulator.control.state()["connections"]] == ["warehouse"]
+
+    forced, failures = face.check("Connection", {**inputs, "delete_when_used": True}, inputs)
+    assert failures == []
+    outs = face.update("Connection", id_, outs, forced)
+    assert outs["delete_when_used"] is True
+    face.delete("Connection", id_, outs)
+    assert writes(emulator) == [("DELETE", f"{API}/connections/warehouse")]

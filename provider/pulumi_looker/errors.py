@@ -11,6 +11,7 @@ The tree::
     ├── NotInLookerError             a user or key the inputs name does not exist in Looker
     ├── BuiltInError                 a change to one of Looker's own objects (``built_in``)
     ├── LockoutError                 a change would take the Admin role from the stack's identity
+    ├── InUseError                   a delete refused while LookML models use the connection
     ├── UnconfirmedGoneError         a 404 that nothing confirms: gone, or hidden from us
     ├── SettingsNotAppliedError      Looker answered a PATCH without every value asked for
     ├── KeyCreateError               a key's create failed where Looker may have acted
@@ -115,6 +116,11 @@ class NotInLookerError(LookerError):
 class BuiltInError(LookerError):
     """A plan would change or delete one of Looker's own objects (a ``built_in`` permission
     set, model set or role), which Looker keeps as it is."""
+
+
+class InUseError(LookerError):
+    """A delete refused while something else in Looker needs the object (a connection that
+    LookML models use); nothing was deleted."""
 
 
 class LockoutError(LookerError):

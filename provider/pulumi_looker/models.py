@@ -699,7 +699,7 @@ class DBConnection:
 
     can: dict[str, Any] = _field(dict, nullable=False)
     name: str = _field(str, writable=True, nullable=False, required=True)
-    dialect: dict[str, Any] = _field(dict, nullable=False)
+    dialect: dict[str, Any] = _field(dict)
     snippets: list[dict[str, Any]] | None = _field(list, nullable=False, items=dict)
     pdts_enabled: bool | None = _field(bool, nullable=False)
     named_driver_version_requested: str | None = _field(str, writable=True, since="25.4")
@@ -771,6 +771,18 @@ class DBConnection:
 
 
 CONNECTIONS = Collection(DBConnection, "/connections", "connection")
+
+
+@attrs.frozen(kw_only=True)
+class LookmlModel:
+    """``LookmlModel``: a LookML model, and the connections it may use (pulumi-looker only
+    reads it: deleting a connection that a model may use is refused)."""
+
+    name: str = _field(str, writable=True, nullable=False, required=True)
+    project_name: str | None = _field(str, writable=True)
+    label: str | None = _field(str)
+    allowed_db_connection_names: list[str] | None = _field(list, writable=True)
+    unlimited_db_connections: bool | None = _field(bool, writable=True, nullable=False)
 
 
 @attrs.frozen(kw_only=True)

@@ -122,6 +122,12 @@ class LookerApi:
         ``message``..., or a list of them)."""
         return self.request("PUT", path, json=self._checked_body(model, values))
 
+    def lookml_models(self) -> list[models.LookmlModel]:
+        """``GET /lookml_models``: every model with the connections it may use."""
+        fields = ",".join(models.rules(models.LookmlModel))
+        answer = self.request("GET", f"/lookml_models?fields={fields}")
+        return [models.from_api(models.LookmlModel, item) for item in answer]
+
     def act(self, path: str) -> None:
         """``PUT`` an action's path (``force_password_reset_at_next_login_for_all_users``)."""
         self.request("PUT", path)

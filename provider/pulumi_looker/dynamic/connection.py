@@ -75,6 +75,7 @@ class ConnectionArgs:
     query_holding_disabled: pulumi.Input[bool] | None = None
     service_name: pulumi.Input[str] | None = None
     connection_id: pulumi.Input[str] | None = None
+    delete_when_used: pulumi.Input[bool] = False
     profile: pulumi.Input[str] | None = None
 
 
@@ -87,7 +88,9 @@ class Connection(Resource, module="looker", name="Connection"):
     parameters. A change is tested at preview with Looker's test of the unsaved connection; a
     failing test refuses the plan with what Looker answered. ``password``, ``certificate`` and
     ``file_type`` are write-only: compared with what the stack last wrote (a change is one
-    write, none otherwise); ``has_password`` turning false shows at refresh.
+    write, none otherwise); ``has_password`` turning false shows at refresh. Destroy refuses,
+    deleting nothing, while LookML models may use the connection
+    (``allowed_db_connection_names``), unless ``delete_when_used=True``.
 
     ``connection_id`` adopts an object Looker has (destroy then leaves it as it is; only the
     fields given are written). Its id is its Looker id (``connection/ID`` when imported).
@@ -141,6 +144,7 @@ class Connection(Resource, module="looker", name="Connection"):
     query_holding_disabled: pulumi.Output[bool | None]
     service_name: pulumi.Output[str | None]
     connection_id: pulumi.Output[str | None]
+    delete_when_used: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
     dialect: pulumi.Output[dict[str, Any] | None]
     snippets: pulumi.Output[list[dict[str, Any]] | None]
@@ -213,6 +217,7 @@ class Connection(Resource, module="looker", name="Connection"):
         query_holding_disabled: pulumi.Input[bool] | None = None,
         service_name: pulumi.Input[str] | None = None,
         connection_id: pulumi.Input[str] | None = None,
+        delete_when_used: pulumi.Input[bool] = False,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -266,6 +271,7 @@ class Connection(Resource, module="looker", name="Connection"):
                 query_holding_disabled=query_holding_disabled,
                 service_name=service_name,
                 connection_id=connection_id,
+                delete_when_used=delete_when_used,
                 profile=profile,
             )
         props, opts = declare(KIND, resource_name, args, unexpected, opts)

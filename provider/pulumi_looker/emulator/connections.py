@@ -73,6 +73,7 @@ class ConnectionsApi:
             ("/connections/{connection_name}", "GET PATCH DELETE", self.connection),
             ("/connections/{connection_name}/test", "PUT", self.test),
             ("/dialect_info", "GET", self.dialect_info),
+            ("/lookml_models", "GET", self.lookml_models),
         )
         return [self.api.route(f"{API}{p}", handler, m.split()) for p, m, handler in paths]
 
@@ -230,6 +231,23 @@ class ConnectionsApi:
             detail = validation_detail("dialect_name", "missing_field", "dialect_name is required")
             raise validation_failed([detail])
         return self._results({**DB_CONNECTION.blank(), **masked(changes)}, request)
+
+    async def lookml_models(self, request: Request, caller: User) -> Response:
+        """``GET /lookml_models`` (``all_lookml_models``: every LookML model a seed gave, by
+        name, ``fields=``), with the connections each may use
+        (``allowed_db_connection_names``), which deleting a connection does not change."""
+        models_held = sorted(self.store.objects["lookml_models"].values(), key=lambda r: r["id"])
+        answer = [
+            {
+                **{k: copy.deepcopy(v) for k, v in record.items() if k != "id"},
+                "can": {"index": True, "show": True},
+                "explores": [],
+                "has_content": True,
+                "label": record.get("label") or str(record["name"]).replace("_", " ").title(),
+            }
+            for record in models_held
+        ]
+        return json_answer(answer, request)
 
     async def dialect_info(self, request: Request, caller: User) -> Response:
         """``GET /dialect_info`` (``all_dialect_infos``): every dialect, ``fields=``."""

@@ -290,4 +290,7 @@ DEFAULT_OBJECTS: dict[str, tuple[dict[str, Any], ...]] = {
     "connections": (),
     "saml_test_configs": (),
     "oidc_test_configs": (),
+    #: LookML models, by name (their id): a fresh instance has none (its projects have no
+    #: LookML yet).
+    "lookml_models": (),
 }

@@ -477,6 +477,15 @@ class Store:
         for entry in seed.get("connections") or []:
             _check_seed("connections", DB_CONNECTION.rules, entry, ())
             self.add_connection(entry, None)
+        for entry in seed.get("lookml_models") or []:
+            _check_seed("lookml_models", models.LookmlModel, entry, ())
+            name = str(entry["name"])
+            self.objects["lookml_models"][name] = {
+                **{f: None for f in models.rules(models.LookmlModel)},
+                "unlimited_db_connections": False,
+                **copied(entry),
+                "id": name,
+            }
         for config_id, schema in SIGN_IN.items():
             values = dict(seed.get(config_id) or {})
             _check_seed(config_id, schema.rules, values, _SEED_SIGN_IN_EXTRA)

@@ -18,6 +18,7 @@ import attrs
 from pulumi_looker import models
 from pulumi_looker.errors import (
     BuiltInError,
+    InUseError,
     InvalidIdError,
     NotFoundError,
     NotInLookerError,
@@ -33,12 +34,14 @@ from .common import (
     Found,
     as_id,
     check_id,
+    check_kind,
     check_names,
     check_profile,
     is_unknown,
     set_inputs,
 )
 from .kind import (
+    BOOL,
     OUT_BOOL,
     PROFILE,
     STR,
@@ -70,6 +73,16 @@ def built_in(live: Any) -> str | None:
 
 
 @attrs.frozen
+class DeleteGuard:
+    """What refuses to delete an object while something else needs it (LookML models use a
+    connection), unless the resource's boolean input ``option`` says to delete it anyway."""
+
+    option: str
+    #: Why the object may not go now (one call at most), or None: it may.
+    refusal: Callable[[LookerClient, Any], str | None]
+
+
+@attrs.frozen
 class Rules:
     """What one collection's objects need beyond their fields, written once beside them."""
 
@@ -82,6 +95,13 @@ class Rules:
     locked: Locked = built_in
     #: Fields Looker does not let change once set: a new value replaces the object.
     replaced_by: tuple[str, ...] = ()
+    #: What refuses a delete, if anything.
+    guard: DeleteGuard | None = None
+
+    @property
+    def options(self) -> tuple[str, ...]:
+        """The inputs besides Looker's fields that the state keeps (the guard's option)."""
+        return (self.guard.option,) if self.guard else ()
 
     @property
     def writable(self) -> tuple[str, ...]:
@@ -147,7 +167,14 @@ class CollectionLogic:
 
     @property
     def _inputs(self) -> tuple[str, ...]:
-        return (*self.rules.writable, self.collection.id_name, "profile")
+        return (*self.rules.writable, self.collection.id_name, *self.rules.options, "profile")
+
+    def _outs(self, state: ObjectState, props: Mapping[str, Any]) -> dict[str, Any]:
+        """The state's outputs, with the options ``props`` set (delete reads them there)."""
+        return {
+            **state.to_outs(self.collection),
+            **{n: props[n] for n in self.rules.options if props.get(n) is not None},
+        }
 
     @property
     def _outputs(self) -> tuple[str, ...]:
@@ -181,6 +208,8 @@ class CollectionLogic:
                 if news.get(name) is None
             ]
         failures += check_profile(news.get("profile"))
+        for name in self.rules.options:
+            failures += check_kind(name, news.get(name), bool)
         if not failures and self.rules.validate is not None and not is_unknown(news.get("profile")):
             try:
                 client = self._client(news.get("profile"))
@@ -191,6 +220,9 @@ class CollectionLogic:
         inputs = set_inputs(news)
         if id_name in inputs:
             inputs[id_name] = as_id(inputs[id_name])
+        for name in self.rules.options:
+            if inputs.get(name) is False:  # the default: as a refresh reads it
+                del inputs[name]
         return Checked(inputs, failures)
 
     def diff(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
@@ -234,7 +266,7 @@ class CollectionLogic:
             if live is None:
                 raise NotInLookerError(f"Looker has no {self.collection.label} {object_id}")
             state = self._write(ObjectState(self._answered(live, {}), True, profile), wanted)
-        return Created(state.id, state.to_outs(self.collection))
+        return Created(state.id, self._outs(state, props))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
         """The object from the kind's one listing of the process. A refresh of an object
@@ -253,20 +285,31 @@ class CollectionLogic:
             state = attrs.evolve(
                 ObjectState.from_props(self.collection, props), live=self._answered(live, props)
             )
-        return Found(id_, state.to_outs(self.collection), state.inputs(self.collection))
+        options = {n: props[n] for n in self.rules.options if props.get(n)}
+        return Found(id_, self._outs(state, props), {**state.inputs(self.collection), **options})
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         """``PATCH`` the set fields that differ from the state (one call, or none)."""
         state = ObjectState.from_props(self.collection, olds)
-        return self._write(state, self._wanted(news)).to_outs(self.collection)
+        return self._outs(self._write(state, self._wanted(news)), news)
 
     def delete(self, props: Mapping[str, Any]) -> None:
         """``DELETE`` the object, unless it was adopted or is Looker's own: then it stays as
-        it is. One that is gone already is fine."""
+        it is. One that is gone already is fine. The kind's guard refuses, with nothing
+        deleted, while something needs the object (unless its option says to go ahead)."""
         state = ObjectState.from_props(self.collection, props)
         if state.adopted or self.rules.locked(state.live):
             return
-        objects = self._client(state.profile).objects(self.collection)
+        client = self._client(state.profile)
+        guard = self.rules.guard
+        if guard is not None and not props.get(guard.option):
+            refusal = guard.refusal(client, state.live)
+            if refusal:
+                raise InUseError(
+                    f"{self.collection.label} {state.id!r} {refusal}; set {guard.option} to "
+                    "delete it anyway"
+                )
+        objects = client.objects(self.collection)
         try:
             objects.delete(state.id)
         except NotFoundError:
@@ -342,7 +385,12 @@ def collection_kind(
 given are written). Its id is its Looker id (``{collection.import_id("ID")}`` when imported).
 Looker's own objects (``built_in``) refuse every change at preview and are never deleted.""",
         logic=functools.partial(CollectionLogic, rules),
-        inputs={**looker_fields(collection.model, writable=True), id_name: STR, **PROFILE},
+        inputs={
+            **looker_fields(collection.model, writable=True),
+            id_name: STR,
+            **dict.fromkeys(rules.options, BOOL),
+            **PROFILE,
+        },
         outputs={**looker_fields(collection.model, writable=False), "adopted": OUT_BOOL},
         config=ConfigSection(
             config_key,
@@ -357,6 +405,7 @@ Looker's own objects (``built_in``) refuse every change at preview and are never
         collection=collection,
         locked=rules.locked,
         replace_on_changes=rules.replaced_by,
+        defaults=dict.fromkeys(rules.options, False),
         secrets=secrets,
         example=example,
     )

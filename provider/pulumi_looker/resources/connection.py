@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_looker import models
 
-from .collection import Rules, collection_kind
+from .collection import DeleteGuard, Rules, collection_kind
 from .common import Failure, is_unknown
 
 if TYPE_CHECKING:
@@ -49,6 +49,19 @@ def tested(client: LookerClient, olds: Mapping[str, Any], news: Mapping[str, Any
     return [("host", f"Looker's test of connection {name!r} failed ({said}); nothing was saved")]
 
 
+def used_by_models(client: LookerClient, live: Any) -> str | None:
+    """Why the connection may not be deleted: the LookML models that may use it (one ``GET
+    /lookml_models``), whose explores would fail; None when none does."""
+    using = sorted(
+        model.name
+        for model in client.lookml_models()
+        if live.name in (model.allowed_db_connection_names or ())
+    )
+    if not using:
+        return None
+    return f"is used by LookML models {', '.join(using)}: their queries would fail"
+
+
 def managed_by_looker(live: Any) -> str | None:
     """Looker's own connections (``managed``, or its ``example``) are left as they are."""
     if getattr(live, "managed", False):
@@ -65,6 +78,7 @@ CONNECTION = collection_kind(
         validate=tested,
         locked=managed_by_looker,
         replaced_by=("name",),
+        guard=DeleteGuard("delete_when_used", used_by_models),
     ),
     name="Connection",
     description=(
@@ -79,7 +93,8 @@ it), ``dialect_name`` (``postgres``, ``bigquery_standard_sql``, ``snowflake``...
 at preview with Looker's test of the unsaved connection; a failing test refuses the plan with
 what Looker answered. ``password``, ``certificate`` and ``file_type`` are write-only: compared
 with what the stack last wrote (a change is one write, none otherwise); ``has_password``
-turning false shows at refresh.""",
+turning false shows at refresh. Destroy refuses, deleting nothing, while LookML models may use
+the connection (``allowed_db_connection_names``), unless ``delete_when_used=True``.""",
     config_key="connections",
     example={"name": "warehouse", "dialect_name": "postgres", "host": "db.example.com"},
     secrets=("password", "certificate"),
