@@ -18,6 +18,7 @@ from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import LoginError
 from pulumi_looker.plugin import resources
 from pulumi_looker.plugin.server import version
+from pulumi_looker.resources import KINDS
 from tests.support.clients import (
     ADMIN_CLIENT_SECRET,
     DEV_CLIENT_ID,
@@ -269,21 +270,27 @@ def test_adopt_writes_an_import_file_that_imports_with_no_write(yaml_stack: Stac
     )
     assert adopted.returncode == 0, adopted.stderr
     document = json.loads((yaml_stack.project / "import.json").read_text())
-    assert document["resources"][:4] == [
-        {"type": "looker:index:PasswordConfig", "name": "password-policy", "id": "password_config"},
-        {"type": "looker:index:SessionConfig", "name": "session-policy", "id": "session_config"},
-        {"type": "looker:index:InstanceSettings", "name": "instance-settings", "id": "setting"},
+    singletons = [k for k in KINDS if k.singleton is not None]
+    assert document["resources"][: len(singletons) + 1] == [
+        *({"type": k.token, "name": k.config.resource_name, "id": k.import_id} for k in singletons),
         {
             "type": "looker:index:ApiCredential",
             "name": f"dbt-cloud-u3-k{key.id}",
             "id": f"3/{key.id}",
         },
     ]  # the connection's own key is left out
-    # Then the people and who holds each role, as Looker has them.
-    rest = {(r["type"].rpartition(":")[2], r["id"]) for r in document["resources"][4:]}
+    # Then each collection's objects (Looker's own left out), the people and who holds each
+    # role, as Looker has them.
+    rest = {
+        (r["type"].rpartition(":")[2], r["id"])
+        for r in document["resources"][len(singletons) + 1 :]
+    }
+    assert ("PermissionSet", "permission_set/3") in rest  # User: not built in
+    assert ("PermissionSet", "permission_set/1") not in rest  # Admin: Looker's own
     assert ("User", "user/3") in rest
     assert ("RoleAssignment", "role_assignment/2") in rest  # Admin: user 1 holds it
-    assert {kind for kind, _ in rest} <= {"User", "GroupMembership", "RoleAssignment"}
+    collections = {k.name for k in KINDS if k.collection is not None}
+    assert {kind for kind, _ in rest} <= {"User", "GroupMembership", "RoleAssignment", *collections}
     yaml_stack.pulumi("import", "--file", "import.json", "--yes", "--generate-code=false")
     assert writes(looker) == []
     held = {r.get("id") for r in yaml_stack.export()["deployment"]["resources"]}
