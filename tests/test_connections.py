@@ -135,7 +135,9 @@ def test_destroy_refuses_while_lookml_models_use_it_unless_asked(face, emulator)
 
     forced, failures = face.check("Connection", {**inputs, "delete_when_used": True}, inputs)
     assert failures == []
+    assert face.diff("Connection", id_, outs, forced) == (True, [])  # the state must keep it
     outs = face.update("Connection", id_, outs, forced)
+    assert writes(emulator) == []  # an option alone writes nothing
     assert outs["delete_when_used"] is True
     face.delete("Connection", id_, outs)
     assert writes(emulator) == [("DELETE", f"{API}/connections/warehouse")]

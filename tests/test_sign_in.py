@@ -261,3 +261,18 @@ def test_ldap_is_tested_when_its_connection_changes_and_its_password_is_drift(
     _, refreshed = face.read("LdapConfig", id_, outs)
     assert (refreshed["has_auth_password"], refreshed["auth_password"]) == (False, None)
     assert face.diff("LdapConfig", id_, refreshed, inputs) == (True, [])
+
+
+def test_every_signing_certificate_of_several_is_checked(face, emulator) -> None:
+    good = "".join(certificate(NOW - DAY, NOW + 90 * DAY).strip().splitlines()[1:-1])
+    expired = "".join(certificate(NOW - 90 * DAY, NOW - DAY).strip().splitlines()[1:-1])
+    several = saml(good, idp_cert_multi={"signing": [good, expired]})
+    _, failures = face.check("SamlConfig", several)
+    assert [(name, reason[:26]) for name, reason in failures] == [
+        ("idp_cert_multi", "idp_cert_multi expired on ")
+    ]
+    inputs, failures = face.check("SamlConfig", {**several, "idp_cert_multi": {"signing": [good]}})
+    assert failures == []
+    id_, outs = face.create("SamlConfig", inputs)
+    assert emulator.control.state()["saml_config"]["idp_cert_multi"] == {"signing": [good]}
+    assert face.diff("SamlConfig", id_, outs, inputs) == (False, [])

@@ -51,7 +51,8 @@ class FieldRule:
     maximum: int | None = None
     since: str | None = None
     #: A list's items: strings, objects of string values (``dict``), or objects of a model's
-    #: fields (a model class, such as :class:`GroupRoleMapping`).
+    #: fields (a model class, such as :class:`GroupRoleMapping`); an object's model, if it has
+    #: one (:class:`SamlIdpCertMulti`).
     items: type = str
     #: A secret (a password): a Pulumi secret from input to state.
     secret: bool = False
@@ -81,6 +82,8 @@ class FieldRule:
                 return f"a list of objects with {', '.join(writable_fields(self.items))}"
             return "a list of strings"
         if self.kind is dict:
+            if self.items not in (str, dict):
+                return f"an object with {', '.join(writable_fields(self.items))}"
             return "an object"
         return f"a {self.kind.__name__}"
 
@@ -119,6 +122,8 @@ def _is_kind(value: Any, kind: type, items: type = str) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind is list:
         return isinstance(value, list) and all(_is_item(item, items) for item in value)
+    if kind is dict and items not in (str, dict):
+        return _is_item(value, items)
     return isinstance(value, kind)
 
 
@@ -319,13 +324,23 @@ class AttributeMapping:
 
 
 @attrs.frozen(kw_only=True)
+class SamlIdpCertMulti:
+    """``SamlIdpCertMulti``: the identity provider's signing certificates, when it has several
+    (each without its ``BEGIN``/``END`` lines)."""
+
+    signing: list[str] | None = _field(list, writable=True)
+
+
+@attrs.frozen(kw_only=True)
 class SamlConfig:
-    """``SamlConfig``: sign-in through a SAML identity provider. Left out: ``idp_cert_multi``
-    (26.0, an object of several certificates; ``idp_cert`` holds one)."""
+    """``SamlConfig``: sign-in through a SAML identity provider."""
 
     can: dict[str, bool] = _field(dict, nullable=False)
     enabled: bool | None = _field(bool, writable=True, nullable=False)
     idp_cert: str | None = _field(str, writable=True)
+    idp_cert_multi: dict[str, Any] = _field(
+        dict, writable=True, since="26.0", items=SamlIdpCertMulti
+    )
     multi_certs_supported: bool | None = _field(bool, writable=True, since="26.0")
     idp_url: str | None = _field(str, writable=True)
     idp_issuer: str | None = _field(str, writable=True)

@@ -30,6 +30,7 @@ class SamlConfigArgs:
 
     enabled: pulumi.Input[bool] | None = None
     idp_cert: pulumi.Input[str] | None = None
+    idp_cert_multi: pulumi.Input[Mapping[str, Any]] | None = None
     multi_certs_supported: pulumi.Input[bool] | None = None
     idp_url: pulumi.Input[str] | None = None
     idp_issuer: pulumi.Input[str] | None = None
@@ -82,6 +83,7 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
 
     enabled: pulumi.Output[bool | None]
     idp_cert: pulumi.Output[str | None]
+    idp_cert_multi: pulumi.Output[dict[str, Any] | None]
     multi_certs_supported: pulumi.Output[bool | None]
     idp_url: pulumi.Output[str | None]
     idp_issuer: pulumi.Output[str | None]
@@ -127,6 +129,7 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
         *,
         enabled: pulumi.Input[bool] | None = None,
         idp_cert: pulumi.Input[str] | None = None,
+        idp_cert_multi: pulumi.Input[Mapping[str, Any]] | None = None,
         multi_certs_supported: pulumi.Input[bool] | None = None,
         idp_url: pulumi.Input[str] | None = None,
         idp_issuer: pulumi.Input[str] | None = None,
@@ -162,6 +165,7 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
             args = SamlConfigArgs(
                 enabled=enabled,
                 idp_cert=idp_cert,
+                idp_cert_multi=idp_cert_multi,
                 multi_certs_supported=multi_certs_supported,
                 idp_url=idp_url,
                 idp_issuer=idp_issuer,

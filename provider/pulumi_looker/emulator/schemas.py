@@ -2,9 +2,8 @@
 connections, for the routes of ``sign_in.py`` and ``connections.py``: each from the model that
 declares it (``pulumi_looker.models``: fields, writable or not, write-only and secret ones, the
 release that introduced each), with what the models leave out from a table here
-(``SamlConfig.idp_cert_multi``, ``DBConnection.pdt_context_override`` and its
-``DBConnectionOverride``). A test keeps each equal to Looker API 4.0's description
-(``tests/spec/looker-4.0.json``).
+(``DBConnection.pdt_context_override`` and its ``DBConnectionOverride``). A test keeps each
+equal to Looker API 4.0's description (``tests/spec/looker-4.0.json``).
 
 A table has one line a field: its name, its kind, then ``ro`` (``readOnly``: Looker sets it, a
 write's value is ignored), ``null`` (``nullable``), ``wo`` (``x-looker-write-only``: kept, never
@@ -69,10 +68,13 @@ class Schema:
         """The schema ``name`` from the model that declares it (``pulumi_looker.models``, the
         one home of its fields), and from ``table`` the fields the model leaves out or that
         Looker takes otherwise than the provider writes them. A list of objects of a model
-        (a group mapping) is a list of objects here: Looker ignores what it does not take."""
+        (a group mapping) is a list of objects here, an object of a model an object: Looker ignores
+        what it does not take."""
         extra = cls.declared(name, table)
         rules = {
-            n: attrs.evolve(r, items=dict) if r.kind is list and r.items not in (str, dict) else r
+            n: attrs.evolve(r, items=dict if r.kind is list else str)
+            if r.items not in (str, dict)
+            else r
             for n, r in models.rules(model).items()
             if n not in extra.rules
         }
@@ -104,7 +106,7 @@ class Schema:
 
 
 #: ``SamlConfig`` (saml_config, update_saml_config, create_saml_test_config).
-SAML_CONFIG = Schema.of("SamlConfig", models.SamlConfig, "idp_cert_multi dict null since=26.0")
+SAML_CONFIG = Schema.of("SamlConfig", models.SamlConfig)
 #: ``OIDCConfig`` (oidc_config, update_oidc_config, create_oidc_test_config).
 OIDC_CONFIG = Schema.of("OIDCConfig", models.OIDCConfig)
 #: ``LDAPConfig`` (ldap_config, update_ldap_config, test_ldap_config_*).

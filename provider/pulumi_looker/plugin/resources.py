@@ -44,6 +44,8 @@ def _property(rule: models.FieldRule, name: str) -> dict[str, Any]:
     spec: dict[str, Any] = {"type": _TYPES[rule.kind], "description": description}
     if rule.kind is list:
         spec["items"] = _items(rule.items)
+    elif rule.kind is dict and rule.items not in (str, dict):
+        spec = {"$ref": f"#/types/{_type_token(rule.items)}", "description": description}
     return spec
 
 
@@ -61,14 +63,14 @@ def _type_token(model: type) -> str:
 
 
 def object_types() -> dict[str, Any]:
-    """The schema's object types: each model that is a list's items in some kind (a mapping of
-    an identity provider's group), with its writable fields, named as Looker names them (nested
-    names are not translated, see ``values``)."""
+    """The schema's object types: each model that is a list's items or an object in some kind
+    (a mapping of an identity provider's group, SAML's certificates), with its writable
+    fields, named as Looker names them (nested names are not translated, see ``values``)."""
     models_used = {
         rule.items
         for kind in KINDS
         for rule in kind.inputs.values()
-        if rule.kind is list and rule.items not in (str, dict)
+        if rule.kind in (list, dict) and rule.items not in (str, dict)
     }
     return {
         _type_token(model): {

@@ -242,6 +242,11 @@ class CollectionLogic:
             if news.get(n) is not None and (is_unknown(news[n]) or not _same(news[n], olds.get(n)))
         ]
         replaces += [n for n in changed if n in self.rules.replaced_by and olds.get(n) is not None]
+        changed += [  # an option is kept in the state, which an update rewrites (unset: false)
+            n
+            for n in self.rules.options
+            if is_unknown(news.get(n)) or bool(news.get(n)) != bool(olds.get(n))
+        ]
         updates = tuple(n for n in changed if n not in replaces)
         if updates and not replaces and olds.get(id_name) is not None:
             live: Any = models.from_api(self.collection.model, {**olds, "id": olds[id_name]})

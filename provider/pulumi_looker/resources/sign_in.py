@@ -61,8 +61,9 @@ class SignIn:
     required: tuple[str, ...]
     #: Fields that hold a URL, which must be ``https``.
     urls: tuple[str, ...] = ()
-    #: The field that holds the identity provider's X.509 certificate.
-    certificate: str | None = None
+    #: The fields that hold the identity provider's X.509 certificates: one, or an object
+    #: whose ``signing`` lists several.
+    certificates: tuple[str, ...] = ()
     #: Looker's tests of an unsaved configuration, in the order they run.
     tests: Mapping[str, Test] = attrs.field(factory=dict)
 
@@ -75,9 +76,14 @@ class SignIn:
         """The preflight of :class:`~pulumi_looker.resources.singleton.SingletonLogic`."""
         failures = [f for name in self.urls for f in _https(name, news.get(name))]
         warnings: tuple[str, ...] = ()
-        if self.certificate is not None and _known(news.get(self.certificate)):
-            cert_failures, warnings = _certificate(self.certificate, news[self.certificate])
-            failures += cert_failures
+        for name in self.certificates:
+            value = news.get(name)
+            texts = value.get("signing") or [] if isinstance(value, dict) else [value]
+            for text in texts:
+                if isinstance(text, str) and not is_unknown(text):
+                    cert_failures, cert_warnings = _certificate(name, text)
+                    failures += cert_failures
+                    warnings += cert_warnings
         enabled = news.get("enabled")
         if failures or enabled is None or is_unknown(enabled):
             return failures, warnings
@@ -234,7 +240,7 @@ SAML = SignIn(
     models.SAML_CONFIG,
     required=("idp_url", "idp_issuer", "idp_cert"),
     urls=("idp_url",),
-    certificate="idp_cert",
+    certificates=("idp_cert", "idp_cert_multi"),
 )
 OIDC = SignIn(
     models.OIDC_CONFIG,
