@@ -332,11 +332,47 @@ class SamlIdpCertMulti:
 
 
 @attrs.frozen(kw_only=True)
-class SamlConfig:
-    """``SamlConfig``: sign-in through a SAML identity provider."""
+class SignInConfig:
+    """What SAML, OIDC and LDAP sign-in share: turning it on, email login beside it, the roles
+    and groups new users get, how the identity provider's groups and attributes map to
+    Looker's groups, roles and user attributes."""
 
     can: dict[str, bool] = _field(dict, nullable=False)
     enabled: bool | None = _field(bool, writable=True, nullable=False)
+    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
+    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
+    default_new_user_role_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_roles"
+    )
+    default_new_user_group_ids: list[str] | None = _field(
+        list, write_only=True, answered_as="default_new_user_groups"
+    )
+    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
+    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    groups: list[dict[str, Any]] | None = _field(list, items=dict)
+    groups_with_role_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=GroupRoleMapping
+    )
+    modified_at: str | None = _field(str)
+    modified_by: str | None = _field(str)
+    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
+    user_attribute_map_email: str | None = _field(str, writable=True)
+    user_attribute_map_first_name: str | None = _field(str, writable=True)
+    user_attribute_map_last_name: str | None = _field(str, writable=True)
+    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
+    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
+        list, writable=True, items=AttributeMapping
+    )
+    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
+    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
+    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
+    url: str | None = _field(str)
+
+
+@attrs.frozen(kw_only=True)
+class SamlConfig(SignInConfig):
+    """``SamlConfig``: sign-in through a SAML identity provider."""
+
     idp_cert: str | None = _field(str, writable=True)
     idp_cert_multi: dict[str, Any] = _field(
         dict, writable=True, since="26.0", items=SamlIdpCertMulti
@@ -346,147 +382,59 @@ class SamlConfig:
     idp_issuer: str | None = _field(str, writable=True)
     idp_audience: str | None = _field(str, writable=True)
     allowed_clock_drift: int | None = _field(int, writable=True)
-    user_attribute_map_email: str | None = _field(str, writable=True)
-    user_attribute_map_first_name: str | None = _field(str, writable=True)
-    user_attribute_map_last_name: str | None = _field(str, writable=True)
     new_user_migration_types: str | None = _field(str, writable=True)
-    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
     test_slug: str | None = _field(str)
-    modified_at: str | None = _field(str)
-    modified_by: str | None = _field(str)
-    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
-    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
-    default_new_user_role_ids: list[str] | None = _field(
-        list, write_only=True, answered_as="default_new_user_roles"
-    )
-    default_new_user_group_ids: list[str] | None = _field(
-        list, write_only=True, answered_as="default_new_user_groups"
-    )
-    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
     groups_attribute: str | None = _field(str, writable=True)
-    groups: list[dict[str, Any]] | None = _field(list, items=dict)
-    groups_with_role_ids: list[dict[str, Any]] | None = _field(
-        list, writable=True, items=GroupRoleMapping
-    )
-    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
-    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
-    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
-        list, writable=True, items=AttributeMapping
-    )
     groups_finder_type: str | None = _field(str, writable=True)
     groups_member_value: str | None = _field(str, writable=True)
     bypass_login_page: bool | None = _field(bool, writable=True, nullable=False)
-    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
-    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
-    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
-    url: str | None = _field(str)
 
 
 @attrs.frozen(kw_only=True)
-class OIDCConfig:
+class OIDCConfig(SignInConfig):
     """``OIDCConfig``: sign-in through an OpenID Connect provider; ``secret`` is write-only."""
 
-    can: dict[str, bool] = _field(dict, nullable=False)
-    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
     audience: str | None = _field(str, writable=True)
-    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
     authorization_endpoint: str | None = _field(str, writable=True)
-    default_new_user_group_ids: list[str] | None = _field(
-        list, write_only=True, answered_as="default_new_user_groups"
-    )
-    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
-    default_new_user_role_ids: list[str] | None = _field(
-        list, write_only=True, answered_as="default_new_user_roles"
-    )
-    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
-    enabled: bool | None = _field(bool, writable=True, nullable=False)
     groups_attribute: str | None = _field(str, writable=True)
-    groups: list[dict[str, Any]] | None = _field(list, items=dict)
-    groups_with_role_ids: list[dict[str, Any]] | None = _field(
-        list, writable=True, items=GroupRoleMapping
-    )
     identifier: str | None = _field(str, writable=True)
     issuer: str | None = _field(str, writable=True)
-    modified_at: str | None = _field(str)
-    modified_by: str | None = _field(str)
     new_user_migration_types: str | None = _field(str, writable=True)
     scopes: list[str] | None = _field(list, writable=True)
     secret: str | None = _field(str, write_only=True, secret=True)
-    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
     test_slug: str | None = _field(str)
     token_endpoint: str | None = _field(str, writable=True)
-    user_attribute_map_email: str | None = _field(str, writable=True)
-    user_attribute_map_first_name: str | None = _field(str, writable=True)
-    user_attribute_map_last_name: str | None = _field(str, writable=True)
-    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
-    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
-        list, writable=True, items=AttributeMapping
-    )
     userinfo_endpoint: str | None = _field(str, writable=True)
-    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
-    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
-    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
-    url: str | None = _field(str)
 
 
 @attrs.frozen(kw_only=True)
-class LDAPConfig:
+class LDAPConfig(SignInConfig):
     """``LDAPConfig``: sign-in against an LDAP directory; ``auth_password`` (the bind password)
     and the test user's credentials are write-only, ``has_auth_password`` says one is set."""
 
-    can: dict[str, bool] = _field(dict, nullable=False)
-    alternate_email_login_allowed: bool | None = _field(bool, writable=True, nullable=False)
     auth_password: str | None = _field(
         str, write_only=True, secret=True, held_as="has_auth_password"
     )
-    auth_requires_role: bool | None = _field(bool, writable=True, nullable=False)
     auth_username: str | None = _field(str, writable=True)
     connection_host: str | None = _field(str, writable=True)
     connection_port: str | None = _field(str, writable=True)
     connection_tls: bool | None = _field(bool, writable=True, nullable=False)
     connection_tls_no_verify: bool | None = _field(bool, writable=True, nullable=False)
-    default_new_user_group_ids: list[str] | None = _field(
-        list, write_only=True, answered_as="default_new_user_groups"
-    )
-    default_new_user_groups: list[dict[str, Any]] | None = _field(list, items=dict)
-    default_new_user_role_ids: list[str] | None = _field(
-        list, write_only=True, answered_as="default_new_user_roles"
-    )
-    default_new_user_roles: list[dict[str, Any]] | None = _field(list, items=dict)
-    enabled: bool | None = _field(bool, writable=True, nullable=False)
     force_no_page: bool | None = _field(bool, writable=True, nullable=False)
     groups_base_dn: str | None = _field(str, writable=True)
     groups_finder_type: str | None = _field(str, writable=True)
     groups_member_attribute: str | None = _field(str, writable=True)
     groups_objectclasses: str | None = _field(str, writable=True)
     groups_user_attribute: str | None = _field(str, writable=True)
-    groups: list[dict[str, Any]] | None = _field(list, items=dict)
-    groups_with_role_ids: list[dict[str, Any]] | None = _field(
-        list, writable=True, items=GroupRoleMapping
-    )
     has_auth_password: bool | None = _field(bool, nullable=False)
     merge_new_users_by_email: bool | None = _field(bool, writable=True, nullable=False)
-    modified_at: str | None = _field(str)
-    modified_by: str | None = _field(str)
-    set_roles_from_groups: bool | None = _field(bool, writable=True, nullable=False)
     test_ldap_password: str | None = _field(str, write_only=True, secret=True)
     test_ldap_user: str | None = _field(str, write_only=True)
-    user_attribute_map_email: str | None = _field(str, writable=True)
-    user_attribute_map_first_name: str | None = _field(str, writable=True)
-    user_attribute_map_last_name: str | None = _field(str, writable=True)
     user_attribute_map_ldap_id: str | None = _field(str, writable=True)
-    user_attributes: list[dict[str, Any]] | None = _field(list, items=dict)
-    user_attributes_with_ids: list[dict[str, Any]] | None = _field(
-        list, writable=True, items=AttributeMapping
-    )
     user_bind_base_dn: str | None = _field(str, writable=True)
     user_custom_filter: str | None = _field(str, writable=True)
     user_id_attribute_names: str | None = _field(str, writable=True)
     user_objectclass: str | None = _field(str, writable=True)
-    allow_normal_group_membership: bool | None = _field(bool, writable=True, nullable=False)
-    allow_roles_from_normal_groups: bool | None = _field(bool, writable=True, nullable=False)
-    allow_direct_roles: bool | None = _field(bool, writable=True, nullable=False)
-    url: str | None = _field(str)
 
 
 SAML_CONFIG = Singleton(SamlConfig, "/saml_config", "SAML sign-in")

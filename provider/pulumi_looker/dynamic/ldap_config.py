@@ -28,40 +28,40 @@ class LdapConfigProvider(KindProvider):
 class LdapConfigArgs:
     """The inputs of a :class:`LdapConfig`; ``None`` leaves an input unset."""
 
+    enabled: pulumi.Input[bool] | None = None
     alternate_email_login_allowed: pulumi.Input[bool] | None = None
-    auth_password: pulumi.Input[str] | None = None
     auth_requires_role: pulumi.Input[bool] | None = None
+    default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    set_roles_from_groups: pulumi.Input[bool] | None = None
+    user_attribute_map_email: pulumi.Input[str] | None = None
+    user_attribute_map_first_name: pulumi.Input[str] | None = None
+    user_attribute_map_last_name: pulumi.Input[str] | None = None
+    user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    allow_normal_group_membership: pulumi.Input[bool] | None = None
+    allow_roles_from_normal_groups: pulumi.Input[bool] | None = None
+    allow_direct_roles: pulumi.Input[bool] | None = None
+    auth_password: pulumi.Input[str] | None = None
     auth_username: pulumi.Input[str] | None = None
     connection_host: pulumi.Input[str] | None = None
     connection_port: pulumi.Input[str] | None = None
     connection_tls: pulumi.Input[bool] | None = None
     connection_tls_no_verify: pulumi.Input[bool] | None = None
-    default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    enabled: pulumi.Input[bool] | None = None
     force_no_page: pulumi.Input[bool] | None = None
     groups_base_dn: pulumi.Input[str] | None = None
     groups_finder_type: pulumi.Input[str] | None = None
     groups_member_attribute: pulumi.Input[str] | None = None
     groups_objectclasses: pulumi.Input[str] | None = None
     groups_user_attribute: pulumi.Input[str] | None = None
-    groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     merge_new_users_by_email: pulumi.Input[bool] | None = None
-    set_roles_from_groups: pulumi.Input[bool] | None = None
     test_ldap_password: pulumi.Input[str] | None = None
     test_ldap_user: pulumi.Input[str] | None = None
-    user_attribute_map_email: pulumi.Input[str] | None = None
-    user_attribute_map_first_name: pulumi.Input[str] | None = None
-    user_attribute_map_last_name: pulumi.Input[str] | None = None
     user_attribute_map_ldap_id: pulumi.Input[str] | None = None
-    user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     user_bind_base_dn: pulumi.Input[str] | None = None
     user_custom_filter: pulumi.Input[str] | None = None
     user_id_attribute_names: pulumi.Input[str] | None = None
     user_objectclass: pulumi.Input[str] | None = None
-    allow_normal_group_membership: pulumi.Input[bool] | None = None
-    allow_roles_from_normal_groups: pulumi.Input[bool] | None = None
-    allow_direct_roles: pulumi.Input[bool] | None = None
     allow_lockout: pulumi.Input[bool] = False
     restore_on_delete: pulumi.Input[bool] = False
     takeover: pulumi.Input[bool] | None = None
@@ -90,52 +90,52 @@ class LdapConfig(Resource, module="looker", name="LdapConfig"):
     declaring it adopts the live object.
     """
 
+    enabled: pulumi.Output[bool | None]
     alternate_email_login_allowed: pulumi.Output[bool | None]
-    auth_password: pulumi.Output[str | None]
     auth_requires_role: pulumi.Output[bool | None]
+    default_new_user_role_ids: pulumi.Output[list[str] | None]
+    default_new_user_group_ids: pulumi.Output[list[str] | None]
+    groups_with_role_ids: pulumi.Output[list[dict[str, Any]] | None]
+    set_roles_from_groups: pulumi.Output[bool | None]
+    user_attribute_map_email: pulumi.Output[str | None]
+    user_attribute_map_first_name: pulumi.Output[str | None]
+    user_attribute_map_last_name: pulumi.Output[str | None]
+    user_attributes_with_ids: pulumi.Output[list[dict[str, Any]] | None]
+    allow_normal_group_membership: pulumi.Output[bool | None]
+    allow_roles_from_normal_groups: pulumi.Output[bool | None]
+    allow_direct_roles: pulumi.Output[bool | None]
+    auth_password: pulumi.Output[str | None]
     auth_username: pulumi.Output[str | None]
     connection_host: pulumi.Output[str | None]
     connection_port: pulumi.Output[str | None]
     connection_tls: pulumi.Output[bool | None]
     connection_tls_no_verify: pulumi.Output[bool | None]
-    default_new_user_group_ids: pulumi.Output[list[str] | None]
-    default_new_user_role_ids: pulumi.Output[list[str] | None]
-    enabled: pulumi.Output[bool | None]
     force_no_page: pulumi.Output[bool | None]
     groups_base_dn: pulumi.Output[str | None]
     groups_finder_type: pulumi.Output[str | None]
     groups_member_attribute: pulumi.Output[str | None]
     groups_objectclasses: pulumi.Output[str | None]
     groups_user_attribute: pulumi.Output[str | None]
-    groups_with_role_ids: pulumi.Output[list[dict[str, Any]] | None]
     merge_new_users_by_email: pulumi.Output[bool | None]
-    set_roles_from_groups: pulumi.Output[bool | None]
     test_ldap_password: pulumi.Output[str | None]
     test_ldap_user: pulumi.Output[str | None]
-    user_attribute_map_email: pulumi.Output[str | None]
-    user_attribute_map_first_name: pulumi.Output[str | None]
-    user_attribute_map_last_name: pulumi.Output[str | None]
     user_attribute_map_ldap_id: pulumi.Output[str | None]
-    user_attributes_with_ids: pulumi.Output[list[dict[str, Any]] | None]
     user_bind_base_dn: pulumi.Output[str | None]
     user_custom_filter: pulumi.Output[str | None]
     user_id_attribute_names: pulumi.Output[str | None]
     user_objectclass: pulumi.Output[str | None]
-    allow_normal_group_membership: pulumi.Output[bool | None]
-    allow_roles_from_normal_groups: pulumi.Output[bool | None]
-    allow_direct_roles: pulumi.Output[bool | None]
     allow_lockout: pulumi.Output[bool | None]
     restore_on_delete: pulumi.Output[bool | None]
     takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
-    default_new_user_groups: pulumi.Output[list[dict[str, Any]] | None]
     default_new_user_roles: pulumi.Output[list[dict[str, Any]] | None]
+    default_new_user_groups: pulumi.Output[list[dict[str, Any]] | None]
     groups: pulumi.Output[list[dict[str, Any]] | None]
-    has_auth_password: pulumi.Output[bool | None]
     modified_at: pulumi.Output[str | None]
     modified_by: pulumi.Output[str | None]
     user_attributes: pulumi.Output[list[dict[str, Any]] | None]
     url: pulumi.Output[str | None]
+    has_auth_password: pulumi.Output[bool | None]
     managed_fields: pulumi.Output[list[str] | None]
     initial_config: pulumi.Output[dict[str, Any] | None]
 
@@ -144,41 +144,41 @@ class LdapConfig(Resource, module="looker", name="LdapConfig"):
         resource_name: str,
         args: LdapConfigArgs | None = None,
         *,
+        enabled: pulumi.Input[bool] | None = None,
         alternate_email_login_allowed: pulumi.Input[bool] | None = None,
-        auth_password: pulumi.Input[str] | None = None,
         auth_requires_role: pulumi.Input[bool] | None = None,
+        default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
+        set_roles_from_groups: pulumi.Input[bool] | None = None,
+        user_attribute_map_email: pulumi.Input[str] | None = None,
+        user_attribute_map_first_name: pulumi.Input[str] | None = None,
+        user_attribute_map_last_name: pulumi.Input[str] | None = None,
+        user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
+        | None = None,
+        allow_normal_group_membership: pulumi.Input[bool] | None = None,
+        allow_roles_from_normal_groups: pulumi.Input[bool] | None = None,
+        allow_direct_roles: pulumi.Input[bool] | None = None,
+        auth_password: pulumi.Input[str] | None = None,
         auth_username: pulumi.Input[str] | None = None,
         connection_host: pulumi.Input[str] | None = None,
         connection_port: pulumi.Input[str] | None = None,
         connection_tls: pulumi.Input[bool] | None = None,
         connection_tls_no_verify: pulumi.Input[bool] | None = None,
-        default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        enabled: pulumi.Input[bool] | None = None,
         force_no_page: pulumi.Input[bool] | None = None,
         groups_base_dn: pulumi.Input[str] | None = None,
         groups_finder_type: pulumi.Input[str] | None = None,
         groups_member_attribute: pulumi.Input[str] | None = None,
         groups_objectclasses: pulumi.Input[str] | None = None,
         groups_user_attribute: pulumi.Input[str] | None = None,
-        groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
         merge_new_users_by_email: pulumi.Input[bool] | None = None,
-        set_roles_from_groups: pulumi.Input[bool] | None = None,
         test_ldap_password: pulumi.Input[str] | None = None,
         test_ldap_user: pulumi.Input[str] | None = None,
-        user_attribute_map_email: pulumi.Input[str] | None = None,
-        user_attribute_map_first_name: pulumi.Input[str] | None = None,
-        user_attribute_map_last_name: pulumi.Input[str] | None = None,
         user_attribute_map_ldap_id: pulumi.Input[str] | None = None,
-        user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
-        | None = None,
         user_bind_base_dn: pulumi.Input[str] | None = None,
         user_custom_filter: pulumi.Input[str] | None = None,
         user_id_attribute_names: pulumi.Input[str] | None = None,
         user_objectclass: pulumi.Input[str] | None = None,
-        allow_normal_group_membership: pulumi.Input[bool] | None = None,
-        allow_roles_from_normal_groups: pulumi.Input[bool] | None = None,
-        allow_direct_roles: pulumi.Input[bool] | None = None,
         allow_lockout: pulumi.Input[bool] = False,
         restore_on_delete: pulumi.Input[bool] = False,
         takeover: pulumi.Input[bool] | None = None,
@@ -188,40 +188,40 @@ class LdapConfig(Resource, module="looker", name="LdapConfig"):
     ) -> None:
         if args is None:
             args = LdapConfigArgs(
+                enabled=enabled,
                 alternate_email_login_allowed=alternate_email_login_allowed,
-                auth_password=auth_password,
                 auth_requires_role=auth_requires_role,
+                default_new_user_role_ids=default_new_user_role_ids,
+                default_new_user_group_ids=default_new_user_group_ids,
+                groups_with_role_ids=groups_with_role_ids,
+                set_roles_from_groups=set_roles_from_groups,
+                user_attribute_map_email=user_attribute_map_email,
+                user_attribute_map_first_name=user_attribute_map_first_name,
+                user_attribute_map_last_name=user_attribute_map_last_name,
+                user_attributes_with_ids=user_attributes_with_ids,
+                allow_normal_group_membership=allow_normal_group_membership,
+                allow_roles_from_normal_groups=allow_roles_from_normal_groups,
+                allow_direct_roles=allow_direct_roles,
+                auth_password=auth_password,
                 auth_username=auth_username,
                 connection_host=connection_host,
                 connection_port=connection_port,
                 connection_tls=connection_tls,
                 connection_tls_no_verify=connection_tls_no_verify,
-                default_new_user_group_ids=default_new_user_group_ids,
-                default_new_user_role_ids=default_new_user_role_ids,
-                enabled=enabled,
                 force_no_page=force_no_page,
                 groups_base_dn=groups_base_dn,
                 groups_finder_type=groups_finder_type,
                 groups_member_attribute=groups_member_attribute,
                 groups_objectclasses=groups_objectclasses,
                 groups_user_attribute=groups_user_attribute,
-                groups_with_role_ids=groups_with_role_ids,
                 merge_new_users_by_email=merge_new_users_by_email,
-                set_roles_from_groups=set_roles_from_groups,
                 test_ldap_password=test_ldap_password,
                 test_ldap_user=test_ldap_user,
-                user_attribute_map_email=user_attribute_map_email,
-                user_attribute_map_first_name=user_attribute_map_first_name,
-                user_attribute_map_last_name=user_attribute_map_last_name,
                 user_attribute_map_ldap_id=user_attribute_map_ldap_id,
-                user_attributes_with_ids=user_attributes_with_ids,
                 user_bind_base_dn=user_bind_base_dn,
                 user_custom_filter=user_custom_filter,
                 user_id_attribute_names=user_id_attribute_names,
                 user_objectclass=user_objectclass,
-                allow_normal_group_membership=allow_normal_group_membership,
-                allow_roles_from_normal_groups=allow_roles_from_normal_groups,
-                allow_direct_roles=allow_direct_roles,
                 allow_lockout=allow_lockout,
                 restore_on_delete=restore_on_delete,
                 takeover=takeover,

@@ -28,30 +28,30 @@ class OidcConfigProvider(KindProvider):
 class OidcConfigArgs:
     """The inputs of a :class:`OidcConfig`; ``None`` leaves an input unset."""
 
-    alternate_email_login_allowed: pulumi.Input[bool] | None = None
-    audience: pulumi.Input[str] | None = None
-    auth_requires_role: pulumi.Input[bool] | None = None
-    authorization_endpoint: pulumi.Input[str] | None = None
-    default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     enabled: pulumi.Input[bool] | None = None
-    groups_attribute: pulumi.Input[str] | None = None
+    alternate_email_login_allowed: pulumi.Input[bool] | None = None
+    auth_requires_role: pulumi.Input[bool] | None = None
+    default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    set_roles_from_groups: pulumi.Input[bool] | None = None
+    user_attribute_map_email: pulumi.Input[str] | None = None
+    user_attribute_map_first_name: pulumi.Input[str] | None = None
+    user_attribute_map_last_name: pulumi.Input[str] | None = None
+    user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    allow_normal_group_membership: pulumi.Input[bool] | None = None
+    allow_roles_from_normal_groups: pulumi.Input[bool] | None = None
+    allow_direct_roles: pulumi.Input[bool] | None = None
+    audience: pulumi.Input[str] | None = None
+    authorization_endpoint: pulumi.Input[str] | None = None
+    groups_attribute: pulumi.Input[str] | None = None
     identifier: pulumi.Input[str] | None = None
     issuer: pulumi.Input[str] | None = None
     new_user_migration_types: pulumi.Input[str] | None = None
     scopes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
     secret: pulumi.Input[str] | None = None
-    set_roles_from_groups: pulumi.Input[bool] | None = None
     token_endpoint: pulumi.Input[str] | None = None
-    user_attribute_map_email: pulumi.Input[str] | None = None
-    user_attribute_map_first_name: pulumi.Input[str] | None = None
-    user_attribute_map_last_name: pulumi.Input[str] | None = None
-    user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     userinfo_endpoint: pulumi.Input[str] | None = None
-    allow_normal_group_membership: pulumi.Input[bool] | None = None
-    allow_roles_from_normal_groups: pulumi.Input[bool] | None = None
-    allow_direct_roles: pulumi.Input[bool] | None = None
     allow_lockout: pulumi.Input[bool] = False
     restore_on_delete: pulumi.Input[bool] = False
     takeover: pulumi.Input[bool] | None = None
@@ -79,42 +79,42 @@ class OidcConfig(Resource, module="looker", name="OidcConfig"):
     declaring it adopts the live object.
     """
 
-    alternate_email_login_allowed: pulumi.Output[bool | None]
-    audience: pulumi.Output[str | None]
-    auth_requires_role: pulumi.Output[bool | None]
-    authorization_endpoint: pulumi.Output[str | None]
-    default_new_user_group_ids: pulumi.Output[list[str] | None]
-    default_new_user_role_ids: pulumi.Output[list[str] | None]
     enabled: pulumi.Output[bool | None]
-    groups_attribute: pulumi.Output[str | None]
+    alternate_email_login_allowed: pulumi.Output[bool | None]
+    auth_requires_role: pulumi.Output[bool | None]
+    default_new_user_role_ids: pulumi.Output[list[str] | None]
+    default_new_user_group_ids: pulumi.Output[list[str] | None]
     groups_with_role_ids: pulumi.Output[list[dict[str, Any]] | None]
+    set_roles_from_groups: pulumi.Output[bool | None]
+    user_attribute_map_email: pulumi.Output[str | None]
+    user_attribute_map_first_name: pulumi.Output[str | None]
+    user_attribute_map_last_name: pulumi.Output[str | None]
+    user_attributes_with_ids: pulumi.Output[list[dict[str, Any]] | None]
+    allow_normal_group_membership: pulumi.Output[bool | None]
+    allow_roles_from_normal_groups: pulumi.Output[bool | None]
+    allow_direct_roles: pulumi.Output[bool | None]
+    audience: pulumi.Output[str | None]
+    authorization_endpoint: pulumi.Output[str | None]
+    groups_attribute: pulumi.Output[str | None]
     identifier: pulumi.Output[str | None]
     issuer: pulumi.Output[str | None]
     new_user_migration_types: pulumi.Output[str | None]
     scopes: pulumi.Output[list[str] | None]
     secret: pulumi.Output[str | None]
-    set_roles_from_groups: pulumi.Output[bool | None]
     token_endpoint: pulumi.Output[str | None]
-    user_attribute_map_email: pulumi.Output[str | None]
-    user_attribute_map_first_name: pulumi.Output[str | None]
-    user_attribute_map_last_name: pulumi.Output[str | None]
-    user_attributes_with_ids: pulumi.Output[list[dict[str, Any]] | None]
     userinfo_endpoint: pulumi.Output[str | None]
-    allow_normal_group_membership: pulumi.Output[bool | None]
-    allow_roles_from_normal_groups: pulumi.Output[bool | None]
-    allow_direct_roles: pulumi.Output[bool | None]
     allow_lockout: pulumi.Output[bool | None]
     restore_on_delete: pulumi.Output[bool | None]
     takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
-    default_new_user_groups: pulumi.Output[list[dict[str, Any]] | None]
     default_new_user_roles: pulumi.Output[list[dict[str, Any]] | None]
+    default_new_user_groups: pulumi.Output[list[dict[str, Any]] | None]
     groups: pulumi.Output[list[dict[str, Any]] | None]
     modified_at: pulumi.Output[str | None]
     modified_by: pulumi.Output[str | None]
-    test_slug: pulumi.Output[str | None]
     user_attributes: pulumi.Output[list[dict[str, Any]] | None]
     url: pulumi.Output[str | None]
+    test_slug: pulumi.Output[str | None]
     managed_fields: pulumi.Output[list[str] | None]
     initial_config: pulumi.Output[dict[str, Any] | None]
 
@@ -123,31 +123,31 @@ class OidcConfig(Resource, module="looker", name="OidcConfig"):
         resource_name: str,
         args: OidcConfigArgs | None = None,
         *,
-        alternate_email_login_allowed: pulumi.Input[bool] | None = None,
-        audience: pulumi.Input[str] | None = None,
-        auth_requires_role: pulumi.Input[bool] | None = None,
-        authorization_endpoint: pulumi.Input[str] | None = None,
-        default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         enabled: pulumi.Input[bool] | None = None,
-        groups_attribute: pulumi.Input[str] | None = None,
+        alternate_email_login_allowed: pulumi.Input[bool] | None = None,
+        auth_requires_role: pulumi.Input[bool] | None = None,
+        default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
-        identifier: pulumi.Input[str] | None = None,
-        issuer: pulumi.Input[str] | None = None,
-        new_user_migration_types: pulumi.Input[str] | None = None,
-        scopes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        secret: pulumi.Input[str] | None = None,
         set_roles_from_groups: pulumi.Input[bool] | None = None,
-        token_endpoint: pulumi.Input[str] | None = None,
         user_attribute_map_email: pulumi.Input[str] | None = None,
         user_attribute_map_first_name: pulumi.Input[str] | None = None,
         user_attribute_map_last_name: pulumi.Input[str] | None = None,
         user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
         | None = None,
-        userinfo_endpoint: pulumi.Input[str] | None = None,
         allow_normal_group_membership: pulumi.Input[bool] | None = None,
         allow_roles_from_normal_groups: pulumi.Input[bool] | None = None,
         allow_direct_roles: pulumi.Input[bool] | None = None,
+        audience: pulumi.Input[str] | None = None,
+        authorization_endpoint: pulumi.Input[str] | None = None,
+        groups_attribute: pulumi.Input[str] | None = None,
+        identifier: pulumi.Input[str] | None = None,
+        issuer: pulumi.Input[str] | None = None,
+        new_user_migration_types: pulumi.Input[str] | None = None,
+        scopes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        secret: pulumi.Input[str] | None = None,
+        token_endpoint: pulumi.Input[str] | None = None,
+        userinfo_endpoint: pulumi.Input[str] | None = None,
         allow_lockout: pulumi.Input[bool] = False,
         restore_on_delete: pulumi.Input[bool] = False,
         takeover: pulumi.Input[bool] | None = None,
@@ -157,30 +157,30 @@ class OidcConfig(Resource, module="looker", name="OidcConfig"):
     ) -> None:
         if args is None:
             args = OidcConfigArgs(
-                alternate_email_login_allowed=alternate_email_login_allowed,
-                audience=audience,
-                auth_requires_role=auth_requires_role,
-                authorization_endpoint=authorization_endpoint,
-                default_new_user_group_ids=default_new_user_group_ids,
-                default_new_user_role_ids=default_new_user_role_ids,
                 enabled=enabled,
-                groups_attribute=groups_attribute,
+                alternate_email_login_allowed=alternate_email_login_allowed,
+                auth_requires_role=auth_requires_role,
+                default_new_user_role_ids=default_new_user_role_ids,
+                default_new_user_group_ids=default_new_user_group_ids,
                 groups_with_role_ids=groups_with_role_ids,
+                set_roles_from_groups=set_roles_from_groups,
+                user_attribute_map_email=user_attribute_map_email,
+                user_attribute_map_first_name=user_attribute_map_first_name,
+                user_attribute_map_last_name=user_attribute_map_last_name,
+                user_attributes_with_ids=user_attributes_with_ids,
+                allow_normal_group_membership=allow_normal_group_membership,
+                allow_roles_from_normal_groups=allow_roles_from_normal_groups,
+                allow_direct_roles=allow_direct_roles,
+                audience=audience,
+                authorization_endpoint=authorization_endpoint,
+                groups_attribute=groups_attribute,
                 identifier=identifier,
                 issuer=issuer,
                 new_user_migration_types=new_user_migration_types,
                 scopes=scopes,
                 secret=secret,
-                set_roles_from_groups=set_roles_from_groups,
                 token_endpoint=token_endpoint,
-                user_attribute_map_email=user_attribute_map_email,
-                user_attribute_map_first_name=user_attribute_map_first_name,
-                user_attribute_map_last_name=user_attribute_map_last_name,
-                user_attributes_with_ids=user_attributes_with_ids,
                 userinfo_endpoint=userinfo_endpoint,
-                allow_normal_group_membership=allow_normal_group_membership,
-                allow_roles_from_normal_groups=allow_roles_from_normal_groups,
-                allow_direct_roles=allow_direct_roles,
                 allow_lockout=allow_lockout,
                 restore_on_delete=restore_on_delete,
                 takeover=takeover,

@@ -29,6 +29,19 @@ class SamlConfigArgs:
     """The inputs of a :class:`SamlConfig`; ``None`` leaves an input unset."""
 
     enabled: pulumi.Input[bool] | None = None
+    alternate_email_login_allowed: pulumi.Input[bool] | None = None
+    auth_requires_role: pulumi.Input[bool] | None = None
+    default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
+    groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    set_roles_from_groups: pulumi.Input[bool] | None = None
+    user_attribute_map_email: pulumi.Input[str] | None = None
+    user_attribute_map_first_name: pulumi.Input[str] | None = None
+    user_attribute_map_last_name: pulumi.Input[str] | None = None
+    user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
+    allow_normal_group_membership: pulumi.Input[bool] | None = None
+    allow_roles_from_normal_groups: pulumi.Input[bool] | None = None
+    allow_direct_roles: pulumi.Input[bool] | None = None
     idp_cert: pulumi.Input[str] | None = None
     idp_cert_multi: pulumi.Input[Mapping[str, Any]] | None = None
     multi_certs_supported: pulumi.Input[bool] | None = None
@@ -36,24 +49,11 @@ class SamlConfigArgs:
     idp_issuer: pulumi.Input[str] | None = None
     idp_audience: pulumi.Input[str] | None = None
     allowed_clock_drift: pulumi.Input[int] | None = None
-    user_attribute_map_email: pulumi.Input[str] | None = None
-    user_attribute_map_first_name: pulumi.Input[str] | None = None
-    user_attribute_map_last_name: pulumi.Input[str] | None = None
     new_user_migration_types: pulumi.Input[str] | None = None
-    alternate_email_login_allowed: pulumi.Input[bool] | None = None
-    default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None
-    set_roles_from_groups: pulumi.Input[bool] | None = None
     groups_attribute: pulumi.Input[str] | None = None
-    groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
-    auth_requires_role: pulumi.Input[bool] | None = None
-    user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None
     groups_finder_type: pulumi.Input[str] | None = None
     groups_member_value: pulumi.Input[str] | None = None
     bypass_login_page: pulumi.Input[bool] | None = None
-    allow_normal_group_membership: pulumi.Input[bool] | None = None
-    allow_roles_from_normal_groups: pulumi.Input[bool] | None = None
-    allow_direct_roles: pulumi.Input[bool] | None = None
     allow_lockout: pulumi.Input[bool] = False
     restore_on_delete: pulumi.Input[bool] = False
     takeover: pulumi.Input[bool] | None = None
@@ -82,6 +82,19 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
     """
 
     enabled: pulumi.Output[bool | None]
+    alternate_email_login_allowed: pulumi.Output[bool | None]
+    auth_requires_role: pulumi.Output[bool | None]
+    default_new_user_role_ids: pulumi.Output[list[str] | None]
+    default_new_user_group_ids: pulumi.Output[list[str] | None]
+    groups_with_role_ids: pulumi.Output[list[dict[str, Any]] | None]
+    set_roles_from_groups: pulumi.Output[bool | None]
+    user_attribute_map_email: pulumi.Output[str | None]
+    user_attribute_map_first_name: pulumi.Output[str | None]
+    user_attribute_map_last_name: pulumi.Output[str | None]
+    user_attributes_with_ids: pulumi.Output[list[dict[str, Any]] | None]
+    allow_normal_group_membership: pulumi.Output[bool | None]
+    allow_roles_from_normal_groups: pulumi.Output[bool | None]
+    allow_direct_roles: pulumi.Output[bool | None]
     idp_cert: pulumi.Output[str | None]
     idp_cert_multi: pulumi.Output[dict[str, Any] | None]
     multi_certs_supported: pulumi.Output[bool | None]
@@ -89,36 +102,23 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
     idp_issuer: pulumi.Output[str | None]
     idp_audience: pulumi.Output[str | None]
     allowed_clock_drift: pulumi.Output[int | None]
-    user_attribute_map_email: pulumi.Output[str | None]
-    user_attribute_map_first_name: pulumi.Output[str | None]
-    user_attribute_map_last_name: pulumi.Output[str | None]
     new_user_migration_types: pulumi.Output[str | None]
-    alternate_email_login_allowed: pulumi.Output[bool | None]
-    default_new_user_role_ids: pulumi.Output[list[str] | None]
-    default_new_user_group_ids: pulumi.Output[list[str] | None]
-    set_roles_from_groups: pulumi.Output[bool | None]
     groups_attribute: pulumi.Output[str | None]
-    groups_with_role_ids: pulumi.Output[list[dict[str, Any]] | None]
-    auth_requires_role: pulumi.Output[bool | None]
-    user_attributes_with_ids: pulumi.Output[list[dict[str, Any]] | None]
     groups_finder_type: pulumi.Output[str | None]
     groups_member_value: pulumi.Output[str | None]
     bypass_login_page: pulumi.Output[bool | None]
-    allow_normal_group_membership: pulumi.Output[bool | None]
-    allow_roles_from_normal_groups: pulumi.Output[bool | None]
-    allow_direct_roles: pulumi.Output[bool | None]
     allow_lockout: pulumi.Output[bool | None]
     restore_on_delete: pulumi.Output[bool | None]
     takeover: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
-    test_slug: pulumi.Output[str | None]
-    modified_at: pulumi.Output[str | None]
-    modified_by: pulumi.Output[str | None]
     default_new_user_roles: pulumi.Output[list[dict[str, Any]] | None]
     default_new_user_groups: pulumi.Output[list[dict[str, Any]] | None]
     groups: pulumi.Output[list[dict[str, Any]] | None]
+    modified_at: pulumi.Output[str | None]
+    modified_by: pulumi.Output[str | None]
     user_attributes: pulumi.Output[list[dict[str, Any]] | None]
     url: pulumi.Output[str | None]
+    test_slug: pulumi.Output[str | None]
     managed_fields: pulumi.Output[list[str] | None]
     initial_config: pulumi.Output[dict[str, Any] | None]
 
@@ -128,6 +128,20 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
         args: SamlConfigArgs | None = None,
         *,
         enabled: pulumi.Input[bool] | None = None,
+        alternate_email_login_allowed: pulumi.Input[bool] | None = None,
+        auth_requires_role: pulumi.Input[bool] | None = None,
+        default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
+        set_roles_from_groups: pulumi.Input[bool] | None = None,
+        user_attribute_map_email: pulumi.Input[str] | None = None,
+        user_attribute_map_first_name: pulumi.Input[str] | None = None,
+        user_attribute_map_last_name: pulumi.Input[str] | None = None,
+        user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
+        | None = None,
+        allow_normal_group_membership: pulumi.Input[bool] | None = None,
+        allow_roles_from_normal_groups: pulumi.Input[bool] | None = None,
+        allow_direct_roles: pulumi.Input[bool] | None = None,
         idp_cert: pulumi.Input[str] | None = None,
         idp_cert_multi: pulumi.Input[Mapping[str, Any]] | None = None,
         multi_certs_supported: pulumi.Input[bool] | None = None,
@@ -135,25 +149,11 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
         idp_issuer: pulumi.Input[str] | None = None,
         idp_audience: pulumi.Input[str] | None = None,
         allowed_clock_drift: pulumi.Input[int] | None = None,
-        user_attribute_map_email: pulumi.Input[str] | None = None,
-        user_attribute_map_first_name: pulumi.Input[str] | None = None,
-        user_attribute_map_last_name: pulumi.Input[str] | None = None,
         new_user_migration_types: pulumi.Input[str] | None = None,
-        alternate_email_login_allowed: pulumi.Input[bool] | None = None,
-        default_new_user_role_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        default_new_user_group_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        set_roles_from_groups: pulumi.Input[bool] | None = None,
         groups_attribute: pulumi.Input[str] | None = None,
-        groups_with_role_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] | None = None,
-        auth_requires_role: pulumi.Input[bool] | None = None,
-        user_attributes_with_ids: pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]]
-        | None = None,
         groups_finder_type: pulumi.Input[str] | None = None,
         groups_member_value: pulumi.Input[str] | None = None,
         bypass_login_page: pulumi.Input[bool] | None = None,
-        allow_normal_group_membership: pulumi.Input[bool] | None = None,
-        allow_roles_from_normal_groups: pulumi.Input[bool] | None = None,
-        allow_direct_roles: pulumi.Input[bool] | None = None,
         allow_lockout: pulumi.Input[bool] = False,
         restore_on_delete: pulumi.Input[bool] = False,
         takeover: pulumi.Input[bool] | None = None,
@@ -164,6 +164,19 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
         if args is None:
             args = SamlConfigArgs(
                 enabled=enabled,
+                alternate_email_login_allowed=alternate_email_login_allowed,
+                auth_requires_role=auth_requires_role,
+                default_new_user_role_ids=default_new_user_role_ids,
+                default_new_user_group_ids=default_new_user_group_ids,
+                groups_with_role_ids=groups_with_role_ids,
+                set_roles_from_groups=set_roles_from_groups,
+                user_attribute_map_email=user_attribute_map_email,
+                user_attribute_map_first_name=user_attribute_map_first_name,
+                user_attribute_map_last_name=user_attribute_map_last_name,
+                user_attributes_with_ids=user_attributes_with_ids,
+                allow_normal_group_membership=allow_normal_group_membership,
+                allow_roles_from_normal_groups=allow_roles_from_normal_groups,
+                allow_direct_roles=allow_direct_roles,
                 idp_cert=idp_cert,
                 idp_cert_multi=idp_cert_multi,
                 multi_certs_supported=multi_certs_supported,
@@ -171,24 +184,11 @@ class SamlConfig(Resource, module="looker", name="SamlConfig"):
                 idp_issuer=idp_issuer,
                 idp_audience=idp_audience,
                 allowed_clock_drift=allowed_clock_drift,
-                user_attribute_map_email=user_attribute_map_email,
-                user_attribute_map_first_name=user_attribute_map_first_name,
-                user_attribute_map_last_name=user_attribute_map_last_name,
                 new_user_migration_types=new_user_migration_types,
-                alternate_email_login_allowed=alternate_email_login_allowed,
-                default_new_user_role_ids=default_new_user_role_ids,
-                default_new_user_group_ids=default_new_user_group_ids,
-                set_roles_from_groups=set_roles_from_groups,
                 groups_attribute=groups_attribute,
-                groups_with_role_ids=groups_with_role_ids,
-                auth_requires_role=auth_requires_role,
-                user_attributes_with_ids=user_attributes_with_ids,
                 groups_finder_type=groups_finder_type,
                 groups_member_value=groups_member_value,
                 bypass_login_page=bypass_login_page,
-                allow_normal_group_membership=allow_normal_group_membership,
-                allow_roles_from_normal_groups=allow_roles_from_normal_groups,
-                allow_direct_roles=allow_direct_roles,
                 allow_lockout=allow_lockout,
                 restore_on_delete=restore_on_delete,
                 takeover=takeover,
