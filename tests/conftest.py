@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from looker_sdk import init40
+from looker_sdk.sdk.api40.methods import Looker40SDK
 
 from pulumi_looker.client import LookerClient
 from pulumi_looker.emulator.process import EmulatorProcess
@@ -162,3 +164,13 @@ def emulator(start_emulator: Callable[..., EmulatorProcess]) -> EmulatorProcess:
 def client(emulator: EmulatorProcess) -> Iterator[LookerClient]:
     with LookerClient(settings_for(emulator), retry=fast_retry()) as looker:
         yield looker
+
+
+@pytest.fixture
+def sdk(emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> Looker40SDK:
+    """looker-sdk configured as its documentation says: LOOKERSDK_* variables."""
+    monkeypatch.setenv("LOOKERSDK_BASE_URL", emulator.url)
+    monkeypatch.setenv("LOOKERSDK_CLIENT_ID", ADMIN_CLIENT_ID)
+    monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", ADMIN_CLIENT_SECRET)
+    monkeypatch.setenv("LOOKERSDK_VERIFY_SSL", "false")
+    return init40()

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from looker_sdk import init40, models40
+from looker_sdk import models40
 from looker_sdk.error import SDKError
 from looker_sdk.sdk.api40.methods import Looker40SDK
 
@@ -324,16 +324,6 @@ def test_an_older_release_lacks_the_newer_saml_fields(start_emulator) -> None:
         answer = http.patch("/saml_config", json={"multi_certs_supported": True}).json()
     assert not {"multi_certs_supported", "idp_cert_multi"} & set(answer)  # both from 26.0
     assert emulator.control.state()["saml_config"]["multi_certs_supported"] is None  # ignored
-
-
-@pytest.fixture
-def sdk(emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> Looker40SDK:
-    """looker-sdk configured as its documentation says: LOOKERSDK_* variables."""
-    monkeypatch.setenv("LOOKERSDK_BASE_URL", emulator.url)
-    monkeypatch.setenv("LOOKERSDK_CLIENT_ID", ADMIN_CLIENT_ID)
-    monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", ADMIN_CLIENT_SECRET)
-    monkeypatch.setenv("LOOKERSDK_VERIFY_SSL", "false")
-    return init40()
 
 
 def test_looker_sdk_reads_and_writes_each_configuration(sdk: Looker40SDK) -> None:

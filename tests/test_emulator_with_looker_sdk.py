@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from looker_sdk import init40, models40
+from looker_sdk import models40
 from looker_sdk.error import SDKError
 from looker_sdk.sdk.api40.methods import Looker40SDK
 
 from pulumi_looker.emulator.process import EmulatorProcess
-from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
-
-
-@pytest.fixture
-def sdk(emulator: EmulatorProcess, monkeypatch: pytest.MonkeyPatch) -> Looker40SDK:
-    """looker-sdk configured as its documentation says: LOOKERSDK_* variables."""
-    monkeypatch.setenv("LOOKERSDK_BASE_URL", emulator.url)
-    monkeypatch.setenv("LOOKERSDK_CLIENT_ID", ADMIN_CLIENT_ID)
-    monkeypatch.setenv("LOOKERSDK_CLIENT_SECRET", ADMIN_CLIENT_SECRET)
-    monkeypatch.setenv("LOOKERSDK_VERIFY_SSL", "false")
-    return init40()
 
 
 def test_me_and_users(sdk: Looker40SDK) -> None:

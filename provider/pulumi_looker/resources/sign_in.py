@@ -279,27 +279,15 @@ LDAP = SignIn(
 )
 
 
-def _kind(
-    method: SignIn,
-    *,
-    name: str,
-    module: str,
-    description: str,
-    doc: str,
-    config_key: str,
-    resource_name: str,
-) -> Any:
+def _kind(method: SignIn, **declared: Any) -> Any:
+    """A sign-in method's kind: a singleton that exports whether it is on, checked by its
+    preflight, with ``allow_lockout``."""
     return singleton_kind(
         method.singleton,
-        name=name,
-        module=module,
-        description=description,
-        doc=doc,
-        config_key=config_key,
-        resource_name=resource_name,
         exports=("enabled",),
         preflight=method,
         options={ALLOW_LOCKOUT: BOOL},
+        **declared,
     )
 
 
