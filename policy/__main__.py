@@ -178,6 +178,20 @@ PolicyPack(
             {},
         ),
         _resource_policy(
+            "connection-tls",
+            "A database connection uses TLS and verifies the database's certificate.",
+            (rules.CONNECTION,),
+            rules.connection_tls,
+            {},
+        ),
+        _resource_policy(
+            "sign-in-email-fallback",
+            "A single sign-on method that is on keeps email login for admins.",
+            (rules.SAML, rules.OIDC, rules.LDAP),
+            rules.sign_in_email_fallback,
+            {},
+        ),
+        _resource_policy(
             "restore-on-delete",
             "Whether destroying may put back the weaker settings that were there before.",
             rules.SINGLETONS,

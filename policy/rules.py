@@ -22,6 +22,7 @@ ATTRIBUTE = "UserAttribute"
 #: The kinds of which a Looker instance has one (tests/test_policy_rules.py keeps these equal to
 #: the kinds pulumi-looker declares: the pack runs without the package).
 SAML, OIDC, LDAP = "SamlConfig", "OidcConfig", "LdapConfig"
+CONNECTION = "Connection"
 SINGLETONS = (PASSWORD, SESSION, SETTINGS, SAML, OIDC, LDAP)
 #: The type token prefix of the dynamic resources, and of the provider plugin's.
 DYNAMIC, PLUGIN = "pulumi-python:dynamic/looker:", "looker:index:"
@@ -235,6 +236,29 @@ def secret_attributes_hidden(props: Mapping[str, Any], config: Mapping[str, Any]
         f"value_is_hidden is {_shown(props.get('value_is_hidden'))}; user attribute "
         f"{_shown(props.get('name'))} holds a secret ({said!r} in its name or label), so it "
         "must be hidden"
+    ]
+
+
+def connection_tls(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """A database connection talks TLS (``ssl``) and checks the server's certificate
+    (``verify_ssl``): a password sent in the clear, or to whoever answers, is a leak."""
+    return [
+        f"{name} is {_shown(props.get(name))}; connection {_shown(props.get('name'))} must "
+        "use TLS and verify the database's certificate"
+        for name in ("ssl", "verify_ssl")
+        if props.get(name) is not True
+    ]
+
+
+def sign_in_email_fallback(props: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """A single sign-on method that is on keeps email login for admins
+    (``alternate_email_login_allowed``): with it off, an identity provider that fails locks
+    everyone out."""
+    if props.get("enabled") is not True or props.get("alternate_email_login_allowed") is True:
+        return []
+    return [
+        f"alternate_email_login_allowed is {_shown(props.get('alternate_email_login_allowed'))}; "
+        "a sign-in method that is on must keep email login for admins"
     ]
 
 

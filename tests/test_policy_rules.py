@@ -117,6 +117,32 @@ _SPEC.loader.exec_module(rules)
             {"allowUnlimited": False},
             ["unlimited_sessions_per_user is not set; it must be false"],
         ),
+        (
+            "connection_tls",
+            {"name": "warehouse", "ssl": True},
+            {},
+            [
+                'verify_ssl is not set; connection "warehouse" must use TLS and verify the '
+                "database's certificate"
+            ],
+        ),
+        ("connection_tls", {"name": "warehouse", "ssl": True, "verify_ssl": True}, {}, []),
+        (
+            "sign_in_email_fallback",
+            {"enabled": True, "alternate_email_login_allowed": False},
+            {},
+            [
+                "alternate_email_login_allowed is false; a sign-in method that is on must keep "
+                "email login for admins"
+            ],
+        ),
+        ("sign_in_email_fallback", {"enabled": False}, {}, []),
+        (
+            "sign_in_email_fallback",
+            {"enabled": True, "alternate_email_login_allowed": True},
+            {},
+            [],
+        ),
     ],
 )
 def test_resource_rules(rule: str, props: dict, config: dict, violations: list[str]) -> None:
@@ -196,6 +222,7 @@ def test_the_packs_kind_names_are_the_kinds_pulumi_looker_declares() -> None:
         rules.SAML,
         rules.OIDC,
         rules.LDAP,
+        rules.CONNECTION,
         rules.KEY,
         rules.ACCOUNT,
         rules.PERMISSION_SET,
