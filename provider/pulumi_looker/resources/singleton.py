@@ -142,11 +142,13 @@ class SingletonLogic:
         return models.writable_fields(self.singleton.model)
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
-        """Unknown names, values out of range and bad options fail, with no call. A singleton
-        new to the stack fails when another stack manages it (unless ``takeover``): one read
-        of the marker per process (see ``pulumi_looker.ownership``). ``restore_on_delete``
-        false is left out, as :meth:`read` leaves it out: a refresh shows no difference
-        between the two."""
+        """Unknown names, values out of range and bad options fail, with no call; then the
+        kind's preflight, if it has one (its failures and warnings, with the calls it needs:
+        see ``sign_in``). A singleton new to the stack fails when another stack manages it
+        (unless ``takeover``): one read of the marker per process (see
+        ``pulumi_looker.ownership``). ``restore_on_delete`` false is left out, as :meth:`read`
+        leaves it out: a refresh shows no difference between the two; so are the kind's
+        options at false."""
         actions = tuple(self.singleton.actions)
         failures = check_names(news, (*self._settings, *actions, *self.options, *SINGLETON_OPTIONS))
         for name in self.options:
