@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -194,6 +195,8 @@ class Timing:
     operation: str
     seconds: float
     calls: Counter[str]
+    #: CPU seconds of the command and every process it ran (engine, language host, plugins).
+    cpu: float
 
 
 def _stack(work: Path, name: str, program: dict[str, Any], env: dict[str, str]) -> Stack:
@@ -211,9 +214,9 @@ def _timed(
     """One run of ``operation`` on ``stack``: its wall time, and the calls Looker saw."""
     if looker is not None:
         looker.control.clear_requests()
-    started = time.monotonic()
+    started, cpu = time.monotonic(), _children_cpu()
     stack.pulumi(*OPERATIONS[operation], timeout=3600)
-    seconds = time.monotonic() - started
+    seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
     calls: Counter[str] = Counter()
     if looker is not None:
         for r in looker.control.requests():
@@ -221,9 +224,19 @@ def _timed(
             calls[
                 "login" if (r["method"], r["path"]) == LOGIN else f"{r['method']} {_route(path)}"
             ] += 1
-    timing = Timing(program, latency, operation, seconds, calls)
-    print(f"{program} {latency} ms {operation}: {seconds:.1f} s {dict(calls)}", flush=True)
+    timing = Timing(program, latency, operation, seconds, calls, cpu)
+    print(
+        f"{program} {latency} ms {operation}: {seconds:.1f} s, {cpu:.1f} CPU s {dict(calls)}",
+        flush=True,
+    )
     return timing
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the processes this one has waited for (each pulumi command, and the
+    processes it waited for in turn)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _route(path: str) -> str:
@@ -304,9 +317,9 @@ def measure(latency_ms: int, runs: int = RUNS, *, floor: bool = True) -> tuple[l
         looker.stop()
 
 
-def _samples(timings: list[Timing], floor: bool, latency: int, operation: str) -> list[float]:
+def _samples(timings: list[Timing], floor: bool, latency: int, operation: str) -> list[Timing]:
     return [
-        t.seconds
+        t
         for t in timings
         if t.program.startswith("nothing") == floor
         and (t.latency_ms, t.operation) == (latency, operation)
@@ -319,28 +332,25 @@ def report(timings: list[Timing], loads: dict[int, str], runs: int) -> str:
         for operation in OPERATIONS:
             ours = _samples(timings, False, latency, operation)
             floor = _samples(timings, True, latency, operation)
-            each = [
-                t.calls
-                for t in timings
-                if not t.program.startswith("nothing")
-                and (t.latency_ms, t.operation) == (latency, operation)
-            ]
+            each = [t.calls for t in ours]
             # Every run of an operation makes the same calls, or the table says which differ.
             calls = each[0] if all(c == each[0] for c in each) else sum(each, Counter())
             detail = ", ".join(f"{k} {n}" for k, n in sorted(calls.items()))
-            median, floor_median = statistics.median(ours), statistics.median(floor)
             if calls is not each[0]:
                 detail = f"(differ between runs; all {len(each)} together) {detail}"
+            median = statistics.median(t.seconds for t in ours)
+            floor_median = statistics.median(t.seconds for t in floor)
             rows.append(
                 f"| {latency} ms | {operation} | {sum(calls.values())} | {detail} | "
-                f"{median:.1f} | {floor_median:.1f} | {median / floor_median:.2f} |"
+                f"{median:.1f} | {floor_median:.1f} | {median / floor_median:.2f} | "
+                f"{statistics.median(t.cpu for t in ours):.1f} | "
+                f"{statistics.median(t.cpu for t in floor):.1f} |"
             )
             samples.append(
                 f"- {latency} ms, {operation}: "
-                + ", ".join(f"{s:.1f}" for s in ours)
-                + " s; floor "
-                + ", ".join(f"{s:.1f}" for s in floor)
-                + " s"
+                + ", ".join(f"{t.seconds:.1f} s ({t.cpu:.1f} CPU s)" for t in ours)
+                + "; floor "
+                + ", ".join(f"{t.seconds:.1f} s ({t.cpu:.1f} CPU s)" for t in floor)
             )
     load = "; ".join(f"at {latency} ms {text}" for latency, text in loads.items())
     program = next(t.program for t in timings if not t.program.startswith("nothing"))
@@ -355,11 +365,14 @@ def report(timings: list[Timing], loads: dict[int, str], runs: int) -> str:
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on "
         f"{os.cpu_count()} cores, against the emulator on 127.0.0.1 with the latency added "
         f"to each call. Each operation ran {runs} times, the organisation's and the floor's in "
-        f"turn: the seconds are medians. Load average (1, 5, 15 min): {load}.\n\n"
-        "| latency | operation | Looker calls | calls by route | seconds | floor s | ratio |\n"
-        "|---|---|---|---|---|---|---|\n"
+        f"turn: the seconds are medians of wall time, and CPU s the medians of the CPU time of "
+        "the command and every process it ran (engine, language host, plugins). Load average "
+        f"(1, 5, 15 min): {load}.\n\n"
+        "| latency | operation | Looker calls | calls by route | seconds | floor s | ratio "
+        "| CPU s | floor CPU s |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
         + "\n".join(rows)
-        + "\n\nEvery run, in order:\n\n"
+        + "\n\nEach run of each operation, in the order they ran:\n\n"
         + "\n".join(samples)
         + "\n"
     )
