@@ -7,6 +7,10 @@ attributes with group values) is seeded into a Looker emulator on 127.0.0.1, the
 Pulumi YAML program on the plugin (one resource per object, one ``GroupMembership`` per group,
 authoritative). The floor is the same number of ``nothing:index:Thing`` resources
 (``bench/nothing.py``: a plugin on the same SDK that does nothing), at the same steps.
+
+The machine is shared, so its load moves between one command and the next: each operation runs
+``--runs`` times, the organisation's and the floor's in turn, and the table gives the median of
+each (every sample listed below it), and the load average before and after.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -47,7 +53,13 @@ SIZES = {
 }
 #: Groups that give each attribute a value.
 VALUED_GROUPS = 5
-OPERATIONS = ("refresh", "no-op up")
+#: Each operation and its pulumi arguments (an ``up`` with its preview, as pipelines run it).
+OPERATIONS = {
+    "refresh": ("refresh", "--yes", "--skip-preview"),
+    "no-op up": ("up", "--yes", "--refresh=false"),
+}
+#: Times each operation runs on each program.
+RUNS = 3
 
 
 def seed() -> dict[str, Any]:
@@ -183,6 +195,8 @@ class Timing:
     operation: str
     seconds: float
     calls: Counter[str]
+    #: CPU seconds of the command and every process it ran (engine, language host, plugins).
+    cpu: float
 
 
 def _stack(work: Path, name: str, program: dict[str, Any], env: dict[str, str]) -> Stack:
@@ -195,30 +209,34 @@ def _stack(work: Path, name: str, program: dict[str, Any], env: dict[str, str]) 
 
 
 def _timed(
-    stack: Stack, looker: EmulatorProcess | None, program: str, latency: int
-) -> list[Timing]:
-    timings = []
-    for operation, args in (
-        ("refresh", ("refresh", "--yes", "--skip-preview")),
-        ("no-op up", ("up", "--yes", "--refresh=false")),
-    ):
-        if looker is not None:
-            looker.control.clear_requests()
-        started = time.monotonic()
-        stack.pulumi(*args, timeout=3600)
-        seconds = time.monotonic() - started
-        calls: Counter[str] = Counter()
-        if looker is not None:
-            for r in looker.control.requests():
-                path = r["path"].partition("?")[0]
-                calls[
-                    "login"
-                    if (r["method"], r["path"]) == LOGIN
-                    else f"{r['method']} {_route(path)}"
-                ] += 1
-        timings.append(Timing(program, latency, operation, seconds, calls))
-        print(f"{program} {latency} ms {operation}: {seconds:.1f} s {dict(calls)}", flush=True)
-    return timings
+    stack: Stack, looker: EmulatorProcess | None, program: str, latency: int, operation: str
+) -> Timing:
+    """One run of ``operation`` on ``stack``: its wall time, and the calls Looker saw."""
+    if looker is not None:
+        looker.control.clear_requests()
+    started, cpu = time.monotonic(), _children_cpu()
+    stack.pulumi(*OPERATIONS[operation], timeout=3600)
+    seconds, cpu = time.monotonic() - started, _children_cpu() - cpu
+    calls: Counter[str] = Counter()
+    if looker is not None:
+        for r in looker.control.requests():
+            path = r["path"].partition("?")[0]
+            calls[
+                "login" if (r["method"], r["path"]) == LOGIN else f"{r['method']} {_route(path)}"
+            ] += 1
+    timing = Timing(program, latency, operation, seconds, calls, cpu)
+    print(
+        f"{program} {latency} ms {operation}: {seconds:.1f} s, {cpu:.1f} CPU s {dict(calls)}",
+        flush=True,
+    )
+    return timing
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the processes this one has waited for (each pulumi command, and the
+    processes it waited for in turn)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def _route(path: str) -> str:
@@ -241,7 +259,13 @@ READS = {
 }
 
 
-def measure(latency_ms: int, *, floor: bool = True) -> list[Timing]:
+def _load() -> str:
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
+def measure(latency_ms: int, runs: int = RUNS, *, floor: bool = True) -> tuple[list[Timing], str]:
+    """Each operation ``runs`` times on the organisation and on the floor (``floor``), in
+    turn; and the load averages (1, 5 and 15 minutes) before and after."""
     looker = EmulatorProcess(
         admin_client_id=ADMIN_ID,
         admin_client_secret=ADMIN_SECRET,
@@ -275,33 +299,60 @@ def measure(latency_ms: int, *, floor: bool = True) -> list[Timing]:
             count = len(program["resources"])
             stack = _stack(work, "looker", program, env)
             stack.pulumi("up", "--yes", "--skip-preview", timeout=3600)
-            timings = _timed(stack, looker, f"looker ({count} resources)", latency_ms)
-            if not floor:
-                return timings
+            programs = [(stack, looker, f"looker ({count} resources)")]
             with nothing_plugin(work) as plugin:
-                floor = _stack(work, "nothing", nothing_program(count, plugin), env)
-                floor.pulumi("up", "--yes", "--skip-preview", timeout=3600)
-                timings += _timed(floor, None, f"nothing ({count} resources)", latency_ms)
-            return timings
+                if floor:
+                    nothing = _stack(work, "nothing", nothing_program(count, plugin), env)
+                    nothing.pulumi("up", "--yes", "--skip-preview", timeout=3600)
+                    programs.append((nothing, None, f"nothing ({count} resources)"))
+                before = _load()
+                timings = [
+                    _timed(target, emulator, name, latency_ms, operation)
+                    for _ in range(runs)
+                    for operation in OPERATIONS
+                    for target, emulator, name in programs
+                ]
+            return timings, f"{before} before, {_load()} after"
     finally:
         looker.stop()
 
 
-def report(timings: list[Timing]) -> str:
-    floors = {
-        (t.latency_ms, t.operation): t.seconds for t in timings if t.program.startswith("nothing")
-    }
-    rows = []
-    for t in timings:
-        if t.program.startswith("nothing"):
-            continue
-        floor = floors[(t.latency_ms, t.operation)]
-        calls = sum(t.calls.values())
-        detail = ", ".join(f"{k} {n}" for k, n in sorted(t.calls.items()))
-        rows.append(
-            f"| {t.latency_ms} ms | {t.operation} | {calls} | {detail} | {t.seconds:.1f} | "
-            f"{floor:.1f} | {t.seconds / floor:.2f} |"
-        )
+def _samples(timings: list[Timing], floor: bool, latency: int, operation: str) -> list[Timing]:
+    return [
+        t
+        for t in timings
+        if t.program.startswith("nothing") == floor
+        and (t.latency_ms, t.operation) == (latency, operation)
+    ]
+
+
+def report(timings: list[Timing], loads: dict[int, str], runs: int) -> str:
+    rows, samples = [], []
+    for latency in loads:
+        for operation in OPERATIONS:
+            ours = _samples(timings, False, latency, operation)
+            floor = _samples(timings, True, latency, operation)
+            each = [t.calls for t in ours]
+            # Every run of an operation makes the same calls, or the table says which differ.
+            calls = each[0] if all(c == each[0] for c in each) else sum(each, Counter())
+            detail = ", ".join(f"{k} {n}" for k, n in sorted(calls.items()))
+            if calls is not each[0]:
+                detail = f"(differ between runs; all {len(each)} together) {detail}"
+            median = statistics.median(t.seconds for t in ours)
+            floor_median = statistics.median(t.seconds for t in floor)
+            rows.append(
+                f"| {latency} ms | {operation} | {sum(calls.values())} | {detail} | "
+                f"{median:.1f} | {floor_median:.1f} | {median / floor_median:.2f} | "
+                f"{statistics.median(t.cpu for t in ours):.1f} | "
+                f"{statistics.median(t.cpu for t in floor):.1f} |"
+            )
+            samples.append(
+                f"- {latency} ms, {operation}: "
+                + ", ".join(f"{t.seconds:.1f} s ({t.cpu:.1f} CPU s)" for t in ours)
+                + "; floor "
+                + ", ".join(f"{t.seconds:.1f} s ({t.cpu:.1f} CPU s)" for t in floor)
+            )
+    load = "; ".join(f"at {latency} ms {text}" for latency, text in loads.items())
     program = next(t.program for t in timings if not t.program.startswith("nothing"))
     sizes = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in SIZES.items())
     return (
@@ -313,23 +364,31 @@ def report(timings: list[Timing]) -> str:
         "time for as many resources that do nothing (`bench/nothing.py`). Measured "
         f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on "
         f"{os.cpu_count()} cores, against the emulator on 127.0.0.1 with the latency added "
-        "to each call.\n\n"
-        "| latency | operation | Looker calls | calls by route | seconds | floor s | ratio |\n"
-        "|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n"
+        f"to each call. Each operation ran {runs} times, the organisation's and the floor's in "
+        f"turn: the seconds are medians of wall time, and CPU s the medians of the CPU time of "
+        "the command and every process it ran (engine, language host, plugins). Load average "
+        f"(1, 5, 15 min): {load}.\n\n"
+        "| latency | operation | Looker calls | calls by route | seconds | floor s | ratio "
+        "| CPU s | floor CPU s |\n"
+        "|---|---|---|---|---|---|---|---|---|\n"
+        + "\n".join(rows)
+        + "\n\nEach run of each operation, in the order they ran:\n\n"
+        + "\n".join(samples)
+        + "\n"
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--latencies", type=int, nargs="+", default=[0, 200])
+    parser.add_argument("--runs", type=int, default=RUNS)
     args = parser.parse_args()
-    timings = [t for latency in args.latencies for t in measure(latency)]
-    for t in timings:
-        print(
-            f"{t.program} {t.latency_ms} ms {t.operation}: {t.seconds:.1f} s {dict(t.calls)}",
-            flush=True,
-        )
-    (HERE / "organisation.md").write_text(report(timings))
+    timings: list[Timing] = []
+    loads: dict[int, str] = {}
+    for latency in args.latencies:
+        measured, loads[latency] = measure(latency, args.runs)
+        timings += measured
+    (HERE / "organisation.md").write_text(report(timings, loads, args.runs))
     print(f"wrote {HERE / 'organisation.md'}")
 
 

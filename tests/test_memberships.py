@@ -99,6 +99,22 @@ def test_an_authoritative_membership_removes_members_added_in_looker(
     assert writes(emulator) == [("DELETE", f"{API}/groups/{analysts}/users/{dana}")]
 
 
+def test_a_refresh_finding_the_same_members_leaves_the_state_as_it_was(face, emulator, org) -> None:
+    """The state keeps the program's order (Fox before Dana) where Looker lists Dana first: a
+    refresh that finds the same members answers the state as it is, so the engine has nothing
+    to write for it, nor the next ``up``."""
+    analysts, dana, fox = org["Analysts"], org["Dana"], org["Fox"]
+    wanted = {"group_id": analysts, "user_ids": [fox, dana], "authoritative": True}
+    inputs, _ = face.check("GroupMembership", wanted)
+    id_, outs = face.create("GroupMembership", inputs)
+    assert outs["user_ids"] == [fox, dana]
+    assert _members(emulator, analysts) == sorted([dana, fox])
+    LookerClient.close_shared()  # the refresh is a new process
+    found, read = face.read("GroupMembership", id_, outs)
+    assert (found, read["user_ids"], read["group_ids"]) == (id_, [fox, dana], [])
+    assert face.diff("GroupMembership", id_, read, inputs) == (False, [])
+
+
 def test_a_refresh_of_many_memberships_reads_two_listings(face, emulator, org) -> None:
     made = []
     for group in ("Analysts", "Admins"):

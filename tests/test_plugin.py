@@ -173,6 +173,27 @@ def test_import_reads_what_looker_has_with_no_write(plugin, emulator, client) ->
     assert writes(emulator) == []
 
 
+MEMBERS = "urn:pulumi:dev::p::looker:index:GroupMembership::analysts"
+
+
+def test_a_refresh_that_finds_nothing_changed_answers_the_state_as_it_was(plugin, emulator) -> None:
+    """The program lists a group's users in another order than the state (an ``up`` found no
+    change, and recorded only the inputs): a refresh keeps both as they were, where Looker's
+    listing order would make the engine write the resource at this refresh and the next up."""
+    people = [{"first_name": "Dana", "last_name": "S"}, {"first_name": "Fox", "last_name": "M"}]
+    emulator.control.seed({"groups": [{"name": "Analysts"}], "users": people})
+    group = next(g["id"] for g in emulator.control.state()["groups"] if g["name"] == "Analysts")
+    first, second = (u["id"] for u in emulator.control.state()["users"][-2:])
+    state = props(groupId=group, userIds=[PropertyValue(first), PropertyValue(second)])
+    created = run(plugin.create(CreateRequest(MEMBERS, state, 60, False)))
+    program = props(groupId=group, userIds=[PropertyValue(second), PropertyValue(first)])
+    emulator.control.clear_requests()
+    found = run(plugin.read(ReadRequest(MEMBERS, group, created.properties, program)))
+    assert plain(found.properties) == plain(created.properties)
+    assert plain(found.inputs) == plain(program)
+    assert writes(emulator) == []
+
+
 def test_an_overdue_key_is_a_warning_not_an_error(plugin, emulator, warnings) -> None:
     created = run(plugin.create(CreateRequest(KEY, props(userId="2"), 60, False)))
     [key] = keys_of_user(emulator, "2")

@@ -166,9 +166,10 @@ class LookerPlugin(Provider):
     async def read(self, request: ReadRequest) -> ReadResponse:
         """A refresh, or an import (no state: the object is adopted as Looker has it, every
         input it would take). A refresh's inputs are the last ones, each at Looker's value
-        now: the inputs the program gives stay the only ones, so a refresh that finds nothing
-        changed leaves the state's inputs as they were (and the next ``up`` has nothing to
-        record: the engine writes a step's state only when it changed)."""
+        now: the inputs the program gives stay the only ones, and one whose field Looker has
+        as the state has it stays as it was (a set in another order too), so a refresh that
+        finds nothing changed leaves the state's inputs as they were (and the next ``up`` has
+        nothing to record: the engine writes a step's state only when it changed)."""
         logic = self._logic(request.type, request.urn)
         state = inputs_of(request.properties)
         with refreshing():
@@ -180,7 +181,10 @@ class LookerPlugin(Provider):
         inputs = found.inputs
         if request.inputs:
             last = inputs_of(request.inputs)
-            inputs = {k: found.inputs.get(k, v) for k, v in last.items()}
+            inputs = {
+                k: v if k in state and found.outs.get(k) == state[k] else found.inputs.get(k, v)
+                for k, v in last.items()
+            }
         return ReadResponse(
             found.id, properties_of(found.outs, secrets), properties_of(inputs, secrets)
         )

@@ -284,7 +284,10 @@ class MembersLogic:
             current = members.current(client.access, owner_id)
             managed = props.get(members.input)
             if importing or authoritative:
-                outs[members.input] = current
+                # The state's members first, in its order: a refresh that finds the same
+                # members leaves the state as it was (the engine writes only what changed).
+                kept = [m for m in managed or () if m in current]
+                outs[members.input] = kept + [m for m in current if m not in kept]
             elif managed is not None:
                 outs[members.input] = [m for m in managed if m in current]
         inputs = {k: v for k, v in outs.items() if v is not None and v is not False}
