@@ -15,13 +15,12 @@ from looker_sdk.sdk.api40.methods import Looker40SDK
 
 from pulumi_looker.emulator.process import EmulatorProcess
 from pulumi_looker.emulator.schemas import fingerprint
-from tests import test_emulator, test_emulator_signin
+from tests import test_emulator
 from tests.support.clients import ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET
 
 from .spec import SCHEMAS, described
 
 api = test_emulator.api  # the fixture: raw HTTP as the admin
-sdk = test_emulator_signin.sdk  # the fixture: looker-sdk as the admin
 login = test_emulator.login
 
 WAREHOUSE: dict[str, Any] = {

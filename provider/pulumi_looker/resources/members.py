@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
@@ -45,6 +46,8 @@ from .common import (
     set_inputs,
 )
 from .kind import BOOL, PROFILE, STR, ConfigSection, Kind, Link, option, snake_case
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
@@ -170,7 +173,10 @@ class MembersLogic:
         self, client: LookerClient, owner_id: str, olds: Mapping[str, Any], news: Mapping[str, Any]
     ) -> list[Failure]:
         owner = self.owner
-        found = owner.find(client, owner_id)
+        found = _together(
+            lambda: owner.find(client, owner_id),
+            *(functools.partial(m.exists, client) for m in owner.sets if news.get(m.input)),
+        )
         if found is None:
             return [(owner.id_name, f"{owner.id_name}: Looker has no {owner.label} {owner_id}")]
         name = getattr(found, "name", None) or owner_id
@@ -368,6 +374,21 @@ class MembersLogic:
                 f"as '{self.owner.import_prefix}/7' or '7', got {id_!r}"
             )
         return owner_id
+
+
+def _together(first: Callable[[], T], *others: Callable[[], object]) -> T:
+    """``first()``, with ``others`` run at the same time on threads of their own: the listings
+    a check reads (the owner's, its members') are read at once when none is in hand yet, one
+    round trip to Looker instead of one after another; ``others`` warm what the check reads
+    next (each keeps its listing)."""
+    if not others:
+        return first()
+    with ThreadPoolExecutor(max_workers=len(others)) as pool:
+        started = [pool.submit(call) for call in others]
+        result = first()
+        for future in started:
+            future.result()
+    return result
 
 
 def known_users(client: LookerClient) -> frozenset[str] | None:
