@@ -132,10 +132,11 @@ class MembersLogic:
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Unknown names and values of the wrong type fail with no call; the owner's id is
-        required. With the owner's id and a connection known: the object must exist and take
-        writes, each member given must exist and may move, and the plan must not take the Admin
-        role from the stack's identity (the listings a refresh reads, and ``GET /user`` when a
-        removal could touch it)."""
+        required. With the owner's id and a connection known, and inputs that differ from the
+        last ones: the object must exist and take writes, each member given must exist and may
+        move, and the plan must not take the Admin role from the stack's identity (the listings
+        a refresh reads, and ``GET /user`` when a removal could touch it). Unchanged inputs
+        cost no call (a no-op ``up`` reads nothing)."""
         owner = self.owner
         failures = check_names(news, self._inputs)
         owner_id = as_id(news.get(owner.id_name))
@@ -162,6 +163,10 @@ class MembersLogic:
             if isinstance(inputs.get(members.input), list):
                 inputs[members.input] = [as_id(v) for v in inputs[members.input]]
         if failures or is_unknown(owner_id) or is_unknown(news.get("profile")):
+            return Checked(inputs, failures)
+        if olds and all(inputs.get(n) == olds.get(n) for n in self._inputs):
+            # Nothing the program says changed: an update, if the state asks for one (drift a
+            # refresh found shows in its inputs, so not here), checks again before it writes.
             return Checked(inputs, failures)
         try:
             client = self.connections.client(news.get("profile"))
