@@ -114,6 +114,18 @@ def test_a_refresh_finding_the_same_members_leaves_the_state_as_it_was(face, emu
     assert (found, read["user_ids"], read["group_ids"]) == (id_, [fox, dana], [])
     assert face.diff("GroupMembership", id_, read, inputs) == (False, [])
 
+    # The next up's check of the same program costs no call (the refresh's inputs, with
+    # group_ids [] where the program says nothing, are the same set of members).
+    LookerClient.close_shared()
+    emulator.control.clear_requests()
+    refreshed_inputs = {**inputs, "group_ids": []}
+    assert face.check("GroupMembership", inputs, refreshed_inputs)[1] == []
+    assert emulator.control.calls() == {}
+    # A change of the program is checked against Looker again.
+    _, failures = face.check("GroupMembership", {**inputs, "user_ids": [fox]}, refreshed_inputs)
+    assert failures == []
+    assert emulator.control.calls()[("GET", f"{API}/users")] == 1
+
 
 def test_a_refresh_of_many_memberships_reads_two_listings(face, emulator, org) -> None:
     made = []

@@ -164,7 +164,7 @@ class MembersLogic:
                 inputs[members.input] = [as_id(v) for v in inputs[members.input]]
         if failures or is_unknown(owner_id) or is_unknown(news.get("profile")):
             return Checked(inputs, failures)
-        if olds and all(inputs.get(n) == olds.get(n) for n in self._inputs):
+        if olds and all(_unchanged(inputs.get(n), olds.get(n)) for n in self._inputs):
             # Nothing the program says changed: an update, if the state asks for one (drift a
             # refresh found shows in its inputs, so not here), checks again before it writes.
             return Checked(inputs, failures)
@@ -379,6 +379,12 @@ class MembersLogic:
                 f"as '{self.owner.import_prefix}/7' or '7', got {id_!r}"
             )
         return owner_id
+
+
+def _unchanged(new: Any, old: Any) -> bool:
+    """Whether an input is as it was; a set the program leaves out is as a refresh wrote it
+    when Looker has none (``[]``: it manages nothing either way)."""
+    return bool(new == old or (new is None and old == []))
 
 
 def _together(first: Callable[[], T], *others: Callable[[], object]) -> T:
