@@ -137,3 +137,14 @@ def test_an_import_adopts_the_user_with_no_write(face, emulator) -> None:
     assert writes(emulator) == []
     with pytest.raises(NotInLookerError, match="Looker has no user 999"):
         face.read("User", "user/999", {})
+
+
+def test_a_check_of_unchanged_inputs_costs_no_call(face, emulator) -> None:
+    adopted = {"user_id": "1", "first_name": "Looker"}
+    LookerClient.close_shared()
+    emulator.control.clear_requests()
+    _, failures = face.check("User", adopted, adopted)
+    assert (failures, emulator.control.calls()) == ([], {})
+    _, failures = face.check("User", {**adopted, "is_disabled": True}, adopted)
+    assert [name for name, _ in failures] == ["is_disabled"]  # a change is checked in Looker
+    assert emulator.control.calls()[("GET", f"{API}/users")] == 1

@@ -153,7 +153,7 @@ class UserLogic:
         ``email`` (unless ``user_id`` adopts one). With the inputs known and a connection: the
         email must not be another user's, each role and group must exist, a group must take
         members (not one SAML, OIDC or LDAP manages, nor ``All Users``), and the plan must not
-        take the Admin role from the stack's identity."""
+        take the Admin role from the stack's identity. Unchanged inputs cost no call."""
         failures = check_names(news, USER.inputs)
         user_id = as_id(news.get("user_id"))
         failures += check_id("user_id", user_id, required=False)
@@ -197,6 +197,10 @@ class UserLogic:
             if isinstance(inputs.get(name), list):
                 inputs[name] = [as_id(v) for v in inputs[name]]
         if failures or is_unknown(news.get("profile")):
+            return Checked(inputs, failures)
+        if olds and all(inputs.get(n) == olds.get(n) for n in USER.inputs):
+            # Nothing the program says changed; an update checks the lockout again before it
+            # writes (drift a refresh found shows in its inputs, so not here).
             return Checked(inputs, failures)
         try:
             client = self.connections.client(news.get("profile"))
