@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_looker.client import LookerClient
 from pulumi_looker.errors import NotInLookerError
 from tests.support.looker import writes
 from tests.test_faces import DynamicFace, PluginFace
@@ -151,3 +152,20 @@ def test_a_users_own_value_is_set_read_and_removed(face, emulator) -> None:
     face.delete("UserAttributeUserValue", id_, outs)
     assert writes(emulator) == [("DELETE", f"{API}/users/1/attribute_values/{attribute_id}")]
     assert face.read("UserAttributeUserValue", id_, outs)[0] is None  # gone: from the default
+
+
+def test_a_check_of_unchanged_group_values_costs_no_call(face, emulator, groups) -> None:
+    attribute_id, _ = _attribute(face)
+    wanted = {
+        "user_attribute_id": attribute_id,
+        "values": [{"group_id": groups["EU"], "value": "eu"}],
+    }
+    inputs, _ = face.check("UserAttributeGroupValues", wanted)
+    LookerClient.close_shared()
+    emulator.control.clear_requests()
+    assert face.check("UserAttributeGroupValues", inputs, inputs)[1] == []
+    assert emulator.control.calls() == {}
+    gone = {**inputs, "values": [{"group_id": "999", "value": "x"}]}
+    assert face.check("UserAttributeGroupValues", gone, inputs)[1] == [
+        ("values", "values: Looker has no group 999")
+    ]

@@ -120,8 +120,8 @@ class GroupValuesLogic:
 
     def check(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Checked:
         """Unknown names fail; ``user_attribute_id`` is required; ``values`` must be a list of
-        ``{group_id, value}``, each group once. With them known and a connection, each group
-        must exist."""
+        ``{group_id, value}``, each group once. With them known and changed, and a connection,
+        each group must exist (unchanged inputs cost no call)."""
         failures = check_names(news, USER_ATTRIBUTE_GROUP_VALUES.inputs)
         failures += check_id(
             "user_attribute_id", as_id(news.get("user_attribute_id")), required=True
@@ -159,6 +159,8 @@ class GroupValuesLogic:
             inputs["values"] = items
         if failures or items is None or is_unknown(news.get("profile")):
             return Checked(inputs, failures)
+        if olds and all(inputs.get(n) == olds.get(n) for n in USER_ATTRIBUTE_GROUP_VALUES.inputs):
+            return Checked(inputs, failures)  # unchanged: no call
         try:
             client = self.connections.client(news.get("profile"))
         except SettingsError:
