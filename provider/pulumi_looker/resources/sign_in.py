@@ -78,7 +78,7 @@ class SignIn:
         warnings: tuple[str, ...] = ()
         for name in self.certificates:
             value = news.get(name)
-            texts = value.get("signing") or [] if isinstance(value, dict) else [value]
+            texts = (value.get("signing") or []) if isinstance(value, dict) else [value]
             for text in texts:
                 if isinstance(text, str) and not is_unknown(text):
                     cert_failures, cert_warnings = _certificate(name, text)
