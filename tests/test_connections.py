@@ -112,6 +112,30 @@ def test_import_adopts_with_no_write(face, emulator) -> None:
     assert writes(emulator) == []
 
 
+def test_adopting_writes_the_password_unless_it_is_lookers_already(face, emulator) -> None:
+    """`connection_id` adopts; the password given is written (nothing says Looker has it), but
+    with `secrets_in_looker` (adopt --from-terraform: the password Terraform wrote): no write,
+    and a later rotation is one PATCH."""
+    emulator.control.seed({"connections": [{**WAREHOUSE}]})
+    adopting = {"connection_id": "warehouse", "password": "first-password"}
+    inputs, failures = face.check("Connection", adopting)
+    assert failures == []
+    emulator.control.clear_requests()
+    face.create("Connection", inputs)
+    assert _bodies(emulator, "PATCH") == [{"password": fingerprint("first-password")}]
+
+    kept, failures = face.check("Connection", {**adopting, "secrets_in_looker": True})
+    assert failures == []
+    emulator.control.clear_requests()
+    id_, outs = face.create("Connection", kept)
+    assert writes(emulator) == []
+    assert (outs["password"], outs["secrets_in_looker"]) == ("first-password", True)
+    assert face.diff("Connection", id_, outs, kept) == (False, [])
+    rotated = {**kept, "password": "second-password"}
+    face.update("Connection", id_, outs, rotated)
+    assert _bodies(emulator, "PATCH") == [{"password": fingerprint("second-password")}]
+
+
 def test_destroy_refuses_while_lookml_models_use_it_unless_asked(face, emulator) -> None:
     emulator.control.seed(
         {

@@ -118,6 +118,31 @@ def test_a_key_of_a_service_account_takes_the_accounts_user_id(monkeypatch) -> N
     assert exports["serviceAccounts"] == {"ci-bot": "ci-bot-id"}
 
 
+def test_a_group_value_names_its_group_entry(monkeypatch) -> None:
+    """A link within a list: each of ``values`` may name a ``groups`` entry instead of an id."""
+    mocks, _ = run(
+        {
+            "groups": [{"name": "finance", "groupId": "2"}],
+            "userAttributeGroupValues": [
+                {
+                    "name": "region-by-group",
+                    "userAttributeId": "8",
+                    "values": [
+                        {"group": "finance", "value": "US"},
+                        {"group_id": "7", "value": "EU"},
+                    ],
+                }
+            ],
+        },
+        monkeypatch,
+    )
+    _, _, inputs = declared(mocks)["region-by-group"]
+    assert inputs["values"]["value"] == [  # a secret: its value
+        {"group_id": "2", "value": "US"},
+        {"group_id": "7", "value": "EU"},
+    ]
+
+
 @pytest.mark.parametrize(
     ("config", "where"),
     [
@@ -173,6 +198,19 @@ def test_import_is_refused_with_what_works_instead(monkeypatch, config, where) -
             },
             "apiCredentials[0].serviceAccount must name one of looker-settings:serviceAccounts "
             "(bot), instead of userId",
+        ),
+        (
+            {
+                "userAttributeGroupValues": [
+                    {"name": "v", "userAttributeId": "8", "values": [{"group": "eu"}]}
+                ]
+            },
+            "looker-settings:userAttributeGroupValues[0].values[0].group must name one of "
+            "looker-settings:groups (none declared), instead of groupId; got 'eu'",
+        ),
+        (
+            {"userAttributeGroupValues": [{"name": "v", "userAttributeId": "8", "group": "eu"}]},
+            "looker-settings:userAttributeGroupValues[0]: unknown property 'group'",
         ),
         (
             {"serviceAccounts": [{"name": "bot", "roles": "Admin", "rolez": []}]},

@@ -169,3 +169,33 @@ def test_a_check_of_unchanged_group_values_costs_no_call(face, emulator, groups)
     assert face.check("UserAttributeGroupValues", gone, inputs)[1] == [
         ("values", "values: Looker has no group 999")
     ]
+
+
+def test_values_looker_has_already_are_declared_with_no_write(face, emulator, groups) -> None:
+    """As adopt --from-terraform declares them: one read each, no write; another value is
+    still written."""
+    attribute_id, _ = _attribute(face)
+    values = [{"group_id": groups["EU"], "value": "eu"}]
+    face.create(
+        "UserAttributeGroupValues",
+        face.check(
+            "UserAttributeGroupValues", {"user_attribute_id": attribute_id, "values": values}
+        )[0],
+    )
+    own = {"user_id": "1", "user_attribute_id": attribute_id, "value": "apac"}
+    face.create("UserAttributeUserValue", face.check("UserAttributeUserValue", own)[0])
+    emulator.control.clear_requests()
+    grouped = {"user_attribute_id": attribute_id, "values": values}
+    id_, outs = face.create(
+        "UserAttributeGroupValues", face.check("UserAttributeGroupValues", grouped)[0]
+    )
+    assert (id_, outs["values"]) == (attribute_id, values)
+    user_id, user_outs = face.create(
+        "UserAttributeUserValue", face.check("UserAttributeUserValue", own)[0]
+    )
+    assert (user_id, user_outs["value"]) == (f"1/{attribute_id}", "apac")
+    assert writes(emulator) == []
+    assert emulator.control.calls()[("GET", f"{API}/users/1/attribute_values")] == 1
+    other = {**own, "value": "emea"}
+    face.create("UserAttributeUserValue", face.check("UserAttributeUserValue", other)[0])
+    assert writes(emulator) == [("PATCH", f"{API}/users/1/attribute_values/{attribute_id}")]

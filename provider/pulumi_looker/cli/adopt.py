@@ -165,7 +165,7 @@ def read_instance(
 
 
 @attrs.frozen
-class _Connections:
+class OneClient:
     """The logic's connections over adopt's one client."""
 
     one: LookerClient
@@ -206,7 +206,7 @@ def _read_imported(
     found: dict[str, tuple[Imported, ...]] = {}
     for kind_name, objects in wanted.items():
         kind = BY_NAME[kind_name]
-        logic = kind.logic(_Connections(client))
+        logic = kind.logic(OneClient(client))
         read = []
         for looker_id, import_id, name in objects:
             inputs = dict(logic.read(import_id, {}).inputs)

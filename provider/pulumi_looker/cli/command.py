@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import sys
@@ -13,11 +14,16 @@ from pulumi_looker.errors import LookerError
 from pulumi_looker.files import write_atomically
 from pulumi_looker.settings import ConnectionSettings
 
-from . import adopt, plan, stack_file
+from . import adopt, from_terraform, plan, stack_file, terraform_state
+from .terraform_state import TerraformStateError
 
 
 class CommandError(Exception):
     """What the user gave a command cannot be used (a file that is not what it should be)."""
+
+
+#: The exit status of an adoption from Terraform that skipped a resource (each is said).
+SKIPPED = 3
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +67,15 @@ def _parser() -> argparse.ArgumentParser:
     adopting.add_argument(
         "--project", type=Path, default=Path(), help="the project's directory (default: here)"
     )
+    adopting.add_argument(
+        "--from-terraform",
+        type=Path,
+        metavar="STATE",
+        help="adopt what a Terraform state manages (terraform.tfstate, or the JSON of "
+        "`terraform show -json`; providers hirosassa/looker, devoteamgcloud/looker, "
+        "zendesk/looker), named as Terraform names it; prints the `terraform state rm` lines "
+        f"that hand it over. Exit status {SKIPPED} when a resource was skipped",
+    )
     planning = commands.add_parser(
         "plan",
         help="the per-field changes of a `pulumi preview --json`, as Markdown or JSON",
@@ -80,7 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("pulumi_looker").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     try:
         return _plan(args) if args.command == "plan" else _adopt(args)
-    except (LookerError, stack_file.StackFileError, CommandError, OSError) as error:
+    except (
+        LookerError,
+        stack_file.StackFileError,
+        CommandError,
+        TerraformStateError,
+        OSError,
+    ) as error:
         print(f"pulumi-looker {args.command}: error: {error}", file=sys.stderr)
         return 1
 
@@ -103,7 +124,10 @@ def _adopt(args: argparse.Namespace) -> int:
     path = project.stack_file(args.stack)
     document = stack_file.load(path)
     config = project.config(args.stack)
+    resources = terraform_state.read(args.from_terraform) if args.from_terraform else None
     settings = ConnectionSettings.resolve(profile=args.profile, config=config)
+    if resources is not None:
+        return _from_terraform(args, project, document, settings, resources)
     progress = adopt.Progress()
     with LookerClient(settings) as client:
         instance = adopt.read_instance(
@@ -151,6 +175,65 @@ def _adopt(args: argparse.Namespace) -> int:
     where = "stdout" if args.stdout else str(path)
     print(f"pulumi-looker adopt: {len(added)} added to {where}", file=sys.stderr)
     return 0
+
+
+def _from_terraform(
+    args: argparse.Namespace,
+    project: stack_file.Project,
+    document: object,
+    settings: ConnectionSettings,
+    resources: list[terraform_state.TerraformResource],
+) -> int:
+    """Adopt what the Terraform state manages; say each resource skipped and why; print the
+    `terraform state rm` lines. Secrets from the state are set encrypted, never printed."""
+    from pulumi_looker.client import LookerClient
+
+    if args.user or args.all_users:
+        raise CommandError("--from-terraform adopts the state's keys: drop --user/--all-users")
+    taken = from_terraform.claims(resources)
+    names = {r.address: from_terraform.resource_name(r) for r in resources}
+    with LookerClient(settings) as client:
+        adoption = from_terraform.adopt(client, taken, names)
+    say = functools.partial(print, file=sys.stderr)
+    for item in adoption.adopted:
+        for note in item.notes:
+            say(f"pulumi-looker adopt: {' '.join(item.addresses)}: {note}")
+    for skipped in adoption.skipped:
+        say(f"pulumi-looker adopt: skipped {skipped.address}: {skipped.reason}")
+    if args.import_file:
+        found = from_terraform.import_document(adoption, project.held_ids(args.stack))
+        write_atomically(args.import_file, json.dumps(found, indent=1) + "\n")
+        for item in adoption.adopted:
+            for name in item.secrets:
+                key = from_terraform.plugin_secret_key(project.name, item, name)
+                project.set_secret(args.stack, key, str(item.inputs[name]), path=False)
+                say(f"pulumi-looker adopt: {item.name}'s {name} is in config {key} (secret)")
+        say(
+            f"pulumi-looker adopt: {len(found['resources'])} resources in {args.import_file}; "
+            f"import them with `pulumi import --file {args.import_file}`"
+        )
+    else:
+        config = document["config"]  # type: ignore[index]
+        merged = from_terraform.merge(config, project.name, adoption, args.profile)
+        for note in merged.notes:
+            say(f"pulumi-looker adopt: {note}")
+        path = project.stack_file(args.stack)
+        text = stack_file.dump(document)
+        if args.stdout:
+            sys.stdout.write(text)
+            if merged.secrets:
+                say("pulumi-looker adopt: secrets left out (without --stdout: set encrypted)")
+        elif merged.added:
+            write_atomically(path, text)
+            for key, value in merged.secrets:
+                project.set_secret(args.stack, key, value, path=True)
+        where = "stdout" if args.stdout else str(path)
+        say(f"pulumi-looker adopt: {len(merged.added)} added to {where}")
+    lines = from_terraform.state_rm(adoption)
+    if lines:
+        say("pulumi-looker adopt: then hand each resource over, so that Terraform forgets it:")
+        print("\n".join(lines), file=sys.stderr if args.stdout else sys.stdout)
+    return SKIPPED if adoption.skipped else 0
 
 
 if __name__ == "__main__":

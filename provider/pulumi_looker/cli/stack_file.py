@@ -113,6 +113,21 @@ class Project:
             self._states[stack] = state.get("deployment", {}).get("resources") or []
         return self._states[stack]
 
+    def set_secret(self, stack: str, key: str, value: str, *, path: bool) -> None:
+        """``pulumi config set --secret KEY`` (``--path``: ``proj:connections[0].password``):
+        the stack's secrets provider encrypts it; the value goes on standard input, never on a
+        command line or in a message."""
+        args = ["pulumi", "config", "set", "--secret", "--stack", stack, *(["--path"] * path), key]
+        try:
+            result = subprocess.run(
+                args, cwd=self.root, input=value, capture_output=True, text=True, timeout=120
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise StackFileError(f"setting {key} needs the pulumi CLI: {error}") from None
+        if result.returncode != 0:
+            said = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
+            raise StackFileError(f"`pulumi config set --secret {key}` failed: {said}")
+
     def _pulumi(self, *args: str) -> str | None:
         """What ``pulumi ARGS`` prints in the project, or None when it cannot say."""
         try:

@@ -76,6 +76,7 @@ class ConnectionArgs:
     service_name: pulumi.Input[str] | None = None
     connection_id: pulumi.Input[str] | None = None
     delete_when_used: pulumi.Input[bool] = False
+    secrets_in_looker: pulumi.Input[bool] = False
     profile: pulumi.Input[str] | None = None
 
 
@@ -88,7 +89,9 @@ class Connection(Resource, module="looker", name="Connection"):
     parameters. A change is tested at preview with Looker's test of the unsaved connection; a
     failing test refuses the plan with what Looker answered. ``password``, ``certificate`` and
     ``file_type`` are write-only: compared with what the stack last wrote (a change is one
-    write, none otherwise); ``has_password`` turning false shows at refresh. Destroy refuses,
+    write, none otherwise); ``has_password`` turning false shows at refresh;
+    ``secrets_in_looker=True`` says those given are what an adopted connection has already (a
+    Terraform state holds what Terraform wrote): adopting writes them not. Destroy refuses,
     deleting nothing, while LookML models may use the connection
     (``allowed_db_connection_names``), unless ``delete_when_used=True``.
 
@@ -145,6 +148,7 @@ class Connection(Resource, module="looker", name="Connection"):
     service_name: pulumi.Output[str | None]
     connection_id: pulumi.Output[str | None]
     delete_when_used: pulumi.Output[bool | None]
+    secrets_in_looker: pulumi.Output[bool | None]
     profile: pulumi.Output[str | None]
     dialect: pulumi.Output[dict[str, Any] | None]
     snippets: pulumi.Output[list[dict[str, Any]] | None]
@@ -218,6 +222,7 @@ class Connection(Resource, module="looker", name="Connection"):
         service_name: pulumi.Input[str] | None = None,
         connection_id: pulumi.Input[str] | None = None,
         delete_when_used: pulumi.Input[bool] = False,
+        secrets_in_looker: pulumi.Input[bool] = False,
         profile: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
         **unexpected: Any,
@@ -272,6 +277,7 @@ class Connection(Resource, module="looker", name="Connection"):
                 service_name=service_name,
                 connection_id=connection_id,
                 delete_when_used=delete_when_used,
+                secrets_in_looker=secrets_in_looker,
                 profile=profile,
             )
         props, opts = declare(KIND, resource_name, args, unexpected, opts)

@@ -42,6 +42,7 @@ import pulumi
 
 from pulumi_looker.models import unknown_name_reason
 from pulumi_looker.resources import Kind
+from pulumi_looker.resources.kind import Link
 from pulumi_looker.stack_config import SECTIONS, camel_case
 
 from . import kinds
@@ -105,30 +106,61 @@ def _entry(
     name."""
     where = f"{config.name}:{kind.config.key}[{index}]"
     links = kind.config.links
-    inputs = _inputs(where, item, kind.config_keys, ["name", *links])
+    outer = [key for key, link in links.items() if link.within is None]
+    inputs = _inputs(where, item, kind.config_keys, ["name", *outer])
     name = _name(where, item, taken)
     for key, link in links.items():
-        if key not in item:
+        if link.within is None:
+            _link(config, f"{where}.{key}", link, item.get(key, _ABSENT), inputs, declared)
             continue
-        others = declared.get(link.kind, {})
-        named = item[key] if link.many and isinstance(item[key], list) else [item[key]]
-        targets = [others.get(n) for n in named] if isinstance(named, list) else [None]
-        if (
-            (link.many and not isinstance(item[key], list))
-            or None in targets
-            or any(name in inputs for name in link.instead_of)
-        ):
-            section = next(k for k, v in SECTIONS.items() if v.name == link.kind)
-            instead = " or ".join(camel_case(n) for n in link.instead_of)
-            what = "a list of entries" if link.many else "one"
-            raise StackConfigError(
-                f"{where}.{key} must name {what} of {config.name}:{section} "
-                f"({', '.join(sorted(others)) or 'none declared'})"
-                f"{f', instead of {instead}' if instead else ''}; got {item[key]!r}"
-            )
-        outputs = [getattr(t, link.output) for t in targets]
-        inputs[link.input] = outputs if link.many else outputs[0]
+        within = camel_case(link.within)
+        items = inputs.get(link.within)
+        if not isinstance(items, list):
+            continue
+        linked = []
+        for number, part in enumerate(items):
+            part = dict(part) if isinstance(part, dict) else part
+            if isinstance(part, dict) and key in part:
+                value = part.pop(key)
+                _link(config, f"{where}.{within}[{number}].{key}", link, value, part, declared)
+            linked.append(part)
+        inputs[link.within] = linked
     return name, inputs
+
+
+_ABSENT = object()
+
+
+def _link(
+    config: pulumi.Config,
+    where: str,
+    link: Link,
+    value: Any,
+    inputs: dict[str, Any],
+    declared: Mapping[str, Mapping[str, pulumi.CustomResource]],
+) -> None:
+    """Set ``link.input`` of ``inputs`` to the output of the entry (or entries) ``value``
+    names; nothing when the key is absent."""
+    if value is _ABSENT:
+        return
+    others = declared.get(link.kind, {})
+    named = value if link.many and isinstance(value, list) else [value]
+    targets = [others.get(n) if isinstance(n, str) else None for n in named]
+    if (
+        (link.many and not isinstance(value, list))
+        or None in targets
+        or any(name in inputs for name in link.instead_of)
+    ):
+        section = next(k for k, v in SECTIONS.items() if v.name == link.kind)
+        instead = " or ".join(camel_case(n) for n in link.instead_of)
+        what = "a list of entries" if link.many else "one"
+        raise StackConfigError(
+            f"{where} must name {what} of {config.name}:{section} "
+            f"({', '.join(sorted(others)) or 'none declared'})"
+            f"{f', instead of {instead}' if instead else ''}; got {value!r}"
+        )
+    outputs = [getattr(t, link.output) for t in targets]
+    inputs[link.input] = outputs if link.many else outputs[0]
 
 
 def _export(kind: Kind, resource: pulumi.CustomResource, inputs: Mapping[str, Any]) -> None:

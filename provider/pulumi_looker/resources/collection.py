@@ -82,6 +82,12 @@ class DeleteGuard:
     refusal: Callable[[LookerClient, Any], str | None]
 
 
+#: The option that says the write-only inputs given are what the adopted object has in Looker
+#: already (a Terraform state holds what Terraform last wrote): the create that adopts it
+#: writes them not, and later changes are compared with them.
+SECRETS_IN_LOOKER = "secrets_in_looker"
+
+
 @attrs.frozen
 class Rules:
     """What one collection's objects need beyond their fields, written once beside them."""
@@ -100,8 +106,16 @@ class Rules:
 
     @property
     def options(self) -> tuple[str, ...]:
-        """The inputs besides Looker's fields that the state keeps (the guard's option)."""
-        return (self.guard.option,) if self.guard else ()
+        """The inputs besides Looker's fields that the state keeps: the guard's option, and
+        ``secrets_in_looker`` for a model with write-only fields (see :data:`SECRETS_IN_LOOKER`)."""
+        guard = (self.guard.option,) if self.guard else ()
+        return (*guard, SECRETS_IN_LOOKER) if self.write_only else guard
+
+    @property
+    def write_only(self) -> tuple[str, ...]:
+        """The writable fields Looker never answers (a connection's ``password``)."""
+        rules = models.rules(self.collection.model)
+        return tuple(n for n in self.writable if rules[n].write_only)
 
     @property
     def writable(self) -> tuple[str, ...]:
@@ -270,7 +284,12 @@ class CollectionLogic:
             live = objects.get(object_id)
             if live is None:
                 raise NotInLookerError(f"Looker has no {self.collection.label} {object_id}")
-            state = self._write(ObjectState(self._answered(live, {}), True, profile), wanted)
+            kept = (
+                {n: wanted[n] for n in self.rules.write_only if n in wanted}
+                if props.get(SECRETS_IN_LOOKER)
+                else {}
+            )
+            state = self._write(ObjectState(self._answered(live, kept), True, profile), wanted)
         return Created(state.id, self._outs(state, props))
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:

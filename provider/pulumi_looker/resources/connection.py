@@ -93,8 +93,10 @@ it), ``dialect_name`` (``postgres``, ``bigquery_standard_sql``, ``snowflake``...
 at preview with Looker's test of the unsaved connection; a failing test refuses the plan with
 what Looker answered. ``password``, ``certificate`` and ``file_type`` are write-only: compared
 with what the stack last wrote (a change is one write, none otherwise); ``has_password``
-turning false shows at refresh. Destroy refuses, deleting nothing, while LookML models may use
-the connection (``allowed_db_connection_names``), unless ``delete_when_used=True``.""",
+turning false shows at refresh; ``secrets_in_looker=True`` says those given are what an
+adopted connection has already (a Terraform state holds what Terraform wrote): adopting writes
+them not. Destroy refuses, deleting nothing, while LookML models may use the connection
+(``allowed_db_connection_names``), unless ``delete_when_used=True``.""",
     config_key="connections",
     example={"name": "warehouse", "dialect_name": "postgres", "host": "db.example.com"},
     secrets=("password", "certificate"),

@@ -39,13 +39,16 @@ class Link:
     """A stack-config key of a list entry that names an entry of another kind's list (an API
     key's ``serviceAccount: ci-bot``): it sets ``input`` to that resource's output ``output``,
     instead of the inputs in ``instead_of``. A link of ``many`` names a list of entries
-    (``users: [alice, bob]``), and sets ``input`` to the list of their outputs."""
+    (``users: [alice, bob]``), and sets ``input`` to the list of their outputs. A link
+    ``within`` a list input is a key of its items (``values: [{group: finance, value: eu}]``),
+    and sets ``input`` of the item it is in."""
 
     kind: str
     input: str
     output: str
     instead_of: tuple[str, ...] = ()
     many: bool = False
+    within: str | None = None
 
 
 @attrs.frozen

@@ -190,8 +190,16 @@ class GroupValuesLogic:
         return Diff(updates=updates, replaces=replaces)
 
     def create(self, props: Mapping[str, Any]) -> Created:
-        """One ``POST`` of every value (none when Looker's are the same)."""
-        return Created(str(props["user_attribute_id"]), self._write(props))
+        """One ``GET`` of the attribute's group values, then one ``POST`` of every value; none
+        when Looker has them already, in that order (an adopted attribute, as
+        ``pulumi-looker adopt`` declares it)."""
+        client = self.connections.client(props.get("profile"))
+        attribute_id = str(props["user_attribute_id"])
+        live = client.user_attribute_group_values(attribute_id)
+        if not any(v.value_is_hidden for v in live) and _plain(live) == _items(props.get("values")):
+            outs = {"user_attribute_id": attribute_id, "values": _plain(live)}
+            return Created(attribute_id, {**outs, "profile": props.get("profile")})
+        return Created(attribute_id, self._write(props))
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         return self._write(news)
@@ -271,7 +279,8 @@ value. Values are secrets in the state. The id is the attribute's Looker id
         links={
             "userAttribute": Link(
                 "UserAttribute", "user_attribute_id", "user_attribute_id", ("user_attribute_id",)
-            )
+            ),
+            "group": Link("Group", "group_id", "group_id", ("group_id",), within="values"),
         },
     ),
     module="user_attribute_group_values",
@@ -314,9 +323,14 @@ class UserValueLogic:
         return Diff(updates=updates, replaces=replaces)
 
     def create(self, props: Mapping[str, Any]) -> Created:
-        """One ``PATCH`` of the user's value."""
-        outs = self._write(props)
-        return Created(f"{outs['user_id']}/{outs['user_attribute_id']}", outs)
+        """One ``GET`` of the user's value, then one ``PATCH``; none when the value is the
+        user's own already (an adopted value)."""
+        client = self.connections.client(props.get("profile"))
+        user_id, attribute_id = str(props["user_id"]), str(props["user_attribute_id"])
+        own = _own_value(client, user_id, attribute_id)
+        if own is None or own.value_is_hidden or own.value != props["value"]:
+            client.set_user_attribute_user_value(user_id, attribute_id, str(props["value"]))
+        return Created(f"{user_id}/{attribute_id}", _user_value_outs(props))
 
     def update(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> dict[str, Any]:
         return self._write(news)
@@ -325,12 +339,7 @@ class UserValueLogic:
         client = self.connections.client(props.get("profile"))
         user_id, attribute_id = str(props["user_id"]), str(props["user_attribute_id"])
         client.set_user_attribute_user_value(user_id, attribute_id, str(props["value"]))
-        return {
-            "user_id": user_id,
-            "user_attribute_id": attribute_id,
-            "value": props["value"],
-            "profile": props.get("profile"),
-        }
+        return _user_value_outs(props)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
         """One ``GET /users/{user_id}/attribute_values`` (Looker has no listing of every
@@ -344,14 +353,7 @@ class UserValueLogic:
             )
         client = self.connections.client(props.get("profile"))
         importing = "user_id" not in props
-        found = next(
-            (
-                v
-                for v in client.user_attribute_values(user_id, [attribute_id])
-                if str(v.user_attribute_id) == attribute_id and v.source == "user"
-            ),
-            None,
-        )
+        found = _own_value(client, user_id, attribute_id)
         if found is None:
             if importing:
                 raise NotInLookerError(
@@ -379,6 +381,30 @@ class UserValueLogic:
         client.delete_user_attribute_user_value(
             str(props["user_id"]), str(props["user_attribute_id"])
         )
+
+
+def _own_value(
+    client: LookerClient, user_id: str, attribute_id: str
+) -> models.UserAttributeWithValue | None:
+    """The user's own value of the attribute (not its groups' or the default), from one
+    ``GET /users/{user_id}/attribute_values``; None when it has none."""
+    return next(
+        (
+            v
+            for v in client.user_attribute_values(user_id, [attribute_id])
+            if str(v.user_attribute_id) == attribute_id and v.source == "user"
+        ),
+        None,
+    )
+
+
+def _user_value_outs(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "user_id": str(props["user_id"]),
+        "user_attribute_id": str(props["user_attribute_id"]),
+        "value": props["value"],
+        "profile": props.get("profile"),
+    }
 
 
 USER_ATTRIBUTE_USER_VALUE = Kind(

@@ -1,0 +1,144 @@
+"""Coming from Terraform with the real CLI: `pulumi-looker adopt --from-terraform` on a state of
+each provider, against a Looker that holds what the state manages; then a preview with no
+change and an up with no write, on the Python face (stack config) and on the plugin (`pulumi
+import`)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.e2e.test_import import printed_program
+from tests.e2e.test_plugin import example_stack
+from tests.support.clients import DEV_CLIENT_ID
+from tests.support.looker import PROJECT, writes
+from tests.support.stack import ROOT, Stack
+
+pytestmark = pytest.mark.e2e
+
+STATES = Path(__file__).parents[1] / "terraform"
+PASSWORD = "terraform-wrote-this"
+
+
+@pytest.fixture
+def organisation(start_looker):
+    """Looker with what the states manage, ids as they hold them (the admin is user 1)."""
+    return start_looker(DEV_CLIENT_ID, "--users", "0", "--seed", str(STATES / "organisation.yaml"))
+
+
+def readme_adopt(stack: Stack, state: Path, *, plugin: bool) -> subprocess.CompletedProcess[str]:
+    """The README's `pulumi-looker adopt --from-terraform` line (of the plugin: with
+    --import-file), run as written on ``stack`` and ``state``."""
+    section = (ROOT / "README.md").read_text().split("\n## Coming from Terraform\n", 1)[1]
+    blocks = re.findall(r"```sh\n(.*?)```", section.split("\n## ", 1)[0], re.DOTALL)
+    commands = [
+        line.split("#", 1)[0].split()
+        for block in blocks
+        for line in block.splitlines()
+        if line.startswith("pulumi-looker adopt")
+    ]
+    [command] = [c for c in commands if ("--import-file" in c) == plugin]
+    assert command[:4] == ["pulumi-looker", "adopt", "--stack", "prod"]
+    args = [str(state) if a == "terraform.tfstate" else a for a in command[4:]]
+    return subprocess.run(
+        ["pulumi-looker", "adopt", "--stack", stack.name, *args],
+        cwd=stack.project,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "rm_lines", "skipped"),
+    [
+        ("hirosassa.tfstate", 15, "module.data.looker_lookml_model.thelook"),
+        ("devoteam.tfstate", 12, "looker_project.thelook"),
+    ],
+)
+def test_the_python_face_adopts_a_state_then_previews_and_writes_nothing(
+    make_stack, organisation, state, rm_lines, skipped
+) -> None:
+    stack = make_stack("migrated", organisation)  # a stack with no config of its own yet
+    stack.set_config({"looker:clientId": DEV_CLIENT_ID})
+    organisation.control.clear_requests()
+    result = readme_adopt(stack, STATES / state, plugin=False)
+    assert result.returncode == 3, result.stderr  # something was skipped, and said
+    assert f"skipped {skipped}: " in result.stderr
+    assert writes(organisation) == []
+    lines = result.stdout.splitlines()
+    assert len(lines) == rm_lines
+    assert all(line.startswith("terraform state rm ") for line in lines)
+    text = stack.file.read_text()
+    assert PASSWORD not in text + result.stdout + result.stderr
+    config = yaml.safe_load(text)["config"]
+    [connection] = config[f"{PROJECT}:connections"]
+    assert set(connection["password"]) == {"secure"}  # encrypted by the stack's provider
+    assert connection["secretsInLooker"] is True
+    [role] = config[f"{PROJECT}:roles"]
+    assert (role["permissionSet"], role["modelSet"]) == ("analysts", "marketing")
+
+    preview = stack.preview()
+    assert "error" not in preview.stdout.lower()
+    organisation.control.clear_requests()
+    stack.up()
+    assert writes(organisation) == []  # every object adopted as Looker has it
+    assert PASSWORD not in str(stack.export())
+    organisation.control.clear_requests()
+    stack.preview("--expect-no-changes")
+    stack.up("--expect-no-changes")
+    assert writes(organisation) == []
+
+
+def test_the_plugin_imports_a_zendesk_state_then_previews_and_writes_nothing(
+    tmp_path, pulumi_home, organisation
+) -> None:
+    stack = example_stack(tmp_path, pulumi_home, organisation, "yaml")
+    manifest = stack.project / "Pulumi.yaml"
+    program = yaml.safe_load(manifest.read_text())
+    program |= {"config": {}, "variables": {}, "resources": {}, "outputs": {}}
+    manifest.write_text(yaml.safe_dump(program, sort_keys=False))
+    state = STATES / "zendesk-show.json"
+    organisation.control.clear_requests()
+    result = readme_adopt(stack, state, plugin=True)
+    assert result.returncode == 3, result.stderr
+    assert "skipped looker_project.thelook: a LookML project" in result.stderr
+    assert "looker_api_credentials.etl: its client_secret is not taken" in result.stderr
+    assert writes(organisation) == []
+    document = (stack.project / "import.json").read_text()
+    assert PASSWORD not in document + result.stdout + result.stderr
+    names = {r["name"]: r["id"] for r in yaml.safe_load(document)["resources"]}
+    assert names == {
+        "analysts": "permission_set/5",
+        "marketing": "model_set/2",
+        "analyst": "role/5",
+        "teams-finance": "group/2",
+        "teams-contractors": "group/3",
+        "ana": "user/2",
+        "ben": "user/3",
+        "finance_members": "group_membership/2",
+        "analyst_groups": "role_assignment/5",
+        "region": "user_attribute/8",
+        "region_by_group": "user_attribute_group_values/8",
+        "warehouse": "connection/warehouse",
+        "main": "setting",
+        "etl": "4/2",
+    }
+    assert "looker-yaml:warehousePassword" in result.stderr
+    assert PASSWORD not in (stack.project / "Pulumi.dev.yaml").read_text()
+    got = stack.pulumi("config", "get", "warehousePassword").stdout.strip()
+    assert got == PASSWORD  # kept encrypted, for the program to give when it rotates
+
+    imported = stack.pulumi("import", "--file", "import.json", "--yes")
+    assert writes(organisation) == []
+    program["resources"] = printed_program(imported.stdout)
+    manifest.write_text(yaml.safe_dump(program, sort_keys=False))
+    organisation.control.clear_requests()
+    stack.preview("--expect-no-changes")
+    stack.up("--expect-no-changes")
+    assert writes(organisation) == []
