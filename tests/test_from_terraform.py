@@ -4,6 +4,8 @@ the calls it makes (listings only, no write), the links, the names, what it skip
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,16 @@ from tests.support.looker import writes
 STATES = Path(__file__).parent / "terraform"
 SEED = STATES / "organisation.yaml"
 API = "/api/4.0"
+
+
+@pytest.fixture(autouse=True)
+def _logging_as_it_was() -> Iterator[None]:
+    """The command sets the package's log level, as a program's entry point does; the tests
+    after these in the process see it as it was."""
+    logger = logging.getLogger("pulumi_looker")
+    level = logger.level
+    yield
+    logger.setLevel(level)
 
 
 @pytest.fixture
@@ -326,3 +338,23 @@ def test_a_file_that_is_no_terraform_state_fails_in_one_line(tmp_path, capsys) -
     )
     assert status == 1
     assert "format version 3" in capsys.readouterr().err
+
+
+def test_group_values_looker_no_longer_has_are_said_without_their_values(
+    organisation, tmp_path
+) -> None:
+    state = json.loads((STATES / "hirosassa.tfstate").read_text())
+    [value] = [r for r in state["resources"] if r["type"] == "looker_user_attribute_group_value"]
+    value["instances"][0]["attributes"] |= {"group_id": "3", "id": "3:8", "value": "secret-x"}
+    path = tmp_path / "terraform.tfstate"
+    path.write_text(json.dumps(state))
+    resources = [
+        r for r in terraform_state.read(path) if r.type == "looker_user_attribute_group_value"
+    ]
+    with LookerClient(settings_for(organisation), retry=fast_retry()) as client:
+        adoption = from_terraform.adopt(
+            client, from_terraform.claims(resources), {r.address: r.name for r in resources}
+        )
+    [item] = adoption.adopted
+    assert item.inputs["values"] == [{"group_id": "2", "value": "US"}]  # as Looker has them
+    assert item.notes == ("values: Looker gives group 3 no value of it any more; left out",)

@@ -55,6 +55,8 @@ class Claim:
     notes: tuple[str, ...] = ()
     #: False for a part of an object another resource names better (a user's roles).
     names_it: bool = True
+    #: The group values the state holds, ``(group_id, value)`` each.
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen
@@ -63,8 +65,8 @@ class Skipped:
     reason: str
 
 
-#: How a resource type becomes claims: its claims, or why it is skipped.
-Taker = Callable[[TerraformResource], list[Claim] | str]
+#: How a resource type becomes a claim: its claim, or why it is skipped.
+Taker = Callable[[TerraformResource], Claim | str]
 
 
 def _id(value: Any) -> str:
@@ -73,11 +75,11 @@ def _id(value: Any) -> str:
 
 
 def _object(kind: str, attribute: str = "id") -> Taker:
-    def take(resource: TerraformResource) -> list[Claim] | str:
+    def take(resource: TerraformResource) -> Claim | str:
         looker_id = _id(resource.attributes.get(attribute))
         if not looker_id:
             return f"its {attribute} is empty: the state holds no object"
-        return [Claim(kind, looker_id, resource.address)]
+        return Claim(kind, looker_id, resource.address)
 
     return take
 
@@ -86,7 +88,7 @@ def _connection(certificate_digest: bool) -> Taker:
     """A connection by its name, with the password (and certificate, unless the provider keeps
     only its digest) the state holds."""
 
-    def take(resource: TerraformResource) -> list[Claim] | str:
+    def take(resource: TerraformResource) -> Claim | str:
         attributes = resource.attributes
         name = _id(attributes.get("name") or attributes.get("id"))
         if not name:
@@ -102,7 +104,7 @@ def _connection(certificate_digest: bool) -> Taker:
         else:
             secrets["certificate"] = attributes.get("certificate")
         taken = {k: str(v) for k, v in secrets.items() if v}
-        return [Claim("Connection", name, resource.address, secrets=taken, notes=notes)]
+        return Claim("Connection", name, resource.address, secrets=taken, notes=notes)
 
     return take
 
@@ -113,14 +115,14 @@ def _ids(values: Any, key: str | None = None) -> tuple[str, ...]:
     return tuple(_id(v.get(key) if key and isinstance(v, dict) else v) for v in items)
 
 
-def _hirosassa_membership(resource: TerraformResource) -> list[Claim] | str:
+def _hirosassa_membership(resource: TerraformResource) -> Claim | str:
     group = _id(resource.attributes.get("target_group_id"))
     if not group:  # before v0.7.0: one user of one group, "<group_id>:<user_id>"
         group, _, user = _id(resource.attributes.get("id")).partition(":")
         if not (group and user):
             return "no target_group_id: the state holds no group"
-        return [Claim("GroupMembership", group, resource.address, {"user_ids": (user,)})]
-    return [Claim("GroupMembership", group, resource.address, authoritative=True)]
+        return Claim("GroupMembership", group, resource.address, {"user_ids": (user,)})
+    return Claim("GroupMembership", group, resource.address, authoritative=True)
 
 
 def _role_groups(key: str | None) -> Taker:
@@ -129,7 +131,7 @@ def _role_groups(key: str | None) -> Taker:
     way: authoritative, a RoleAssignment would own the role's users too, which Terraform did
     not."""
 
-    def take(resource: TerraformResource) -> list[Claim] | str:
+    def take(resource: TerraformResource) -> Claim | str:
         role = _id(resource.attributes.get("role_id"))
         if not role:
             return "no role_id: the state holds no role"
@@ -139,12 +141,12 @@ def _role_groups(key: str | None) -> Taker:
             if key is None
             else ()
         )
-        return [Claim("RoleAssignment", role, resource.address, {"group_ids": groups}, notes=notes)]
+        return Claim("RoleAssignment", role, resource.address, {"group_ids": groups}, notes=notes)
 
     return take
 
 
-def _devoteam_member(resource: TerraformResource) -> list[Claim] | str:
+def _devoteam_member(resource: TerraformResource) -> Claim | str:
     group = _id(resource.attributes.get("target_group_id"))
     if not group:
         return "no target_group_id: the state holds no group"
@@ -152,43 +154,52 @@ def _devoteam_member(resource: TerraformResource) -> list[Claim] | str:
         "user_ids": _ids(resource.attributes.get("user"), "id"),
         "group_ids": _ids(resource.attributes.get("group"), "id"),
     }
-    return [Claim("GroupMembership", group, resource.address, members)]
+    return Claim("GroupMembership", group, resource.address, members)
 
 
-def _user_roles(resource: TerraformResource) -> list[Claim] | str:
+def _user_roles(resource: TerraformResource) -> Claim | str:
     user = _id(resource.attributes.get("user_id") or resource.attributes.get("id"))
     if not user:
         return "no user_id: the state holds no user"
-    return [Claim("User", user, resource.address, names_it=False)]
+    return Claim("User", user, resource.address, names_it=False)
 
 
-def _user_value(resource: TerraformResource) -> list[Claim] | str:
+def _user_value(resource: TerraformResource) -> Claim | str:
     user = _id(resource.attributes.get("user_id"))
     attribute = _id(resource.attributes.get("user_attribute_id"))
     if not (user and attribute):
         user, _, attribute = _id(resource.attributes.get("id")).partition(":")
     if not (user and attribute):
         return "no user_id and user_attribute_id: the state holds no value"
-    return [Claim("UserAttributeUserValue", f"{user}/{attribute}", resource.address)]
+    return Claim("UserAttributeUserValue", f"{user}/{attribute}", resource.address)
 
 
-def _group_value(resource: TerraformResource) -> list[Claim] | str:
+def _group_value(resource: TerraformResource) -> Claim | str:
     attribute = _id(resource.attributes.get("user_attribute_id"))
     if not attribute:
         attribute = _id(resource.attributes.get("id")).partition(":")[2]
     if not attribute:
         return "no user_attribute_id: the state holds no attribute"
-    return [Claim("UserAttributeGroupValues", attribute, resource.address, names_it=False)]
+    group = _id(resource.attributes.get("group_id")) or _id(resource.attributes.get("id"))
+    value = ((group.partition(":")[0], str(resource.attributes.get("value") or "")),)
+    return Claim(
+        "UserAttributeGroupValues", attribute, resource.address, names_it=False, values=value
+    )
 
 
-def _attribute_members(resource: TerraformResource) -> list[Claim] | str:
+def _attribute_members(resource: TerraformResource) -> Claim | str:
     attribute = _id(resource.attributes.get("user_attribute_id"))
     if not attribute:
         return "no user_attribute_id: the state holds no attribute"
-    return [Claim("UserAttributeGroupValues", attribute, resource.address)]
+    values = tuple(
+        (_id(block.get("id")), str(block.get("value") or ""))
+        for block in resource.attributes.get("group") or ()
+        if isinstance(block, dict)
+    )
+    return Claim("UserAttributeGroupValues", attribute, resource.address, values=values)
 
 
-def _api_credentials(resource: TerraformResource) -> list[Claim] | str:
+def _api_credentials(resource: TerraformResource) -> Claim | str:
     user, key = _id(resource.attributes.get("user_id")), _id(resource.attributes.get("id"))
     if not (user and key) or user == "0":
         return "no user_id: the state holds no user (an imported key's is 0)"
@@ -198,11 +209,11 @@ def _api_credentials(resource: TerraformResource) -> list[Claim] | str:
             "its client_secret is not taken: Looker answers a key's secret only when it makes "
             "it, and the key keeps working with the one its users have",
         )
-    return [Claim("ApiCredential", f"{user}/{key}", resource.address, notes=notes)]
+    return Claim("ApiCredential", f"{user}/{key}", resource.address, notes=notes)
 
 
-def _setting(resource: TerraformResource) -> list[Claim] | str:
-    return [Claim("InstanceSettings", "setting", resource.address)]
+def _setting(resource: TerraformResource) -> Claim | str:
+    return Claim("InstanceSettings", "setting", resource.address)
 
 
 def _not_ours(what: str) -> str:
@@ -284,7 +295,7 @@ def claims(resources: Iterable[TerraformResource]) -> Taken:
         if isinstance(answer, str):
             skipped.append(Skipped(resource.address, answer))
         else:
-            found += answer
+            found.append(answer)
     return Taken(tuple(found), tuple(skipped))
 
 
@@ -369,11 +380,28 @@ def _as_claimed(
         for name in unclaimed:
             del inputs[name]
         inputs = {k: v for k, v in inputs.items() if v != []}
+    notes += _values_as_claimed(inputs, [v for c in group for v in c.values])
     secrets = {k: v for c in group for k, v in c.secrets.items()}
     if secrets:
         inputs.update(secrets)
         inputs[SECRETS_IN_LOOKER] = True
     return inputs, tuple(notes)
+
+
+def _values_as_claimed(inputs: dict[str, Any], claimed: Sequence[tuple[str, str]]) -> list[str]:
+    """Each group value the state holds that Looker has not (said), and a hidden attribute's
+    values, which Looker never answers, from the state. Values are never printed."""
+    live = {str(v.get("group_id")): v for v in inputs.get("values") or ()}
+    notes = []
+    for group, value in claimed:
+        found = live.get(group)
+        if found is None:
+            notes.append(f"values: Looker gives group {group} no value of it any more; left out")
+        elif found.get("value") is None:
+            found["value"] = value  # hidden: Looker never answers it
+        elif found.get("value") != value:
+            notes.append(f"values: group {group}'s value is another in Looker; Looker's kept")
+    return notes
 
 
 def _unique(name: str, taken: set[str]) -> str:
