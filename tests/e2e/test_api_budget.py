@@ -29,13 +29,13 @@ def test_a_refreshing_preview_and_up_read_each_thing_once(
 def assert_each_command_reads_each_thing_once(dev, looker) -> None:
     """A refreshing preview, a no-op up (Pulumi.yaml: refresh before each) and a refresh: one
     login, one read per singleton and the one listing of users, each; ``pulumi up`` twice
-    that, as its preview and its update each start the provider anew (``--skip-preview``
-    halves it)."""
+    that, as its preview and its update each start the provider anew (``--skip-preview``,
+    the tests' default, halves it)."""
     once = Counter({LOGIN: 1, LISTING: 1, **SINGLETON_READS})
     for command, expected in (
         (dev.preview, once),
-        (dev.up, once + once),
-        (lambda: dev.up("--skip-preview"), once),
+        (lambda: dev.up(preview=True), once + once),
+        (dev.up, once),
         (dev.refresh, once),
     ):
         looker.control.clear_requests()

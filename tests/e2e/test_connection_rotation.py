@@ -40,7 +40,7 @@ def test_after_the_connections_key_is_rotated_the_next_preview_and_up_use_the_ne
 
     looker.control.clear_requests()
     dev.preview("--expect-no-changes")
-    dev.up()
+    dev.up(preview=True)
     logins = [r for r in looker.control.requests() if r["path"].endswith("/login")]
     # The preview, then up's preview and its update: never the deleted key.
     assert [r["status"] for r in logins] == [200, 200, 200]

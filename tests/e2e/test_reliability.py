@@ -51,7 +51,7 @@ def test_a_hundred_keys_across_twenty_users(make_stack, start_looker) -> None:
     looker = start_looker(DEV_CLIENT_ID, "--users", "20")
     dev = make_stack("dev", looker)
     dev.set_config({CREDENTIALS: keys_config(100, users=20)})
-    dev.up()
+    dev.up(preview=True)
     keys = [k for k in looker.control.state()["credentials_api3"] if k["user_id"] != "1"]
     assert len(keys) == 100
     assert sorted(k["purpose"] for k in keys) == sorted(

@@ -103,9 +103,14 @@ class Stack:
             raise CommandFailed(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{output}")
         return result
 
-    def up(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        """``pulumi up`` as pipelines run it: its preview first, then the update."""
-        return self.pulumi("up", "--yes", *args, ok=ok)
+    def up(
+        self, *args: str, ok: bool = True, preview: bool = False
+    ) -> subprocess.CompletedProcess[str]:
+        """``pulumi up`` without a preview of its own: the update (its refresh and its checks
+        refuse what a preview would). Tests preview with :meth:`preview`, the real command;
+        ``preview=True`` runs up as pipelines run it, its preview first."""
+        skip = () if preview or "--skip-preview" in args else ("--skip-preview",)
+        return self.pulumi("up", "--yes", *skip, *args, ok=ok)
 
     def preview(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
         return self.pulumi("preview", "--diff", *args, ok=ok)
