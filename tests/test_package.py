@@ -100,8 +100,9 @@ MAY_IMPORT = {
     "plugin": {"base", "client", "resources", "stack_config", "plugin"},
     "cli": {"base", "client", "resources", "stack_config", "cli"},
     "emulator": {"base", "emulator"},
-    # The package itself, and the old paths kept for stacks made by 0.1.0: the Python face.
-    "top": {"base", "dynamic"},
+    # The package itself, and the old paths kept for stacks made by 0.1.0: the Python face
+    # (the package names its kinds' classes from their declarations, and loads them on use).
+    "top": {"base", "resources", "dynamic"},
 }
 
 
