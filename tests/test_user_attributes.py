@@ -116,15 +116,17 @@ def test_the_type_is_checked_at_preview(face, emulator) -> None:
     assert failures[0][1].startswith("type must be one of string, number, ")
 
 
+def _made(face, kind: str, inputs: dict) -> tuple[str, dict]:
+    """A resource of ``kind`` made as an up makes it: checked, then created."""
+    checked, failures = face.check(kind, inputs)
+    assert failures == []
+    return face.create(kind, checked)
+
+
 def test_an_import_of_group_values_writes_nothing(face, emulator, groups) -> None:
     attribute_id, _ = _attribute(face)
     values = [{"group_id": groups["EU"], "value": "eu"}]
-    face.create(
-        "UserAttributeGroupValues",
-        face.check(
-            "UserAttributeGroupValues", {"user_attribute_id": attribute_id, "values": values}
-        )[0],
-    )
+    _made(face, "UserAttributeGroupValues", {"user_attribute_id": attribute_id, "values": values})
     emulator.control.clear_requests()
     found, outs = face.read(
         "UserAttributeGroupValues", f"user_attribute_group_values/{attribute_id}", {}
@@ -175,27 +177,19 @@ def test_values_looker_has_already_are_declared_with_no_write(face, emulator, gr
     """As adopt --from-terraform declares them: one read each, no write; another value is
     still written."""
     attribute_id, _ = _attribute(face)
-    values = [{"group_id": groups["EU"], "value": "eu"}]
-    face.create(
-        "UserAttributeGroupValues",
-        face.check(
-            "UserAttributeGroupValues", {"user_attribute_id": attribute_id, "values": values}
-        )[0],
-    )
+    grouped = {
+        "user_attribute_id": attribute_id,
+        "values": [{"group_id": groups["EU"], "value": "eu"}],
+    }
+    _made(face, "UserAttributeGroupValues", grouped)
     own = {"user_id": "1", "user_attribute_id": attribute_id, "value": "apac"}
-    face.create("UserAttributeUserValue", face.check("UserAttributeUserValue", own)[0])
+    _made(face, "UserAttributeUserValue", own)
     emulator.control.clear_requests()
-    grouped = {"user_attribute_id": attribute_id, "values": values}
-    id_, outs = face.create(
-        "UserAttributeGroupValues", face.check("UserAttributeGroupValues", grouped)[0]
-    )
-    assert (id_, outs["values"]) == (attribute_id, values)
-    user_id, user_outs = face.create(
-        "UserAttributeUserValue", face.check("UserAttributeUserValue", own)[0]
-    )
+    id_, outs = _made(face, "UserAttributeGroupValues", grouped)
+    assert (id_, outs["values"]) == (attribute_id, grouped["values"])
+    user_id, user_outs = _made(face, "UserAttributeUserValue", own)
     assert (user_id, user_outs["value"]) == (f"1/{attribute_id}", "apac")
     assert writes(emulator) == []
     assert emulator.control.calls()[("GET", f"{API}/users/1/attribute_values")] == 1
-    other = {**own, "value": "emea"}
-    face.create("UserAttributeUserValue", face.check("UserAttributeUserValue", other)[0])
+    _made(face, "UserAttributeUserValue", {**own, "value": "emea"})
     assert writes(emulator) == [("PATCH", f"{API}/users/1/attribute_values/{attribute_id}")]
