@@ -7,8 +7,9 @@ import functools
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from pulumi_looker.errors import LookerError
 from pulumi_looker.files import write_atomically
@@ -180,7 +181,7 @@ def _adopt(args: argparse.Namespace) -> int:
 def _from_terraform(
     args: argparse.Namespace,
     project: stack_file.Project,
-    document: object,
+    document: Any,
     settings: ConnectionSettings,
     resources: list[terraform_state.TerraformResource],
 ) -> int:
@@ -204,16 +205,14 @@ def _from_terraform(
         found = from_terraform.import_document(adoption, project.held_ids(args.stack))
         write_atomically(args.import_file, json.dumps(found, indent=1) + "\n")
         for item in adoption.adopted:
-            for name in item.secrets:
-                key = from_terraform.plugin_secret_key(project.name, item, name)
-                project.set_secret(args.stack, key, str(item.inputs[name]), path=False)
-                say(f"pulumi-looker adopt: {item.name}'s {name} is in config {key} (secret)")
+            secrets = {**{n: str(item.inputs[n]) for n in item.secrets}, **item.kept}
+            _keep(args, project, item, secrets)
         say(
             f"pulumi-looker adopt: {len(found['resources'])} resources in {args.import_file}; "
             f"import them with `pulumi import --file {args.import_file}`"
         )
     else:
-        config = document["config"]  # type: ignore[index]
+        config = document["config"]
         merged = from_terraform.merge(config, project.name, adoption, args.profile)
         for note in merged.notes:
             say(f"pulumi-looker adopt: {note}")
@@ -221,12 +220,14 @@ def _from_terraform(
         text = stack_file.dump(document)
         if args.stdout:
             sys.stdout.write(text)
-            if merged.secrets:
+            if merged.secrets or any(item.kept for item in adoption.adopted):
                 say("pulumi-looker adopt: secrets left out (without --stdout: set encrypted)")
         elif merged.added:
             write_atomically(path, text)
             for key, value in merged.secrets:
                 project.set_secret(args.stack, key, value, path=True)
+            for item in adoption.adopted:
+                _keep(args, project, item, item.kept)
         where = "stdout" if args.stdout else str(path)
         say(f"pulumi-looker adopt: {len(merged.added)} added to {where}")
     lines = from_terraform.state_rm(adoption)
@@ -234,6 +235,22 @@ def _from_terraform(
         say("pulumi-looker adopt: then hand each resource over, so that Terraform forgets it:")
         print("\n".join(lines), file=sys.stderr if args.stdout else sys.stdout)
     return SKIPPED if adoption.skipped else 0
+
+
+def _keep(
+    args: argparse.Namespace,
+    project: stack_file.Project,
+    item: from_terraform.Adopted,
+    secrets: Mapping[str, str],
+) -> None:
+    """Set each secret apart in the stack's config, encrypted, and say where (not what)."""
+    for name, value in secrets.items():
+        key = from_terraform.secret_key(project.name, item, name)
+        project.set_secret(args.stack, key, value, path=False)
+        print(
+            f"pulumi-looker adopt: {item.name}'s {name} is in config {key} (secret)",
+            file=sys.stderr,
+        )
 
 
 if __name__ == "__main__":

@@ -57,6 +57,9 @@ class Claim:
     names_it: bool = True
     #: The group values the state holds, ``(group_id, value)`` each.
     values: tuple[tuple[str, str], ...] = ()
+    #: Secrets the state holds that no input takes (a key's ``client_secret``): kept in the
+    #: stack's config, encrypted, for whoever reads them there.
+    kept: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -203,13 +206,9 @@ def _api_credentials(resource: TerraformResource) -> Claim | str:
     user, key = _id(resource.attributes.get("user_id")), _id(resource.attributes.get("id"))
     if not (user and key) or user == "0":
         return "no user_id: the state holds no user (an imported key's is 0)"
-    notes: tuple[str, ...] = ()
-    if resource.attributes.get("client_secret"):
-        notes = (
-            "its client_secret is not taken: Looker answers a key's secret only when it makes "
-            "it, and the key keeps working with the one its users have",
-        )
-    return Claim("ApiCredential", f"{user}/{key}", resource.address, notes=notes)
+    secret = resource.attributes.get("client_secret")
+    kept = {"client_secret": str(secret)} if secret else {}
+    return Claim("ApiCredential", f"{user}/{key}", resource.address, kept=kept)
 
 
 def _setting(resource: TerraformResource) -> Claim | str:
@@ -312,6 +311,8 @@ class Adopted:
     notes: tuple[str, ...] = ()
     #: The inputs that hold the state's secrets (a connection's ``password``).
     secrets: tuple[str, ...] = ()
+    #: The state's secrets that no input takes (see :attr:`Claim.kept`).
+    kept: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def import_id(self) -> str:
@@ -353,7 +354,8 @@ def adopt(client: LookerClient, taken: Taken, addresses: Mapping[str, str]) -> A
         taken_names = used.setdefault(kind_name, set())
         name = _unique(addresses[first.address], taken_names)
         secrets = tuple(sorted({k for c in group for k in c.secrets}))
-        adopted.append(Adopted(kind, looker_id, name, inputs, where, notes, secrets))
+        kept = {k: v for c in group for k, v in c.kept.items()}
+        adopted.append(Adopted(kind, looker_id, name, inputs, where, notes, secrets, kept))
     return Adoption(tuple(adopted), tuple(skipped))
 
 
@@ -484,8 +486,9 @@ def import_document(adoption: Adoption, held: Iterable[str]) -> dict[str, Any]:
     }
 
 
-def plugin_secret_key(namespace: str, item: Adopted, name: str) -> str:
-    """Where a plugin stack keeps a secret the state held: ``proj:warehousePassword``."""
+def secret_key(namespace: str, item: Adopted, name: str) -> str:
+    """The config key of a secret the state held, set apart: ``proj:warehousePassword`` (a
+    plugin stack's inputs), ``proj:etlClientSecret`` (kept)."""
     words = re.split(r"[^A-Za-z0-9]+", f"{item.name} {name}")
     first, *rest = [w for w in words if w]
     tail = "".join(w[0].upper() + w[1:] for w in rest)
