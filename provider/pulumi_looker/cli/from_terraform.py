@@ -29,6 +29,7 @@ import attrs
 from pulumi_looker.errors import LookerError
 from pulumi_looker.resources import BY_NAME, Kind
 from pulumi_looker.resources.collection import SECRETS_IN_LOOKER
+from pulumi_looker.resources.kind import Link
 
 from .adopt import OneClient
 from .terraform_state import TerraformResource
@@ -275,8 +276,8 @@ class Taken:
 
 
 def claims(resources: Iterable[TerraformResource]) -> Taken:
-    """Each resource's claims, or why it is skipped (another provider's, a type we do not
-    manage, an instance that holds no object)."""
+    """Each resource's claim, or why it is skipped (a Looker provider this does not read, a
+    type we do not manage, an instance that holds no object); other providers' are left out."""
     found: list[Claim] = []
     skipped = []
     for resource in resources:
@@ -316,11 +317,16 @@ class Adopted:
 
     @property
     def import_id(self) -> str:
-        """The id ``pulumi import`` takes (``group/7``, ``user_attribute_user_value/42/7``)."""
-        return _PLACEHOLDER.sub(self.looker_id, self.kind.import_id, count=1)
+        return import_id(self.kind, self.looker_id)
 
 
 _PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*(?:/[A-Z][A-Z0-9_]*)*$")
+
+
+def import_id(kind: Kind, looker_id: str) -> str:
+    """The id ``pulumi import`` takes for an object of ``kind`` (``group/7``,
+    ``user_attribute_user_value/42/7``): the kind's documented form with the id in it."""
+    return _PLACEHOLDER.sub(looker_id, kind.import_id, count=1)
 
 
 @attrs.frozen
@@ -344,11 +350,11 @@ def adopt(client: LookerClient, taken: Taken, addresses: Mapping[str, str]) -> A
         first = next((c for c in group if c.names_it), group[0])
         where = tuple(c.address for c in group)
         try:
-            found = kind.logic(connections).read(_PLACEHOLDER.sub(looker_id, kind.import_id), {})
+            found = kind.logic(connections).read(import_id(kind, looker_id), {})
         except LookerError as error:
             skipped += [Skipped(a, f"{error} (nothing was adopted)") for a in where]
             continue
-        inputs, notes = _as_claimed(kind, dict(found.inputs), group)
+        inputs, notes = _as_claimed(dict(found.inputs), group)
         if kind.adopted_by is not None:
             inputs[kind.adopted_by] = looker_id.rpartition("/")[2]
         taken_names = used.setdefault(kind_name, set())
@@ -360,7 +366,7 @@ def adopt(client: LookerClient, taken: Taken, addresses: Mapping[str, str]) -> A
 
 
 def _as_claimed(
-    kind: Kind, inputs: dict[str, Any], group: Sequence[Claim]
+    inputs: dict[str, Any], group: Sequence[Claim]
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The inputs read, as the Terraform resources managed the object: additive members only
     those Terraform has that Looker still has, write-only secrets from the state."""
@@ -453,7 +459,9 @@ def linked(adoption: Adoption) -> list[tuple[Adopted, dict[str, Any]]]:
     return entries
 
 
-def _linked_part(part: Any, key: str, link: Any, names: Mapping[tuple[str, str], str]) -> Any:
+def _linked_part(part: Any, key: str, link: Link, names: Mapping[tuple[str, str], str]) -> Any:
+    """An item of a list input whose id names an adopted object: that entry's name instead
+    (``{group: finance, value: eu}``)."""
     if not isinstance(part, dict):
         return part
     target = names.get((link.kind, str(part.get(link.input))))
