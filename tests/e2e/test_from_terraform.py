@@ -94,6 +94,10 @@ def test_the_python_face_adopts_a_state_then_previews_and_writes_nothing(
         assert set(config[f"{PROJECT}:etlClientSecret"]) == {"secure"}
         assert KEY_SECRET not in text + result.stdout + result.stderr
 
+    # A real preview first: each link's output (the role's permission set...) is unknown yet.
+    preview = stack.preview()
+    assert "error" not in preview.stdout.lower()
+    assert writes(organisation) == []
     organisation.control.clear_requests()
     stack.up()  # adopts: every object as Looker has it
     marks = [w for w in writes(organisation) if w[1].startswith(MARKS)]
