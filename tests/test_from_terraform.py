@@ -144,6 +144,8 @@ def test_each_provider_s_organisation_is_read_in_listings_and_linked(
     assert values == {"values": [{"group": finance, "value": "US"}], "userAttribute": "region"}
     [connection] = [e for (k, _), e in found.items() if k == "Connection"]
     assert connection["password"] == "terraform-wrote-this"
+    resources = terraform_state.read(STATES / state)
+    assert "terraform-wrote-this" not in repr(adoption) + repr(resources)  # never in a repr
     assert connection["secretsInLooker"] is True
     assert connection["connectionId"] == "warehouse"
     assert {s.address for s in adoption.skipped} == (

@@ -51,7 +51,7 @@ class Claim:
     members: Mapping[str, tuple[str, ...]] | None = None
     authoritative: bool = False
     #: Write-only inputs with the values the state holds (a connection's ``password``).
-    secrets: Mapping[str, str] = attrs.field(factory=dict)
+    secrets: Mapping[str, str] = attrs.field(factory=dict, repr=False)
     #: What the state holds that Looker cannot be told (said, not written).
     notes: tuple[str, ...] = ()
     #: False for a part of an object another resource names better (a user's roles).
@@ -60,7 +60,7 @@ class Claim:
     values: tuple[tuple[str, str], ...] = ()
     #: Secrets the state holds that no input takes (a key's ``client_secret``): kept in the
     #: stack's config, encrypted, for whoever reads them there.
-    kept: Mapping[str, str] = attrs.field(factory=dict)
+    kept: Mapping[str, str] = attrs.field(factory=dict, repr=False)
 
 
 @attrs.frozen
@@ -307,13 +307,14 @@ class Adopted:
     kind: Kind
     looker_id: str
     name: str
-    inputs: dict[str, Any]
-    addresses: tuple[str, ...]
+    #: With the state's secrets among them: never in a repr.
+    inputs: dict[str, Any] = attrs.field(repr=False)
+    addresses: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     #: The inputs that hold the state's secrets (a connection's ``password``).
     secrets: tuple[str, ...] = ()
     #: The state's secrets that no input takes (see :attr:`Claim.kept`).
-    kept: Mapping[str, str] = attrs.field(factory=dict)
+    kept: Mapping[str, str] = attrs.field(factory=dict, repr=False)
 
     @property
     def import_id(self) -> str:
@@ -354,7 +355,7 @@ def adopt(client: LookerClient, taken: Taken, addresses: Mapping[str, str]) -> A
         except LookerError as error:
             skipped += [Skipped(a, f"{error} (nothing was adopted)") for a in where]
             continue
-        inputs, notes = _as_claimed(dict(found.inputs), group)
+        inputs, notes = _as_claimed(kind, dict(found.inputs), group)
         if kind.adopted_by is not None:
             inputs[kind.adopted_by] = looker_id.rpartition("/")[2]
         taken_names = used.setdefault(kind_name, set())
@@ -366,7 +367,7 @@ def adopt(client: LookerClient, taken: Taken, addresses: Mapping[str, str]) -> A
 
 
 def _as_claimed(
-    inputs: dict[str, Any], group: Sequence[Claim]
+    kind: Kind, inputs: dict[str, Any], group: Sequence[Claim]
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """The inputs read, as the Terraform resources managed the object: additive members only
     those Terraform has that Looker still has, write-only secrets from the state."""
@@ -382,7 +383,8 @@ def _as_claimed(
             if gone:
                 notes.append(f"{name}: Looker no longer has {', '.join(gone)} in it; left out")
             inputs[name] = [m for m in live if m in wanted]
-        unclaimed = {n for n in ("user_ids", "group_ids") if n in inputs} - {
+        member_sets = {link.input for link in kind.config.links.values() if link.many}
+        unclaimed = {n for n in member_sets if n in inputs} - {
             n for members in sets for n in members
         }
         for name in unclaimed:

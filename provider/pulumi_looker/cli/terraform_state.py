@@ -34,7 +34,8 @@ class TerraformResource:
     type: str
     name: str
     provider: str
-    attributes: Mapping[str, Any]
+    #: As the state holds them: a connection's password in plain text, so never in a repr.
+    attributes: Mapping[str, Any] = attrs.field(repr=False)
 
 
 def read(path: Path) -> list[TerraformResource]:
