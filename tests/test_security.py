@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +49,9 @@ def test_untrusted_certificate_fails_clearly_and_is_not_retried(
     assert "looker:verifySsl to false for a test instance only" in message
     assert raised.value.attempts == 1
     assert emulator.control.requests() == []  # nothing got through, not even the login
+    # The connection the client gave up on mid-handshake does not hold the emulator's stop
+    # until it is killed: it stops as asked.
+    assert emulator.stop() == -signal.SIGTERM
 
 
 def test_ca_bundle_is_trusted(https_emulator) -> None:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 #: What the extra ``emulator`` brings: without it the emulator cannot serve.
 SERVER_MODULES = ("starlette", "uvicorn")
+#: How long a stopping emulator waits for the requests it is answering.
+GRACEFUL_SHUTDOWN_SECONDS = 2
 
 _CONTROL_ROUTES = """\
 control routes (outside /api, for tests and demos; JSON):
@@ -202,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         lifespan="off",
         ssl_certfile=args.ssl_certfile,
         ssl_keyfile=args.ssl_keyfile,
+        # A stop waits this long for open connections: a client that gave up mid-handshake
+        # (an untrusted certificate) would otherwise hold it for uvicorn's default, forever.
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
     asyncio.run(_serve(uvicorn.Server(config), "https" if args.ssl_certfile else "http"))
 

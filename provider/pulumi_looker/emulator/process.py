@@ -102,10 +102,12 @@ class EmulatorProcess:
         assert self._process is not None
         return self._process.wait(timeout=timeout)
 
-    def stop(self, *, kill: bool = False) -> None:
-        """Stop the server: gracefully, or with SIGKILL as a crash would."""
+    def stop(self, *, kill: bool = False) -> int | None:
+        """Stop the server: gracefully (SIGTERM), or with SIGKILL as a crash would. Its exit
+        status: ``-SIGTERM`` when it stopped as asked, ``-SIGKILL`` when killed (asked, or after
+        10 s of a graceful stop); None when it was not started."""
         if self._process is None:
-            return
+            return None
         if self._process.poll() is None:
             self._process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
             try:
@@ -115,10 +117,12 @@ class EmulatorProcess:
                 self._process.wait()
         if self._process.stdout:
             self._process.stdout.close()
+        status = self._process.returncode
         self._process = None
         if self._control is not None:
             self._control.close()
             self._control = None
+        return status
 
     def __enter__(self) -> EmulatorProcess:
         return self.start()
