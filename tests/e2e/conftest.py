@@ -40,7 +40,7 @@ def make_stack(project: Path, tmp_path: Path, pulumi_home: Path) -> Callable[...
 
     def make(name: str, emulator: EmulatorProcess) -> Stack:
         stack = Stack(project, name, env)
-        stack.pulumi("stack", "init")
+        stack.init()
         stack.set_config({"looker:baseUrl": emulator.url})
         return stack
 

@@ -43,7 +43,7 @@ def example_stack(
         backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET, checkpoints=False
     )
     stack = Stack(project, "dev", env, config_dir=".")
-    stack.pulumi("stack", "init")
+    stack.init()
     stack.set_config({"looker:baseUrl": looker.url})
     return stack
 
@@ -233,7 +233,7 @@ resources:
         backend=backend, home=pulumi_home, client_secret=ADMIN_CLIENT_SECRET, checkpoints=False
     )
     stack = Stack(project, "dev", env, config_dir=".")
-    stack.pulumi("stack", "init")
+    stack.init()
     stack.up()
     assert default.control.state()["password_config"]["min_length"] == 14
     assert second.control.state()["password_config"]["min_length"] == 20

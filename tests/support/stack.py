@@ -70,6 +70,11 @@ def cli_environment(
     return env
 
 
+#: What `pulumi stack init` wrote, by what it depends on (the project, the stack's name and
+#: file, the passphrase): the files it wrote in the backend and the stack file it left.
+_INITIALIZED: dict[tuple[bytes, str, bytes, str], tuple[dict[str, bytes], bytes]] = {}
+
+
 class Stack:
     """One stack of a copy of the project, driven through the pulumi CLI."""
 
@@ -102,6 +107,34 @@ class Stack:
         if ok and result.returncode != 0:
             raise CommandFailed(f"pulumi {' '.join(args)} failed ({result.returncode}):\n{output}")
         return result
+
+    def init(self) -> None:
+        """``pulumi stack init`` (a local backend: it writes the stack's checkpoint, and the
+        stack file's ``encryptionsalt`` when it has none). The first init of a project, stack
+        name, stack file and passphrase in a test process runs the command; later ones get the
+        files it wrote, which saves the CLI's half a second of CPU each."""
+        backend = Path(self.env["PULUMI_BACKEND_URL"].removeprefix("file://"))
+        key = (
+            (self.project / "Pulumi.yaml").read_bytes(),
+            self.name,
+            self.file.read_bytes() if self.file.exists() else b"",
+            self.env["PULUMI_CONFIG_PASSPHRASE"],
+        )
+        if key in _INITIALIZED:
+            wrote, stack_file = _INITIALIZED[key]
+            for name, content in wrote.items():
+                (backend / name).parent.mkdir(parents=True, exist_ok=True)
+                (backend / name).write_bytes(content)
+            self.file.write_bytes(stack_file)
+            return
+        before = _files(backend)
+        self.pulumi("stack", "init")
+        wrote = {
+            name: content
+            for name, content in _files(backend).items()
+            if before.get(name) != content
+        }
+        _INITIALIZED[key] = wrote, self.file.read_bytes()
 
     def up(
         self, *args: str, ok: bool = True, preview: bool = False
@@ -139,6 +172,15 @@ class Stack:
     def outputs(self, *, secrets: bool = False) -> dict[str, Any]:
         args = ["stack", "output", "--json", *(["--show-secrets"] if secrets else [])]
         return json.loads(self.pulumi(*args).stdout)
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory``, by its path relative to it."""
+    return {
+        str(path.relative_to(directory)): path.read_bytes()
+        for path in directory.rglob("*")
+        if path.is_file()
+    }
 
 
 def replace_connection_key(stack: Stack, looker: EmulatorProcess) -> models.CreateCredentialsApi3:
