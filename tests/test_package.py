@@ -39,6 +39,28 @@ def test_declaring_resources_loads_no_http_stack() -> None:
     assert result.stdout.strip() == "[]"
 
 
+def test_the_emulator_and_the_command_line_start_without_the_pulumi_sdk() -> None:
+    # Neither runs a Pulumi program or provider: loading the SDK (0.3 s) would only slow the
+    # start of each emulator and each `pulumi-looker` command.
+    code = (
+        "import sys, pulumi_looker.emulator.cli, pulumi_looker.cli.command; "
+        "print(sorted(m for m in sys.modules if m == 'pulumi' or m.startswith('pulumi.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_logics_unknown_is_the_sdks() -> None:
+    from pulumi.runtime.rpc import UNKNOWN
+
+    from pulumi_looker.resources.common import UNKNOWN as LOGICS_UNKNOWN
+
+    assert LOGICS_UNKNOWN == UNKNOWN
+
+
 def _imports() -> dict[str, set[str]]:
     """Each module of the package and the package's modules it imports (at run time or for
     type checking alike), by dotted name."""

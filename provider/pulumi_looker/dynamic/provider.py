@@ -19,11 +19,10 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 from pulumi.output import Unknown
-from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker.errors import refreshing, tracebacks_wanted
 from pulumi_looker.models import unknown_name_reason
-from pulumi_looker.resources.common import Checked, Diff, Found, ResourceLogic
+from pulumi_looker.resources.common import UNKNOWN, Checked, Diff, Found, ResourceLogic
 from pulumi_looker.settings import ConnectionSettings
 
 if TYPE_CHECKING:

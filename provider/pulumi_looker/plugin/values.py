@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi.provider.experimental.property_value import Computed, PropertyValue
-from pulumi.runtime.rpc import UNKNOWN
 
+from pulumi_looker.resources.common import UNKNOWN
 from pulumi_looker.stack_config import camel_case, snake_case
 
 

@@ -12,12 +12,16 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
-from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_looker.models import FieldRule, unknown_name_reason
 
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
+
+#: An input not known yet: the Pulumi SDK's sentinel (``pulumi.runtime.rpc.UNKNOWN``), kept
+#: here so that the logic, and what imports it without Pulumi's runtime (the emulator, the
+#: command line), does not load the SDK: a third of a second at each start.
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 #: Inputs the Pulumi SDK adds itself; never the user's.
 SDK_KEYS = frozenset({"__provider"})
