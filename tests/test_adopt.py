@@ -56,14 +56,16 @@ def test_merge_adds_only_what_is_missing(declared) -> None:
     config: dict = {"p:passwordPolicy": {"minLength": 30}}
     if declared is not None:
         config["p:apiCredentials"] = declared
-    added = adopt.merge(config, "p", instance, created={"2/5"}, profile=None)
+    added = adopt.merge(config, "p", instance, created={("ApiCredential", "2/5")}, profile=None)
     assert config["p:passwordPolicy"] == {"minLength": 30}
     assert config["p:apiCredentials"] == [
         {"name": "a-u2-k3", "userId": "2", "credentialsApi3Id": "3", "purpose": "a"},
         {"name": "key-u2-k4", "userId": "2", "credentialsApi3Id": "4"},
     ]  # key 5 is the stack's own
     assert added == ["p:apiCredentials a-u2-k3", "p:apiCredentials key-u2-k4"]
-    assert adopt.merge(config, "p", instance, created={"2/5"}, profile=None) == []
+    assert (
+        adopt.merge(config, "p", instance, created={("ApiCredential", "2/5")}, profile=None) == []
+    )
 
 
 def test_service_accounts_are_read_from_the_same_listing_with_one_roles_call(emulator) -> None:
@@ -97,18 +99,23 @@ def test_service_accounts_are_read_from_the_same_listing_with_one_roles_call(emu
         {k: e[k] for k in ("name", "serviceAccount") if k in e} for e in config["p:apiCredentials"]
     ]
     again: dict = {}
-    adopt.merge(again, "p", instance, created={account.id}, profile=None)
+    adopt.merge(again, "p", instance, created={("ServiceAccount", account.id)}, profile=None)
     assert "p:serviceAccounts" not in again  # the stack made it: not adopted again
+    # A group of the same id is another object: the account is still adopted.
+    other: dict = {}
+    adopt.merge(other, "p", instance, created={("Group", account.id)}, profile=None)
+    assert [e["userId"] for e in other["p:serviceAccounts"]] == [account.id]
     document = adopt.import_document(instance, held=set())
     assert {
         "type": "looker:index:ServiceAccount",
         "name": name,
         "id": f"service_account/{account.id}",
     } in document["resources"]
-    held = {f"service_account/{account.id}"}
-    assert not [
-        r for r in adopt.import_document(instance, held)["resources"] if r["id"] in held
-    ]  # the stack holds it already
+    held = {("ServiceAccount", f"service_account/{account.id}")}
+    ids = [r["id"] for r in adopt.import_document(instance, held)["resources"]]
+    assert f"service_account/{account.id}" not in ids  # the stack holds it already
+    ids = [r["id"] for r in adopt.import_document(instance, {("User", account.id)})["resources"]]
+    assert f"service_account/{account.id}" in ids  # a user of that id is not the account
 
 
 def test_people_memberships_and_role_holders_are_adopted_as_looker_has_them(emulator) -> None:

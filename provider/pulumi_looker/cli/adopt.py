@@ -26,6 +26,8 @@ from pulumi_looker.resources.service_account import SERVICE_ACCOUNT
 from pulumi_looker.resources.user import USER
 from pulumi_looker.stack_config import camel_case
 
+from .stack_file import Held, holds
+
 if TYPE_CHECKING:
     from pulumi_looker.client import LookerClient
 
@@ -297,7 +299,7 @@ def account_name(account: models.ServiceAccount) -> str:
     return f"{slug.strip('-')[:40].strip('-') or 'service-account'}-u{account.id}"
 
 
-def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
+def import_document(instance: Instance, held: Iterable[Held]) -> dict[str, Any]:
     """What the instance has as a ``pulumi import --file`` document for a stack of the provider
     plugin (``looker:index:*``): the policies by their ids, the service accounts by
     ``service_account/<user_id>``, the keys by ``<user_id>/<key id>``, each collection's
@@ -307,7 +309,7 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
     found = [
         {"type": kind.token, "name": kind.config.resource_name, "id": kind.import_id}
         for kind in KINDS
-        if kind.config.key in instance.singletons and kind.import_id not in held
+        if kind.config.key in instance.singletons and (kind.name, kind.import_id) not in held
     ]
     found += [
         {
@@ -316,7 +318,9 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
             "id": models.service_account_import_id(account.id),
         }
         for account in instance.accounts
-        if not {account.id, models.service_account_import_id(account.id)} & held
+        if not holds(
+            held, SERVICE_ACCOUNT, account.id, models.service_account_import_id(account.id)
+        )
     ]
     found += [
         {
@@ -325,7 +329,7 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
             "id": f"{live.user_id}/{live.key.id}",
         }
         for live in instance.keys
-        if f"{live.user_id}/{live.key.id}" not in held
+        if (API_CREDENTIAL.name, f"{live.user_id}/{live.key.id}") not in held
     ]
     found += [
         {
@@ -336,13 +340,13 @@ def import_document(instance: Instance, held: Iterable[str]) -> dict[str, Any]:
         for kind_name, states in instance.objects.items()
         if (kind := BY_NAME[kind_name]).collection is not None
         for state in states
-        if not {state.id, kind.collection.import_id(state.id)} & held
+        if not holds(held, kind, state.id, kind.collection.import_id(state.id))
     ]
     found += [
         {"type": BY_NAME[kind_name].token, "name": item.name, "id": item.import_id}
         for kind_name, items in instance.imported.items()
         for item in items
-        if not {item.looker_id, item.import_id} & held
+        if not holds(held, BY_NAME[kind_name], item.looker_id, item.import_id)
     ]
     return {"resources": found}
 
@@ -372,7 +376,7 @@ def merge(
     config: Any,
     namespace: str,
     instance: Instance,
-    created: Iterable[str],
+    created: Iterable[Held],
     profile: str | None,
 ) -> list[str]:
     """Add to ``config`` (a stack file's ``config`` map) what it does not declare yet; what it
@@ -399,7 +403,7 @@ def merge(
                 },
             )
             for account in instance.accounts
-            if account.id not in held
+            if (SERVICE_ACCOUNT.name, account.id) not in held
         ],
     )
     _merge_entries(
@@ -407,7 +411,7 @@ def merge(
         [
             (live.key.id, key_name(live), _key_entry(live, accounts))
             for live in instance.keys
-            if f"{live.user_id}/{live.key.id}" not in held
+            if (API_CREDENTIAL.name, f"{live.user_id}/{live.key.id}") not in held
         ],
     )
     for kind_name, states in instance.objects.items():
@@ -418,7 +422,7 @@ def merge(
             [
                 (state.id, object_name(kind, state), object_entry(kind, state))
                 for state in states
-                if state.id not in held
+                if (kind.name, state.id) not in held
             ],
         )
     for kind_name, items in instance.imported.items():
@@ -430,7 +434,7 @@ def merge(
             [
                 (item.looker_id, item.name, {spelling[n]: v for n, v in item.inputs.items()})
                 for item in items
-                if item.looker_id not in held
+                if (kind.name, item.looker_id) not in held
             ],
         )
     return added

@@ -32,6 +32,7 @@ from pulumi_looker.resources.collection import SECRETS_IN_LOOKER
 from pulumi_looker.resources.kind import Link
 
 from .adopt import OneClient
+from .stack_file import Held, holds
 from .terraform_state import TerraformResource
 
 if TYPE_CHECKING:
@@ -483,7 +484,7 @@ def state_rm(adoption: Adoption) -> list[str]:
     ]
 
 
-def import_document(adoption: Adoption, held: Iterable[str]) -> dict[str, Any]:
+def import_document(adoption: Adoption, held: Iterable[Held]) -> dict[str, Any]:
     """The adopted objects as a ``pulumi import --file`` document for a stack of the provider
     plugin, named after Terraform's resources, but those the stack ``held`` already."""
     held = set(held)
@@ -491,7 +492,7 @@ def import_document(adoption: Adoption, held: Iterable[str]) -> dict[str, Any]:
         "resources": [
             {"type": item.kind.token, "name": item.name, "id": item.import_id}
             for item in adoption.adopted
-            if not {item.import_id, item.looker_id} & held
+            if not holds(held, item.kind, item.import_id, item.looker_id)
         ]
     }
 

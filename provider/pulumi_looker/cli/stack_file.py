@@ -11,7 +11,16 @@ from typing import Any
 
 import yaml
 
-from pulumi_looker.resources import kind_of
+from pulumi_looker.resources import Kind, kind_of
+
+#: A Looker object a stack holds: its kind's name and its id in the state.
+Held = tuple[str, str]
+
+
+def holds(held: set[Held], kind: Kind, *ids: str) -> bool:
+    """Whether ``held`` has the object of ``kind`` known by any of ``ids`` (its Looker id, or
+    its import id: a face's state may hold either)."""
+    return any((kind.name, object_id) in held for object_id in ids)
 
 
 class StackFileError(Exception):
@@ -61,26 +70,32 @@ class Project:
         values = (document or {}).get("config") or {}
         return {k: v for k, v in values.items() if not isinstance(v, dict) or "secure" not in v}
 
-    def created_ids(self, stack: str) -> set[str]:
-        """The ids of the Looker objects the stack created (not singletons, not adopted): API
-        keys (``user/key``), service accounts (``user``) and the like, from its state; none
-        when the stack has no state yet. A key rotated with ``keep_previous`` keeps its first
-        key's id: its current and previous keys count too."""
+    def created_ids(self, stack: str) -> set[Held]:
+        """The Looker objects the stack created (not singletons, not adopted), each as its
+        kind and id: API keys (``user/key``), service accounts (``user``) and the like, from
+        its state; none when the stack has no state yet. A key rotated with
+        ``keep_previous`` keeps its first key's id: its current and previous keys count too."""
         created = set()
         for r in self._looker_resources(stack):
             outputs = r.get("outputs") or {}
             kind = kind_of(r["type"])
             if kind is None or kind.singleton is not None or outputs.get("adopted"):
                 continue
-            created.add(r["id"])
+            created.add((kind.name, r["id"]))
             for name in ("credentials_api3_id", "previous_credentials_api3_id"):
                 if outputs.get(name) and outputs.get("user_id"):
-                    created.add(f"{outputs['user_id']}/{outputs[name]}")
+                    created.add((kind.name, f"{outputs['user_id']}/{outputs[name]}"))
         return created
 
-    def held_ids(self, stack: str) -> set[str]:
-        """The ids of every Looker object the stack holds (``password_config``, ``7/13``)."""
-        return {r["id"] for r in self._looker_resources(stack)}
+    def held_ids(self, stack: str) -> set[Held]:
+        """Every Looker object the stack holds, as its kind and id (``("PasswordConfig",
+        "password_config")``, ``("ApiCredential", "7/13")``): ids alone are not unique,
+        group 5 and user 5 are two objects."""
+        return {
+            (kind.name, r["id"])
+            for r in self._looker_resources(stack)
+            if (kind := kind_of(r["type"])) is not None
+        }
 
     def recorded_connection(self, stack: str) -> dict[str, Any]:
         """The inputs the stack's state holds for its default ``looker`` provider (``baseUrl``,
