@@ -129,10 +129,10 @@ class Stack:
             return
         before = _files(backend)
         self.pulumi("stack", "init")
-        wrote = {
+        wrote = {  # and the backend's own metadata, which a first stack's init writes
             name: content
             for name, content in _files(backend).items()
-            if before.get(name) != content
+            if before.get(name) != content or name.startswith(".pulumi/meta.yaml")
         }
         _INITIALIZED[key] = wrote, self.file.read_bytes()
 
