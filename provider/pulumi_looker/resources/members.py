@@ -273,10 +273,11 @@ class MembersLogic:
         return self._converge(news, str(news[self.owner.id_name]), olds)
 
     def read(self, id_: str, props: Mapping[str, Any]) -> Found:
-        """The members from the listings a refresh reads. Authoritative: every member Looker
-        has (those added outside Pulumi show as drift); additive: the state's members still
-        in. An import adopts every member Looker has, additive. A group or role Looker no
-        longer has is gone."""
+        """The members from the listings a refresh reads, of each set the state manages (as
+        :meth:`create` writes only the sets given). Authoritative: every member Looker has
+        (those added outside Pulumi show as drift); additive: the state's members still in.
+        An import adopts every member of every set Looker has, additive. A group or role
+        Looker no longer has is gone."""
         owner = self.owner
         owner_id = self._owner_id(id_)
         client = self.connections.client(props.get("profile"))
@@ -292,15 +293,17 @@ class MembersLogic:
             "profile": props.get("profile"),
         }
         for members in owner.sets:
-            current = members.current(client.access, owner_id)
             managed = props.get(members.input)
+            if managed is None and not importing:
+                continue  # a set the program does not give: not the state's
+            current = members.current(client.access, owner_id)
             if importing or authoritative:
                 # The state's members first, in its order: a refresh that finds the same
                 # members leaves the state as it was (the engine writes only what changed).
                 kept = [m for m in managed or () if m in current]
                 outs[members.input] = kept + [m for m in current if m not in kept]
-            elif managed is not None:
-                outs[members.input] = [m for m in managed if m in current]
+            else:
+                outs[members.input] = [m for m in managed or () if m in current]
         inputs = {k: v for k, v in outs.items() if v is not None and v is not False}
         return Found(id_ if not importing else f"{owner.import_prefix}/{owner_id}", outs, inputs)
 
